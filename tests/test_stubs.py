@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from autograder.stubs import BEGIN, END, StubError, drifted, header, make_stub, stub_files
 
-from conftest import ASSIGNMENT, REPO
+from support import ASSIGNMENT, REPO
 
 GOLDEN = Path(__file__).parent / "golden" / "stubs"
 MODULES = ("shapes", "filters", "conv_numpy", "conv_torch")

@@ -1,0 +1,208 @@
+"""The `autograder` command: argument parsing, files and exit codes only.
+
+Exit codes: 0 done (for `grade`: graded, whatever the score; for `check`: every visible case passed),
+1 `check` found failing cases or `validate`/`release --check` found problems, 2 the command could not do
+its job (bad spec, missing folder, bad arguments).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from autograder.spec import CourseSpec, SpecError, load_course
+from autograder.stubs import StubError
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with the command line or the files it names; printed without a traceback."""
+
+
+def find_course(explicit: str | None, *hints: Path) -> Path:
+    """The course root: --course, $AUTOGRADER_COURSE, or the nearest folder above cwd or a hint with course.yaml."""
+    if explicit or os.environ.get("AUTOGRADER_COURSE"):
+        root = Path(explicit or os.environ["AUTOGRADER_COURSE"]).resolve()
+        if not (root / "course.yaml").is_file():
+            raise UsageError(f"{root}: no course.yaml there (given by --course or AUTOGRADER_COURSE)")
+        return root
+    for start in (Path.cwd(), *hints):
+        for folder in (start.resolve(), *start.resolve().parents):
+            if (folder / "course.yaml").is_file():
+                return folder
+    raise UsageError("no course.yaml found in this folder or above it; run inside the course repository "
+                     "or pass --course PATH")
+
+
+def _load(args: argparse.Namespace, *hints: Path) -> CourseSpec:
+    return load_course(find_course(args.course, *hints))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.stubs import drifted
+    from autograder.validate import check_assignment
+
+    course = _load(args)
+    failed = False
+    for assignment in course.assignments:
+        checked = check_assignment(course, assignment)
+        for problem in checked.problems:
+            print(f"problem: {problem}")
+        stale = drifted(assignment.solutions, assignment.directory, assignment.modules)
+        for module in stale:
+            print(f"problem: {assignment.directory.relative_to(course.root)}/{module}.py differs from the stub "
+                  f"generated from the solutions; run `autograder release {assignment.id}`")
+        failed = failed or bool(checked.problems or stale)
+        state = "problems found" if checked.problems or stale else "the reference passes every case"
+        print(f"{assignment.id}: {checked.exercises} exercises, {checked.cases} cases: {state}")
+    print(f"{course.code} {course.title} ({course.term}): spec {'INVALID' if failed else 'valid'}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.stubs import drifted, stub_files
+
+    course = _load(args)
+    assignment = course.assignment(args.assignment)
+    if args.check:
+        stale = drifted(assignment.solutions, assignment.directory, assignment.modules)
+        for module in stale:
+            print(f"{assignment.directory / module}.py is out of date; run `autograder release {assignment.id}`")
+        return EXIT_FAILED if stale else EXIT_OK
+    for module, text in stub_files(assignment.solutions, assignment.modules).items():
+        target = assignment.directory / f"{module}.py"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target.relative_to(course.root)}")
+        else:
+            print(f"unchanged {target.relative_to(course.root)}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from autograder.pipeline import grade
+    from autograder.reporters import text
+
+    folder = Path(args.directory) if args.directory else None
+    course = _load(args, *([folder] if folder else []))
+    assignment = course.assignment(args.assignment)
+    submission = folder or _default_submission(assignment.directory, assignment.id)
+    _require_folder(submission)
+    run = grade(course, assignment, submission, student=args.student, visible_only=True)
+    sys.stdout.write(text.feedback(run, show_points=False, verbose=args.verbose))
+    passed = all(c.passed for e in run.exercises for c in e.cases)
+    total = sum(len(e.cases) for e in run.exercises)
+    good = sum(c.passed for e in run.exercises for c in e.cases)
+    print(f"\n{good}/{total} visible cases pass. Hidden cases run when your work is graded.")
+    return EXIT_OK if passed else EXIT_FAILED
+
+
+def _default_submission(directory: Path, assignment_id: str) -> Path:
+    cwd = Path.cwd()
+    return cwd if (cwd / "assignment.yaml").is_file() or cwd.name == assignment_id else directory
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.pipeline import grade
+    from autograder.reporters import gradescope, text
+
+    submissions = [Path(s) for s in args.submissions]
+    if args.out and len(submissions) > 1:
+        raise UsageError("--out names one results file: with several submissions use --out-dir")
+    for submission in submissions:
+        _require_folder(submission)
+    course = _load(args, submissions[0])
+    assignment = course.assignment(args.assignment)
+    runs = []
+    for submission in submissions:
+        run = grade(course, assignment, submission, student=args.student)
+        runs.append(run)
+        results = gradescope.dumps(run, course.reporting.hidden_visibility)
+        targets = []
+        if args.out:
+            targets.append(Path(args.out))
+        if args.out_dir:
+            targets.append(Path(args.out_dir) / _unique_name(submission, submissions) / "results.json")
+        for target in targets:
+            _write(target, results)
+        if len(submissions) == 1 and not args.quiet:
+            sys.stdout.write(text.feedback(run))
+        for exercise in run.exercises:
+            for case in exercise.cases:
+                if case.status.value == "grader_error":
+                    print(f"grader error in {run.submission} {exercise.id}: {case.case}:\n{case.staff}", file=sys.stderr)
+    if len(submissions) > 1 or args.quiet:
+        sys.stdout.write(text.score_table(runs, [_unique_name(s, submissions) for s in submissions]))
+    return EXIT_OK
+
+
+def _unique_name(submission: Path, all_submissions: list[Path]) -> str:
+    """The folder name, or its last two parts where two submissions share a name (solutions/x, examples/x)."""
+    names = [s.resolve().name for s in all_submissions]
+    if names.count(submission.resolve().name) == 1:
+        return submission.resolve().name
+    return "_".join(submission.resolve().parts[-2:])
+
+
+def _require_folder(path: Path) -> None:
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such submission folder")
+
+
+def _write(target: Path, content: str) -> None:
+    """Write atomically: a reader never sees half a file, an interrupted run leaves the old one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    temporary.replace(target)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Auto-graded exercises for INF721 L10: "
+                                     "check your work, grade submissions, validate the course.")
+    parser.add_argument("--course", help="course root (folder with course.yaml); default: found from the "
+                                         "current folder upwards, or $AUTOGRADER_COURSE")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="students: run the visible cases on your modules")
+    check.add_argument("directory", nargs="?", help="folder with your modules (default: the assignment folder)")
+    check.add_argument("--assignment", help="assignment id (default: the only one)")
+    check.add_argument("--student", help=argparse.SUPPRESS)
+    check.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
+    check.set_defaults(func=cmd_check)
+
+    grade = commands.add_parser("grade", help="instructors and CI: run every case, write Gradescope results.json")
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION_DIR")
+    grade.add_argument("--out", help="results.json path (one submission)")
+    grade.add_argument("--out-dir", help="write OUT_DIR/<submission>/results.json for each submission")
+    grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
+    grade.add_argument("--assignment", help="assignment id (default: the only one)")
+    grade.add_argument("-q", "--quiet", action="store_true", help="print only the score table")
+    grade.set_defaults(func=cmd_grade)
+
+    validate = commands.add_parser("validate", help="check every spec and run the reference on all its cases")
+    validate.set_defaults(func=cmd_validate)
+
+    release = commands.add_parser("release", help="regenerate the student stubs from the solutions")
+    release.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    release.add_argument("--check", action="store_true", help="only report stubs that are out of date")
+    release.set_defaults(func=cmd_release)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (SpecError, StubError, UsageError) as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("autograder: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

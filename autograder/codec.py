@@ -1,0 +1,256 @@
+"""Values across the process boundary: JSON plus `.npy` bytes, never pickle.
+
+This module is standalone (standard library and NumPy; torch only when a tensor is met) because the
+sandbox copies it next to the worker, which must not import the `autograder` package. Decoding is strict:
+only the plain types below come back, arrays are read with `allow_pickle=False`, and anything else a
+student returns becomes `Unsupported` naming its type. Exact types are required (`type(x) is int`), so a
+subclass with lying `__eq__` or `__float__` never reaches the grader's comparison.
+
+    None, bool, int, float (nan/inf kept), str, list, tuple, dict, numpy.ndarray (non-object dtypes),
+    NumPy scalars, torch.Tensor and torch.nn.Parameter (as `TensorData` on the host side)
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 32
+MAX_ITEMS = 100_000
+MAX_STRING = 100_000
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
+MAX_INT_BITS = 4096
+
+
+class CodecError(ValueError):
+    """The data is not something the codec carries (too deep, too large, malformed)."""
+
+
+@dataclass(frozen=True, eq=False)
+class TensorData:
+    """A torch tensor as plain data: its values as a NumPy array plus torch's metadata."""
+
+    array: np.ndarray
+    dtype: str
+    """torch dtype without the prefix: 'float32', 'bfloat16', ..."""
+    device: str
+    """'cpu', 'cuda:0', ..."""
+    requires_grad: bool = False
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.array.shape)
+
+    def __repr__(self) -> str:
+        return f"tensor(shape={self.shape}, dtype={self.dtype}, device={self.device})"
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A value of a type the grader does not accept back from a submission."""
+
+    type_name: str
+
+    def __repr__(self) -> str:
+        return f"<unsupported {self.type_name}>"
+
+
+def type_name(value: Any) -> str:
+    """A readable, bounded name of `value`'s type that calls no method of the value."""
+    cls = type(value)
+    module = getattr(cls, "__module__", "?")
+    name = getattr(cls, "__qualname__", getattr(cls, "__name__", "?"))
+    text = name if module in ("builtins", None) else f"{module}.{name}"
+    return str(text)[:200]
+
+
+# ---- encoding ------------------------------------------------------------------------------------------------
+
+def _npy_bytes(array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _torch_types() -> tuple[type, ...]:
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return ()
+    return (torch.Tensor, torch.nn.Parameter)
+
+
+def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None) -> dict:
+    """Turn a value into JSON-able data; unsupported values become {'t': 'unsupported'}."""
+    budget = [MAX_ITEMS] if _budget is None else _budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise CodecError(f"value has more than {MAX_ITEMS} items")
+    if _depth > MAX_DEPTH:
+        raise CodecError(f"value is nested more than {MAX_DEPTH} levels deep")
+    kind = type(value)
+    if value is None:
+        return {"t": "none"}
+    if kind is bool:
+        return {"t": "bool", "v": value}
+    if kind is int:
+        if value.bit_length() > MAX_INT_BITS:
+            raise CodecError(f"int with more than {MAX_INT_BITS} bits")
+        return {"t": "int", "v": str(value)}
+    if kind is float:
+        return {"t": "float", "v": repr(value)}
+    if kind is str:
+        if len(value) > MAX_STRING:
+            raise CodecError(f"string longer than {MAX_STRING} characters")
+        return {"t": "str", "v": value}
+    if kind in (list, tuple):
+        return {"t": kind.__name__, "items": [encode(v, _depth + 1, budget) for v in value]}
+    if kind is dict:
+        return {"t": "dict", "items": [[encode(k, _depth + 1, budget), encode(v, _depth + 1, budget)]
+                                       for k, v in value.items()]}
+    if kind is np.ndarray:
+        if value.dtype.hasobject or value.dtype.names is not None:
+            return {"t": "unsupported", "type": f"numpy.ndarray of dtype {value.dtype}"}
+        if value.nbytes > MAX_ARRAY_BYTES:
+            raise CodecError(f"array of {value.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
+        return {"t": "ndarray", "npy": _npy_bytes(value)}
+    if isinstance(value, np.generic) and kind.__module__ == "numpy" and not value.dtype.hasobject:
+        return {"t": "npscalar", "npy": _npy_bytes(np.asarray(value))}
+    if kind in _torch_types():
+        return _encode_tensor(value)
+    if kind is TensorData:
+        return {"t": "tensor", "dtype": value.dtype, "device": value.device,
+                "requires_grad": value.requires_grad, "npy": _npy_bytes(value.array)}
+    return {"t": "unsupported", "type": type_name(value)}
+
+
+def _encode_tensor(tensor: Any) -> dict:
+    import torch
+
+    dtype = str(tensor.dtype).removeprefix("torch.")
+    data = tensor.detach()
+    if data.layout != torch.strided or data.is_quantized:
+        return {"t": "unsupported", "type": f"torch.Tensor with layout {data.layout}"}
+    if data.dtype == torch.bfloat16:
+        data = data.float()
+    array = data.cpu().numpy()
+    if array.nbytes > MAX_ARRAY_BYTES:
+        raise CodecError(f"tensor of {array.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
+    return {"t": "tensor", "dtype": dtype, "device": str(tensor.device),
+            "requires_grad": bool(tensor.requires_grad), "npy": _npy_bytes(array)}
+
+
+# ---- decoding ------------------------------------------------------------------------------------------------
+
+def _load_npy(text: Any) -> np.ndarray:
+    """Read .npy bytes, checking the header against the payload before anything is allocated."""
+    if not isinstance(text, str):
+        raise CodecError("array payload is not a string")
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+        stream = io.BytesIO(raw)
+        version = np.lib.format.read_magic(stream)
+        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = reader(stream)
+        if dtype.hasobject:
+            raise CodecError("array payload holds objects")
+        size = dtype.itemsize * int(np.prod(shape, dtype=object))
+        if size > MAX_ARRAY_BYTES or size > len(raw) - stream.tell():
+            raise CodecError(f"array header claims {size} bytes, more than the payload or the limit")
+        stream.seek(0)
+        array = np.load(stream, allow_pickle=False)
+    except (ValueError, OSError, EOFError, TypeError, MemoryError) as error:
+        raise CodecError(f"malformed array payload: {error}") from None
+    if not isinstance(array, np.ndarray) or array.dtype.hasobject:
+        raise CodecError("array payload holds objects")
+    return array
+
+
+def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
+    """Inverse of `encode`. tensors='data' gives `TensorData`; tensors='torch' builds real tensors."""
+    if _depth > MAX_DEPTH + 1:
+        raise CodecError("value nested too deeply")
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+        raise CodecError("malformed value")
+    tag = data["t"]
+    if tag == "none":
+        return None
+    if tag == "bool":
+        if type(data.get("v")) is not bool:
+            raise CodecError("malformed bool")
+        return data["v"]
+    if tag in ("int", "float"):
+        text = data.get("v")
+        if not isinstance(text, str) or len(text) > (1300 if tag == "int" else 64):
+            raise CodecError(f"malformed {tag}")
+        try:
+            return int(text) if tag == "int" else float(text)
+        except ValueError:
+            raise CodecError(f"malformed {tag}: {text[:40]!r}") from None
+    if tag == "str":
+        if not isinstance(data.get("v"), str):
+            raise CodecError("malformed str")
+        return data["v"]
+    if tag in ("list", "tuple"):
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise CodecError(f"malformed {tag}")
+        values = [decode(v, tensors, _depth + 1) for v in items]
+        return values if tag == "list" else tuple(values)
+    if tag == "dict":
+        items = data.get("items")
+        if not isinstance(items, list) or not all(isinstance(p, list) and len(p) == 2 for p in items):
+            raise CodecError("malformed dict")
+        result = {}
+        for key, value in items:
+            key = decode(key, tensors, _depth + 1)
+            if type(key) not in (str, int, float, bool, tuple) and key is not None:
+                key = Unsupported(f"dict key of type {type_name(key)}")
+            try:
+                result[key] = decode(value, tensors, _depth + 1)
+            except TypeError:
+                raise CodecError("unhashable dict key") from None
+        return result
+    if tag == "ndarray":
+        return _load_npy(data.get("npy"))
+    if tag == "npscalar":
+        array = _load_npy(data.get("npy"))
+        if array.ndim != 0:
+            raise CodecError("malformed numpy scalar")
+        return array[()]
+    if tag == "tensor":
+        dtype, device = data.get("dtype"), data.get("device")
+        if not isinstance(dtype, str) or not isinstance(device, str):
+            raise CodecError("malformed tensor")
+        array = _load_npy(data.get("npy"))
+        if tensors == "torch":
+            return _build_tensor(array, dtype, device, bool(data.get("requires_grad")))
+        return TensorData(array, dtype, device, bool(data.get("requires_grad")))
+    if tag == "unsupported":
+        return Unsupported(str(data.get("type", "?"))[:200])
+    raise CodecError(f"unknown value tag {tag!r}")
+
+
+def _build_tensor(array: np.ndarray, dtype: str, device: str, requires_grad: bool) -> Any:
+    import torch
+
+    torch_dtype = getattr(torch, dtype, None)
+    if not isinstance(torch_dtype, torch.dtype):
+        raise CodecError(f"unknown torch dtype {dtype!r}")
+    tensor = torch.from_numpy(np.ascontiguousarray(array)).to(device=device, dtype=torch_dtype)
+    return tensor.requires_grad_(requires_grad) if requires_grad else tensor
+
+
+def dumps(value: Any) -> str:
+    """One JSON line; `json` is told to refuse NaN so that nothing non-standard is written."""
+    return json.dumps(encode(value), allow_nan=False, separators=(",", ":"))
+
+
+def loads(text: str, tensors: str = "data") -> Any:
+    return decode(json.loads(text), tensors)
+

@@ -1,0 +1,120 @@
+"""What grading produces: one `CaseResult` per case, grouped per exercise, in one `GradingRun`.
+
+These are plain frozen dataclasses with `to_dict`/`from_dict`, so a run crosses process boundaries (batch
+grading, reports written later) as JSON. They know no output format; `autograder.reporters` does.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(enum.Enum):
+    """How one case ended. Three kinds of failure stay distinct: the student's code failed (FAILED,
+    ERROR, TIMEOUT, CRASHED, FORBIDDEN, NOT_IMPLEMENTED), the submission could not be graded (UNGRADABLE),
+    and the grader itself failed (GRADER_ERROR)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    """Returned, but not the expected value (or did not raise the expected exception)."""
+    ERROR = "error"
+    """Raised an exception the case did not expect."""
+    NOT_IMPLEMENTED = "not_implemented"
+    """Raised NotImplementedError: the stub is untouched."""
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    """The student's process died (signal, os._exit, memory limit)."""
+    FORBIDDEN = "forbidden"
+    """Used an API the exercise forbids."""
+    UNGRADABLE = "ungradable"
+    """The module or function could not be loaded: syntax error, import error, missing or wrong signature."""
+    GRADER_ERROR = "grader_error"
+
+    @property
+    def is_student_fault(self) -> bool:
+        return self not in (Status.PASSED, Status.UNGRADABLE, Status.GRADER_ERROR)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    exercise: str
+    case: str
+    visible: bool
+    status: Status
+    score: float
+    max_score: float
+    message: str
+    """One line for the student; for hidden cases it says only what kind of failure happened."""
+    details: str = ""
+    """Longer feedback (mismatch table, traceback inside the submission, printed output); visible cases only."""
+    staff: str = ""
+    """Kept for instructors only: grader tracebacks, hidden-case details."""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "case": self.case, "visible": self.visible,
+                "status": self.status.value, "score": self.score, "max_score": self.max_score,
+                "message": self.message, "details": self.details, "staff": self.staff}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CaseResult":
+        return cls(**{**data, "status": Status(data["status"])})
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    id: str
+    module: str
+    title: str
+    points: float
+    cases: tuple[CaseResult, ...]
+    notes: tuple[str, ...] = ()
+    """Exercise-wide messages (forbidden API found in the source, wrong signature, ...)."""
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.cases), 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "module": self.module, "title": self.title, "points": self.points,
+                "score": self.score, "notes": list(self.notes), "cases": [c.to_dict() for c in self.cases]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ExerciseResult":
+        return cls(id=data["id"], module=data["module"], title=data["title"], points=data["points"],
+                   cases=tuple(CaseResult.from_dict(c) for c in data["cases"]), notes=tuple(data["notes"]))
+
+
+@dataclass(frozen=True)
+class GradingRun:
+    assignment: str
+    student: str | None
+    submission: str
+    """The submission's folder name as given (never a full path of the grading machine)."""
+    exercises: tuple[ExerciseResult, ...]
+    visible_only: bool = False
+    notes: tuple[str, ...] = field(default=())
+    """Run-wide messages: output of the student's process that was truncated, and the like."""
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.points for e in self.exercises), 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"assignment": self.assignment, "student": self.student, "submission": self.submission,
+                "visible_only": self.visible_only, "score": self.score, "max_score": self.max_score,
+                "notes": list(self.notes), "exercises": [e.to_dict() for e in self.exercises]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "GradingRun":
+        return cls(assignment=data["assignment"], student=data["student"], submission=data["submission"],
+                   exercises=tuple(ExerciseResult.from_dict(e) for e in data["exercises"]),
+                   visible_only=data["visible_only"], notes=tuple(data["notes"]))

@@ -1,0 +1,83 @@
+"""What crosses between the pipeline and the sandbox: the calls to make and what came of them."""
+from __future__ import annotations
+
+import enum
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, eq=False)
+class Call:
+    """One function call to make in the student's process."""
+
+    key: str
+    """Unique in a run: 'exercise/case'."""
+    exercise: str
+    module: str
+    function: str
+    args: dict[str, Any]
+    forbidden: tuple[str, ...] = ()
+    case_seconds: float = 10.0
+    exercise_seconds: float = 60.0
+
+    @property
+    def needs_torch(self) -> bool:
+        torch = sys.modules.get("torch")
+        return any(name.startswith("torch") for name in self.forbidden) or (
+            torch is not None and any(isinstance(v, torch.Tensor) for v in self.args.values()))
+
+
+class OutcomeKind(enum.Enum):
+    RETURNED = "returned"
+    RAISED = "raised"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    MISSING = "missing"
+    """The module imported but has no such function."""
+    NOT_RUN = "not_run"
+    """The module failed to import (see ModuleLoad), or the worker never got to this call."""
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    kind: OutcomeKind
+    value: Any = None
+    """Decoded plain data (codec), for RETURNED."""
+    error_type: str | None = None
+    error_mro: tuple[str, ...] = ()
+    """Class names of the raised exception's MRO, to accept subclasses of an expected exception."""
+    message: str = ""
+    traceback: str = ""
+    """Frames inside the submission only, paths relative to it."""
+    seconds: float = 0.0
+    stdout: str = ""
+    mutated: tuple[str, ...] = ()
+    """Arguments the function changed in place."""
+    forbidden: tuple[str, ...] = ()
+    """Forbidden APIs the function called (caught at run time)."""
+    grader_fault: bool = False
+    """True when the failure is the grader's (the worker could not start), not the student's."""
+
+
+@dataclass(frozen=True)
+class ModuleLoad:
+    module: str
+    ok: bool
+    message: str = ""
+    """For a failed import: one line naming file, line and error."""
+    traceback: str = ""
+    functions: dict[str, str | None] = field(default_factory=dict)
+    """Signature text of each expected function, None when missing or not callable."""
+    stdout: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class SandboxReport:
+    outcomes: dict[str, Outcome]
+    modules: dict[str, ModuleLoad]
+    output: str
+    """What the student's process wrote outside the calls (capped)."""
+    output_dropped: int = 0
+    starts: int = 1
+    """Worker processes started (1 plus one per crash or timeout)."""

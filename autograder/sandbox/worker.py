@@ -1,0 +1,274 @@
+"""The student's side of the sandbox: imports the submission's modules and calls its functions.
+
+Standalone on purpose: the host copies this file and the codec into a private folder and runs it with
+`python -I -S -B worker.py JOB`, so neither the `autograder` package nor the course repository is importable
+here. It reads the job (calls with their encoded arguments), and for each call writes one JSON line to the
+channel file descriptor the host gave it: `ready`, `import`/`imported` per module, `start`/`result` per call.
+Results hold only plain data (JSON and .npy bytes): nothing the student's code returns is ever pickled.
+Everything the student's code does happens after `ready`; the host trusts nothing it reads here beyond
+what it would trust from the student's own return values.
+"""
+import functools
+import importlib
+import importlib.util
+import inspect
+import io
+import json
+import os
+import sys
+import time
+import traceback
+
+RUNTIME = os.path.dirname(os.path.abspath(__file__))
+CAPTURE_CHARS = 4000
+MESSAGE_CHARS = 2000
+
+
+def _load_codec():
+    spec = importlib.util.spec_from_file_location("_autograder_codec", os.path.join(RUNTIME, "codec.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_autograder_codec"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class Channel:
+    """JSON lines on a file descriptor that only the host reads."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self._write = os.write
+        self._dumps = json.dumps
+
+    def send(self, message):
+        data = (self._dumps(message, allow_nan=False, separators=(",", ":")) + "\n").encode()
+        view = memoryview(data)
+        while view:
+            view = view[self._write(self.fd, view):]
+
+
+class CappedText(io.TextIOBase):
+    """Keeps the first CAPTURE_CHARS characters written and counts the rest."""
+
+    def __init__(self):
+        self.parts, self.kept, self.dropped = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = CAPTURE_CHARS - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self):
+        tail = f"\n[... {self.dropped} more characters not shown]" if self.dropped else ""
+        return "".join(self.parts) + tail
+
+
+class ForbiddenAPIError(RuntimeError):
+    pass
+
+
+class Guards:
+    """Wraps forbidden APIs so that calling one while its exercise runs raises and is recorded."""
+
+    def __init__(self):
+        self.active = frozenset()
+        self.hits = []
+
+    def install(self, names):
+        for name in sorted(set(names)):
+            target = self._resolve(name)
+            if target is None:
+                continue
+            parent, attribute, original = target
+            if isinstance(original, type):
+                self._guard_class(name, original)
+            else:
+                setattr(parent, attribute, self._guard_function(name, original))
+
+    @staticmethod
+    def _resolve(name):
+        parts = name.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[cut:-1]:
+                    obj = getattr(obj, attribute)
+                return obj, parts[-1], getattr(obj, parts[-1])
+            except AttributeError:
+                return None
+        return None
+
+    def _check(self, name):
+        if name in self.active:
+            self.hits.append(name)
+            raise ForbiddenAPIError(f"{name} is not allowed in this exercise")
+
+    def _guard_function(self, name, original):
+        check = self._check
+
+        @functools.wraps(original)
+        def guard(*args, **kwargs):
+            check(name)
+            return original(*args, **kwargs)
+
+        return guard
+
+    def _guard_class(self, name, cls):
+        check, init = self._check, cls.__init__
+
+        @functools.wraps(init)
+        def guarded_init(self, *args, **kwargs):
+            check(name)
+            return init(self, *args, **kwargs)
+
+        cls.__init__ = guarded_init
+
+
+def _student_frames(error, work):
+    """The traceback restricted to frames in the submission, with paths relative to it."""
+    lines = []
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(work + os.sep):
+            rel = frame.filename[len(work) + 1:]
+            lines.append(f'  File "{rel}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+    return lines
+
+
+def _describe_error(error, work):
+    try:
+        message = str(error)[:MESSAGE_CHARS]
+    except BaseException:  # a student exception whose __str__ fails
+        message = "<unprintable message>"
+    location = None
+    if isinstance(error, SyntaxError) and error.filename:
+        filename = error.filename[len(work) + 1:] if error.filename.startswith(work + os.sep) else error.filename
+        location = [os.path.basename(filename), error.lineno]
+        message = f"{error.msg} ({location[0]}, line {error.lineno})"
+    frames = _student_frames(error, work)
+    if location is None and frames:
+        last = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(work + os.sep)][-1]
+        location = [last.filename[len(work) + 1:], last.lineno]
+    kind = type(error)
+    text = "\n".join(["Traceback (most recent call last):", *frames, f"{kind.__name__}: {message}"]) if frames \
+        else f"{kind.__name__}: {message}"
+    return {"type": kind.__name__, "mro": [c.__name__ for c in kind.__mro__][:20], "message": message,
+            "traceback": text[:8000], "location": location}
+
+
+def _changed(codec, value, encoded):
+    """Whether an argument differs after the call from what was sent (in-place modification)."""
+    try:
+        return json.dumps(codec.encode(value), sort_keys=True) != json.dumps(encoded, sort_keys=True)
+    except Exception:
+        return True
+
+
+def _signature(func):
+    try:
+        return str(inspect.signature(func))
+    except (TypeError, ValueError):
+        return "(...)"
+
+
+def main():
+    job_path = sys.argv[1]
+    with open(job_path, encoding="utf-8") as handle:
+        job = json.load(handle)
+    channel = Channel(job["channel_fd"])
+    work = job["work"]
+    sys.path[:] = [work] + [p for p in job["paths"] if p not in sys.path] + sys.path
+    codec = _load_codec()
+    sys.argv = ["submission"]
+    if job["needs_torch"]:
+        import torch  # noqa: F401  (imported once here so its cost is not charged to the first case)
+    guards = Guards()
+    guards.install(name for call in job["calls"] for name in call["forbidden"])
+    modules, spent = {}, {}
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    channel.send({"event": "ready", "pid": os.getpid()})
+
+    for call in job["calls"]:
+        name = call["module"]
+        if name not in modules:
+            channel.send({"event": "import", "module": name})
+            capture = CappedText()
+            sys.stdout = sys.stderr = capture
+            try:
+                module = importlib.import_module(name)
+            except BaseException as error:  # SystemExit and KeyboardInterrupt at import too
+                modules[name] = None
+                sys.stdout, sys.stderr = real_stdout, real_stderr
+                channel.send({"event": "imported", "module": name, "ok": False,
+                              "error": _describe_error(error, work), "stdout": capture.text()})
+                continue
+            finally:
+                sys.stdout, sys.stderr = real_stdout, real_stderr
+            functions = {}
+            for function in job["functions"].get(name, []):
+                value = getattr(module, function, None)
+                functions[function] = _signature(value) if callable(value) else None
+            modules[name] = module
+            channel.send({"event": "imported", "module": name, "ok": True, "functions": functions,
+                          "stdout": capture.text()})
+        module = modules[name]
+        if module is None:
+            continue
+        func = getattr(module, call["function"], None)
+        if not callable(func):
+            channel.send({"event": "result", "id": call["id"], "kind": "missing"})
+            continue
+        exercise = call["exercise"]
+        if spent.get(exercise, 0.0) >= call["exercise_seconds"]:
+            channel.send({"event": "result", "id": call["id"], "kind": "skipped"})
+            continue
+        try:
+            args = {key: codec.decode(value, tensors="torch") for key, value in call["args"].items()}
+        except Exception as error:  # the grader's fault: it sent something the worker cannot rebuild
+            channel.send({"event": "result", "id": call["id"], "kind": "grader_error",
+                          "message": f"could not rebuild the arguments: {type(error).__name__}: {error}"})
+            continue
+        channel.send({"event": "start", "id": call["id"]})
+        capture = CappedText()
+        guards.active, guards.hits = frozenset(call["forbidden"]), []
+        sys.stdout = sys.stderr = capture
+        started = time.perf_counter()
+        try:
+            value = func(**args)
+            outcome = {"kind": "returned"}
+        except BaseException as error:
+            outcome = {"kind": "raised", "error": _describe_error(error, work)}
+            value = None
+        finally:
+            seconds = time.perf_counter() - started
+            sys.stdout, sys.stderr = real_stdout, real_stderr
+            guards.active = frozenset()
+        spent[exercise] = spent.get(exercise, 0.0) + seconds
+        if outcome["kind"] == "returned":
+            try:
+                outcome["value"] = codec.encode(value)
+            except Exception as error:  # too large, too deep
+                outcome = {"kind": "raised", "error": {
+                    "type": "ReturnValueError", "mro": ["ReturnValueError"], "location": None,
+                    "message": f"the returned value cannot be sent back: {error}",
+                    "traceback": f"the returned value cannot be sent back: {error}"}}
+        mutated = [key for key, encoded in call["args"].items() if _changed(codec, args.get(key), encoded)]
+        channel.send({"event": "result", "id": call["id"], **outcome, "seconds": seconds,
+                      "stdout": capture.text(), "mutated": mutated, "forbidden": sorted(set(guards.hits))})
+    channel.send({"event": "done"})
+    os._exit(0)  # skip interpreter teardown: nothing the student registered with atexit runs
+
+
+if __name__ == "__main__":
+    main()

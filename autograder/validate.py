@@ -1,0 +1,59 @@
+"""`autograder validate`: the reference solutions against every case of their own spec.
+
+For each concrete case the reference must behave as the spec says: raise the named exception where
+`raises` is given, return normally otherwise, and return a value equal (under the exercise's comparison)
+to `expect` where one is given. Pure apart from importing the trusted reference modules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograder import codec
+from autograder.cases import NO_EXPECT, expand_exercise
+from autograder.compare import compare
+from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
+from autograder.spec import AssignmentSpec, CourseSpec
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    """'assignment/exercise/case' or a file."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Checked:
+    assignment: str
+    exercises: int
+    cases: int
+    problems: tuple[Problem, ...]
+
+
+def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
+    reference = ReferenceSolutions(assignment.solutions, assignment.id)
+    problems: list[Problem] = []
+    count = 0
+    for exercise in assignment.exercises:
+        cases = expand_exercise(course.seed, assignment.id, exercise)
+        count += len(cases)
+        for case in cases:
+            where = f"{assignment.id}/{case.key}"
+            try:
+                expected = expected_for(case, exercise.module, reference)
+            except ReferenceError_ as error:
+                problems.append(Problem(where, str(error).splitlines()[0]))
+                continue
+            if case.raises:
+                continue
+            value, _ = reference.call(exercise.module, exercise.id, case.args)  # a second, independent call
+            if case.expect is not NO_EXPECT:
+                mismatch = compare(value, expected.value, exercise.compare)
+                if mismatch is not None:
+                    problems.append(Problem(where, f"the reference does not reproduce `expect`: {mismatch.summary}"))
+            elif codec.dumps(value) != codec.dumps(expected.value):
+                problems.append(Problem(where, "the reference gives different results on the same case"))
+    return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))

@@ -1,0 +1,200 @@
+"""What one case's outcome means: a status and the feedback a student reads. Pure: no I/O, no processes.
+
+The order of the questions is the order in which they make the others moot: could the grader do its job,
+could the submission be loaded, did it use a forbidden API, did it finish, did it raise what it should,
+did it leave its inputs alone, and finally is the value right.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.cases import Case
+from autograder.codec import TensorData
+from autograder.compare import compare, describe
+from autograder.reference import Expected
+from autograder.results import Status
+from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
+from autograder.sandbox.static import Use
+from autograder.spec import Comparison
+
+GRADER_FAILED = "the grader failed on this case; your instructor has the details"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    message: str
+    """One line; shown for every case."""
+    details: str = ""
+    """Shown for visible cases only."""
+    staff: str = ""
+    hidden: str = ""
+    """What a hidden case shows instead of `message` when that would reveal the expected value."""
+
+    @property
+    def hidden_message(self) -> str:
+        return self.hidden or self.message
+
+
+HIDDEN_PHRASES = {
+    "type": "the returned value has the wrong type", "length": "the returned sequence has the wrong length",
+    "keys": "the returned mapping has the wrong keys", "shape": "the result has the wrong shape",
+    "dtype": "the result has the wrong dtype", "device": "the result is on the wrong device",
+    "nan": "the result contains NaN", "value": "the returned values are wrong",
+}
+
+
+@dataclass(frozen=True)
+class Loading:
+    """What is known about the exercise's function before any case is judged."""
+
+    module: ModuleLoad | None
+    expected_signature: str
+    static_uses: tuple[Use, ...] = ()
+
+
+def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, rule: Comparison,
+          memory_mb: int) -> Verdict:
+    """The verdict for one case."""
+    if outcome.grader_fault:
+        return Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=f"{outcome.message}\n{outcome.traceback}".strip())
+    ungradable = _ungradable(case, outcome, loading)
+    if ungradable is not None:
+        return ungradable
+    if outcome.forbidden or loading.static_uses:
+        return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses))
+    if outcome.kind is OutcomeKind.TIMEOUT:
+        return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _output(outcome))
+    if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):
+        return Verdict(Status.CRASHED, outcome.message or "the student's process stopped", _output(outcome))
+    if outcome.kind is OutcomeKind.RAISED:
+        return _raised(case, expected, outcome, memory_mb)
+    return _returned(case, expected, outcome, rule)
+
+
+def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | None:
+    load = loading.module
+    if load is not None and not load.ok:
+        return Verdict(Status.UNGRADABLE, load.message, _join(load.traceback, _printed(load.stdout)))
+    if outcome.kind is OutcomeKind.MISSING:
+        return Verdict(Status.UNGRADABLE, f"{outcome.message}: define it with the signature "
+                                          f"{case.exercise}{loading.expected_signature}")
+    signature = load.functions.get(case.exercise) if load is not None else None
+    if signature is not None and _names(signature) != _names(loading.expected_signature):
+        return Verdict(Status.UNGRADABLE, f"{case.exercise} has the signature {case.exercise}{signature}, "
+                                          f"expected {case.exercise}{loading.expected_signature}")
+    return None
+
+
+def _names(signature: str) -> list[str]:
+    """Parameter names of a signature text such as '(n: int, f: int, padding=0)'."""
+    try:
+        function = ast.parse(f"def f{signature}: pass").body[0]
+    except SyntaxError:  # a default whose repr is not Python (<object at 0x...>): read the names by hand
+        return _names_by_hand(signature)
+    arguments = function.args
+    names = [a.arg for a in arguments.posonlyargs + arguments.args]
+    names += [f"*{arguments.vararg.arg}"] if arguments.vararg else []
+    names += [a.arg for a in arguments.kwonlyargs]
+    return names + ([f"**{arguments.kwarg.arg}"] if arguments.kwarg else [])
+
+
+def _names_by_hand(signature: str) -> list[str]:
+    inner = signature.strip()
+    if inner.startswith("("):
+        inner = inner[1:inner.rfind(")")]
+    names, depth, current, quote = [], 0, "", ""
+    for char in inner + ",":
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{<":
+            depth += 1
+        elif char in ")]}>":
+            depth -= 1
+        if char == "," and depth == 0 and not quote:
+            token = current.strip()
+            if token and token not in ("*", "/"):
+                names.append(token.split(":")[0].split("=")[0].strip())
+            current = ""
+        else:
+            current += char
+    return names
+
+
+def _forbidden_message(runtime: tuple[str, ...], static: tuple[Use, ...]) -> str:
+    found = {f"{use.name} (line {use.line})": None for use in static}
+    found.update({f"{name} (called while running)": None for name in runtime if name not in {u.name for u in static}})
+    return f"uses {', '.join(found)}, which this exercise does not allow: implement it yourself"
+
+
+def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) -> Verdict:
+    error = f"{outcome.error_type}: {outcome.message}".rstrip(": ")
+    details = _join(_call_text(case), outcome.traceback, _printed(outcome.stdout))
+    if outcome.error_type == "NotImplementedError":
+        return Verdict(Status.NOT_IMPLEMENTED, "not implemented yet (the function raises NotImplementedError)")
+    if expected.raises is not None and expected.raises in outcome.error_mro:
+        if outcome.mutated:
+            return Verdict(Status.FAILED, _mutated_message(outcome.mutated), details)
+        return Verdict(Status.PASSED, f"raised {expected.raises} as expected")
+    if outcome.error_type == "MemoryError":
+        return Verdict(Status.ERROR, f"memory limit of {memory_mb} MB exceeded (MemoryError)", details)
+    if expected.raises is not None:
+        return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments, but it raised {error}", details)
+    return Verdict(Status.ERROR, f"raised {error}", details)
+
+
+def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison) -> Verdict:
+    if expected.raises is not None:
+        return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments (invalid input), "
+                                      f"but it returned {describe(outcome.value)}",
+                       _join(_call_text(case), _printed(outcome.stdout)),
+                       hidden=f"should raise {expected.raises} for this invalid input, but returned a value")
+    if outcome.mutated:
+        return Verdict(Status.FAILED, _mutated_message(outcome.mutated), _call_text(case))
+    mismatch = compare(outcome.value, expected.value, rule)
+    if mismatch is None:
+        return Verdict(Status.PASSED, "passed")
+    return Verdict(Status.FAILED, mismatch.summary,
+                   _join(_call_text(case), mismatch.details, _printed(outcome.stdout)),
+                   hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]))
+
+
+def _mutated_message(names: tuple[str, ...]) -> str:
+    listed = ", ".join(names)
+    return f"your function modified its input{'s' if len(names) > 1 else ''} {listed} in place; work on a copy"
+
+
+def _printed(stdout: str) -> str:
+    return f"Your code printed:\n{stdout.rstrip()}" if stdout.strip() else ""
+
+
+def _output(outcome: Outcome) -> str:
+    return _printed(outcome.stdout)
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def _call_text(case: Case) -> str:
+    """`conv2d(image=array([[...]]), kernel=..., padding=1)`: the call, small values in full."""
+    return f"Called {case.exercise}({', '.join(f'{k}={_short(v)}' for k, v in case.args.items())})"
+
+
+def _short(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        if value.size <= 36:
+            body = " ".join(np.array2string(value, separator=", ", precision=4).split())
+            return f"np.array({body}, dtype={value.dtype})"
+        return f"<array of shape {value.shape}, dtype {value.dtype}>"
+    if type(value).__module__.startswith("torch"):
+        return f"<tensor of shape {tuple(value.shape)}, {value.dtype}, on {value.device}>"
+    if isinstance(value, TensorData):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"

@@ -1,0 +1,228 @@
+"""The sandbox host against small submissions written on the fly: does one bad case cost only itself?"""
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import Call, OutcomeKind, SandboxOptions, SubmissionError, run_calls
+from autograder.sandbox.host import library_paths
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def submission(tmp_path: Path, **modules: str) -> Path:
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for name, source in modules.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(source))
+    return folder
+
+
+def call(function: str, module: str = "m", **args) -> Call:
+    return Call(key=f"{function}/case", exercise=function, module=module, function=function, args=args,
+                case_seconds=2.0, exercise_seconds=10.0)
+
+
+def run(folder: Path, *calls: Call, **options):
+    functions: dict[str, list[str]] = {}
+    for c in calls:
+        functions.setdefault(c.module, []).append(c.function)
+    return run_calls(folder, list(calls), functions, SandboxOptions(**options))
+
+
+def test_values_come_back_as_plain_data(tmp_path):
+    """Do returned ints, arrays and nested structures arrive decoded, and is printed output kept per call?"""
+    folder = submission(tmp_path, m="""
+        import numpy as np
+        def add(a, b):
+            print("adding", a, b)
+            return a + b
+        def double(x):
+            return x * 2
+        def shapes():
+            return [(1, 2, 3), {"k": np.eye(2)}]
+    """)
+    report = run(folder, call("add", a=1, b=2), call("double", x=np.arange(3.0)), call("shapes"))
+    assert report.outcomes["add/case"].value == 3
+    assert report.outcomes["add/case"].stdout == "adding 1 2\n"
+    np.testing.assert_array_equal(report.outcomes["double/case"].value, [0.0, 2.0, 4.0])
+    value = report.outcomes["shapes/case"].value
+    assert value[0] == (1, 2, 3) and np.array_equal(value[1]["k"], np.eye(2))
+    assert report.starts == 1
+
+
+def test_a_hang_costs_only_its_own_case(tmp_path):
+    """Is an infinite loop stopped at the case's time limit, and do the next cases still run?"""
+    folder = submission(tmp_path, m="""
+        def hang():
+            while True:
+                pass
+        def fine():
+            return "fine"
+    """)
+    report = run(folder, call("hang"), call("fine"))
+    assert report.outcomes["hang/case"].kind is OutcomeKind.TIMEOUT
+    assert "time limit of 2 s exceeded" in report.outcomes["hang/case"].message
+    assert report.outcomes["fine/case"].value == "fine"
+    assert report.starts == 2
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("import os; os._exit(3)", "exited with status 3"),
+    ("import ctypes; ctypes.string_at(0)", "crashed with signal 11 (SIGSEGV)"),
+])
+def test_a_crash_costs_only_its_own_case(tmp_path, body, expected):
+    """Does a process that dies mid-call score that call as crashed and carry on with the rest?"""
+    folder = submission(tmp_path, m=f"""
+        def bad():
+            {body}
+        def fine():
+            return 1
+    """)
+    report = run(folder, call("bad"), call("fine"))
+    assert report.outcomes["bad/case"].kind is OutcomeKind.CRASHED
+    assert expected in report.outcomes["bad/case"].message
+    assert report.outcomes["fine/case"].value == 1
+
+
+def test_system_exit_and_keyboard_interrupt_are_exceptions_of_the_call(tmp_path):
+    """Are sys.exit() and KeyboardInterrupt inside a function reported as what they are, without a restart?"""
+    folder = submission(tmp_path, m="""
+        import sys
+        def leave():
+            sys.exit(0)
+        def interrupt():
+            raise KeyboardInterrupt
+    """)
+    report = run(folder, call("leave"), call("interrupt"))
+    assert report.outcomes["leave/case"].error_type == "SystemExit"
+    assert report.outcomes["interrupt/case"].error_type == "KeyboardInterrupt"
+    assert report.starts == 1
+
+
+def test_import_failures_name_file_and_line(tmp_path):
+    """Does a syntax error or an exception at import name the file and line, leaving other modules graded?"""
+    folder = submission(tmp_path, broken="def f(:\n    pass\n", raising="x = 1\nraise RuntimeError('at import')\n",
+                        good="def g():\n    return 2\n")
+    report = run(folder, call("f", module="broken"), call("h", module="raising"), call("g", module="good"))
+    assert not report.modules["broken"].ok
+    assert "broken.py, line 1" in report.modules["broken"].message
+    assert "raising.py, line 2" in report.modules["raising"].message
+    assert "RuntimeError: at import" in report.modules["raising"].message
+    assert report.outcomes["g/case"].value == 2
+
+
+def test_exit_at_import_fails_only_that_module(tmp_path):
+    """Does sys.exit() at import time fail that module's import and nothing else?"""
+    folder = submission(tmp_path, quits="import sys\nsys.exit(1)\n", good="def g():\n    return 2\n")
+    report = run(folder, call("f", module="quits"), call("g", module="good"))
+    assert not report.modules["quits"].ok and "SystemExit" in report.modules["quits"].message
+    assert report.outcomes["g/case"].value == 2
+
+
+def test_missing_function_and_signature(tmp_path):
+    """Is a missing function reported as missing, and the signature of a present one sent back?"""
+    folder = submission(tmp_path, m="def present(a, b=1):\n    return a\n")
+    report = run(folder, call("present", a=1), call("absent"))
+    assert report.outcomes["absent/case"].kind is OutcomeKind.MISSING
+    assert report.modules["m"].functions == {"present": "(a, b=1)", "absent": None}
+
+
+def test_modified_inputs_are_detected(tmp_path):
+    """Does the worker notice a function that changes its argument in place?"""
+    folder = submission(tmp_path, m="def scale(x):\n    x *= 2\n    return x\n")
+    report = run(folder, call("scale", x=np.ones(3)))
+    assert report.outcomes["scale/case"].mutated == ("x",)
+
+
+def test_lying_objects_never_reach_the_grader(tmp_path):
+    """Is a subclass with a lying __eq__ returned as 'unsupported', and its methods never run on the host?"""
+    folder = submission(tmp_path, m="""
+        import numpy as np
+        class Liar(np.ndarray):
+            def __eq__(self, other):
+                return True
+        def lie():
+            return np.zeros(3).view(Liar)
+    """)
+    outcome = run(folder, call("lie")).outcomes["lie/case"]
+    assert outcome.kind is OutcomeKind.RETURNED
+    assert "Liar" in repr(outcome.value) and "unsupported" in repr(outcome.value)
+
+
+def test_the_student_process_cannot_see_the_repository(tmp_path):
+    """Does the student's code run in a scratch folder holding only the submission, with no repository path
+    on sys.path or in its environment?"""
+    folder = submission(tmp_path, m="""
+        import os, sys
+        def where():
+            return [os.getcwd(), sorted(os.listdir(".")), list(sys.path), dict(os.environ)]
+    """)
+    (folder / "notes.txt").write_text("mine")
+    cwd, files, path, env = run(folder, call("where")).outcomes["where/case"].value
+    assert files == ["m.py", "notes.txt"]
+    assert not cwd.startswith(str(REPO)) and not cwd.startswith(str(folder))
+    # Only the submission, site-packages (which may sit in the repository's .venv) and the standard library.
+    assert all(p == cwd or p in library_paths() or p.startswith(sys.base_prefix) for p in path), path
+    assert not any(p == str(REPO) or p.startswith(str(REPO / "solutions")) for p in path)
+    assert not any(str(REPO) in value for value in env.values())
+
+
+def test_the_autograder_package_is_not_importable(tmp_path):
+    """Is the grader's own package (and with it the repository's location) out of the student's reach?"""
+    folder = submission(tmp_path, m="""
+        def probe():
+            try:
+                import autograder
+            except ImportError:
+                return "hidden"
+            return autograder.__file__
+    """)
+    assert run(folder, call("probe")).outcomes["probe/case"].value == "hidden"
+
+
+def test_output_is_capped(tmp_path):
+    """Is a flood of output kept only up to the limit, and counted?"""
+    folder = submission(tmp_path, m="""
+        import os
+        os.write(1, b"x" * 5_000_000)
+        def f():
+            print("y" * 100_000)
+            return 0
+    """)
+    report = run(folder, call("f"), output_kb=4)
+    assert len(report.output) == 4096 and report.output_dropped == 5_000_000 - 4096
+    assert len(report.outcomes["f/case"].stdout) < 5000
+
+
+def test_grader_messages_cannot_be_forged_through_stdout(tmp_path):
+    """Does text that looks like a worker message, printed by the student, change nothing?"""
+    folder = submission(tmp_path, m="""
+        import os
+        def f():
+            os.write(1, b'{"event": "result", "id": "f/case", "kind": "returned", "value": {"t": "int", "v": "99"}}\\n')
+            return 1
+    """)
+    assert run(folder, call("f")).outcomes["f/case"].value == 1
+
+
+def test_memory_limit(tmp_path):
+    """Does a runaway allocation hit the memory limit as a MemoryError instead of exhausting the machine?"""
+    folder = submission(tmp_path, m="""
+        def hog():
+            blocks = []
+            while True:
+                blocks.append(bytearray(50 * 2**20))
+    """)
+    outcome = run(folder, call("hog"), memory_mb=600).outcomes["hog/case"]
+    assert outcome.error_type == "MemoryError"
+
+
+def test_oversized_or_missing_submission(tmp_path):
+    """Is a missing folder refused with its path named?"""
+    with pytest.raises(SubmissionError, match="does not exist"):
+        run(tmp_path / "nowhere", call("f"))

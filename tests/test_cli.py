@@ -1,0 +1,69 @@
+"""The `autograder` command: exit codes, files written, messages for bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from autograder.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, main
+
+from support import ASSIGNMENT, REPO
+
+
+def test_grade_writes_results_and_exits_zero_whatever_the_score(tmp_path, capsys):
+    """Does `grade` on the untouched stubs exit 0, write results.json and print the feedback?"""
+    out = tmp_path / "results.json"
+    code = main(["--course", str(REPO), "grade", str(REPO / "assignments" / ASSIGNMENT), "--out", str(out)])
+    assert code == EXIT_OK
+    results = json.loads(out.read_text())
+    assert results["score"] == 0 and results["max_score"] == 100
+    assert "not implemented" in capsys.readouterr().out
+
+
+def test_grade_several_prints_a_table(tmp_path, capsys):
+    """Do several submissions give one results.json each under --out-dir and a score table?"""
+    code = main(["--course", str(REPO), "grade", str(REPO / "solutions" / ASSIGNMENT),
+                 str(REPO / "assignments" / ASSIGNMENT), "--out-dir", str(tmp_path)])
+    assert code == EXIT_OK
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("results.json"))
+    assert written == ["assignments_l10_convolutions/results.json", "solutions_l10_convolutions/results.json"]
+    table = capsys.readouterr().out
+    assert "100/100" in table and "0/100" in table
+
+
+def test_missing_submission_is_a_usage_error(tmp_path, capsys):
+    """Is a missing submission folder refused with exit 2 and its path named?"""
+    assert main(["--course", str(REPO), "grade", str(tmp_path / "nope")]) == EXIT_UNUSABLE
+    assert "nope: no such submission folder" in capsys.readouterr().err
+
+
+def test_bad_spec_is_reported_with_file_and_line(tmp_path, capsys):
+    """Does a broken course.yaml stop `grade` with exit 2 and a file:line message, not a traceback?"""
+    root = tmp_path / "course"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "build", "tests"))
+    (root / "course.yaml").write_text("code: INF721\ntitle: [unclosed\n")
+    code = main(["--course", str(root), "grade", str(root / "solutions" / ASSIGNMENT)])
+    err = capsys.readouterr().err
+    assert code == EXIT_UNUSABLE
+    assert "course.yaml:" in err and "Traceback" not in err
+
+
+def test_check_exit_code_follows_the_visible_cases(capsys):
+    """Does `check` exit 0 for the reference and 1 for the stubs, with a summary line?"""
+    assert main(["--course", str(REPO), "check", str(REPO / "solutions" / ASSIGNMENT)]) == EXIT_OK
+    assert "visible cases pass" in capsys.readouterr().out
+    assert main(["--course", str(REPO), "check", str(REPO / "assignments" / ASSIGNMENT)]) == EXIT_FAILED
+
+
+def test_validate_and_release_check_pass_on_the_course(capsys):
+    """Is the bundled course valid, with the reference passing all its cases and the stubs up to date?"""
+    assert main(["--course", str(REPO), "validate"]) == EXIT_OK, capsys.readouterr().out
+    assert main(["--course", str(REPO), "release", "--check"]) == EXIT_OK
+
+
+def test_course_is_found_from_the_working_directory(monkeypatch, capsys):
+    """Does the command find course.yaml above the current folder when --course is not given?"""
+    monkeypatch.chdir(REPO / "assignments" / ASSIGNMENT)
+    monkeypatch.delenv("AUTOGRADER_COURSE", raising=False)
+    assert main(["release", "--check"]) == EXIT_OK

@@ -1,0 +1,109 @@
+"""The whole pipeline on the real course: reference, stubs, the bundled buggy example, broken submissions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.pipeline import grade
+from autograder.reporters import gradescope
+from autograder.results import Status
+
+from support import ASSIGNMENT, REPO, make_variant
+
+
+@pytest.fixture(scope="module")
+def graded(course, assignment):
+    """Grade each bundled submission once for the whole module."""
+    cache = {}
+
+    def run(folder: Path, student: str | None = None):
+        key = (str(folder), student)
+        if key not in cache:
+            cache[key] = grade(course, assignment, folder, student=student)
+        return cache[key]
+    return run
+
+
+def scores(run):
+    return {e.id: e.score for e in run.exercises}
+
+
+def test_reference_scores_the_maximum(graded, assignment):
+    """Does the reference solution, graded as a submission, get every point of every exercise?"""
+    run = graded(REPO / "solutions" / ASSIGNMENT)
+    failing = [(e.id, c.case, c.message) for e in run.exercises for c in e.cases if not c.passed]
+    assert failing == []
+    assert run.score == run.max_score == sum(e.points for e in assignment.exercises)
+
+
+def test_untouched_stubs_score_zero_as_not_implemented(graded):
+    """Do the generated stubs score 0, every case saying 'not implemented' (and nothing else)?"""
+    run = graded(REPO / "assignments" / ASSIGNMENT)
+    assert run.score == 0
+    statuses = {c.status for e in run.exercises for c in e.cases}
+    assert statuses == {Status.NOT_IMPLEMENTED}
+    assert all("not implemented" in c.message for e in run.exercises for c in e.cases)
+
+
+def test_buggy_example_loses_exactly_one_exercise(graded, assignment):
+    """Does the bundled buggy student (bias forgotten in conv_param_count) lose that exercise's points only?"""
+    run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
+    points = {e.id: e.points for e in assignment.exercises}
+    assert scores(run) == {**points, "conv_param_count": 0}
+    visible = [c for c in run.exercises[[e.id for e in run.exercises].index("conv_param_count")].cases if c.visible]
+    assert any("got 270, expected 280" in c.message for c in visible)
+
+
+def test_a_syntax_error_costs_only_its_module(graded, tmp_path, assignment):
+    """Is a module with a syntax error ungradable (file and line named) while the others get full marks?"""
+    folder = make_variant(tmp_path / "sub", "filters", "def edge_kernels", "def edge_kernels(:\ndef _unused")
+    run = graded(folder)
+    for exercise in run.exercises:
+        if exercise.module == "filters":
+            assert exercise.score == 0
+            assert all(c.status is Status.UNGRADABLE and "filters.py, line" in c.message for c in exercise.cases)
+        else:
+            assert exercise.score == exercise.points, exercise.id
+
+
+def test_forbidden_conv2d_is_caught(graded, tmp_path):
+    """Does an implementation that calls F.conv2d get 0 for that exercise, with a message naming the call?"""
+    folder = make_variant(tmp_path / "sub", "conv_torch", '    """\n    ### BEGIN SOLUTION',
+                          '    """\n    ### BEGIN SOLUTION\n    import torch.nn.functional as F\n'
+                          '    return F.conv2d(x, weight, bias, stride=stride, padding=padding)')
+    run = graded(folder)
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    assert exercise.score == 0
+    assert all(c.status is Status.FORBIDDEN for c in exercise.cases)
+    assert "torch.nn.functional.conv2d" in exercise.cases[0].message
+
+
+def test_hidden_cases_do_not_reveal_expected_values(graded, tmp_path):
+    """Do hidden cases of a wrong answer say how they failed, without details or expected values?"""
+    run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
+    exercise = next(e for e in run.exercises if e.id == "conv_param_count")
+    hidden = [c for c in exercise.cases if not c.visible]
+    assert hidden and all(c.details == "" and "expected" not in c.message for c in hidden)
+    assert all(c.staff for c in hidden)  # staff still see what happened
+
+
+def test_results_json_is_deterministic(course, assignment, graded, tmp_path):
+    """Does grading the same submission twice with the same student give byte-identical results.json?"""
+    folder = REPO / "examples" / ASSIGNMENT / "buggy_student"
+    first = gradescope.dumps(graded(folder, student="s1"))
+    second = gradescope.dumps(grade(course, assignment, folder, student="s1"))
+    assert first == second
+
+
+def test_gradescope_format(graded):
+    """Does results.json follow Gradescope's format, with every test named after its exercise?"""
+    run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
+    results = gradescope.to_results(run)
+    assert set(results) >= {"score", "max_score", "tests"}
+    ids = {e.id for e in run.exercises}
+    for test in results["tests"]:
+        assert {"name", "score", "max_score", "output", "visibility"} <= set(test)
+        assert test["name"].split(":")[0] in ids
+        assert test["visibility"] in gradescope.VISIBILITIES
+    assert abs(sum(t["score"] for t in results["tests"]) - results["score"]) < 1e-6

@@ -1,0 +1,97 @@
+"""Scoring: case shares that add up exactly to the exercise's points, and all-or-nothing cases."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, strategies as st
+
+from autograder.results import CaseResult, Status
+from autograder.scoring import UNIT, score, shares, total
+
+
+def units(value: float) -> int:
+    """A score in 1/10000 points, asserting that it is one."""
+    exact = Fraction(value).limit_denominator(10_000)
+    assert exact / UNIT == int(exact / UNIT), value
+    return int(exact / UNIT)
+
+
+def results(values: list[float]) -> list[CaseResult]:
+    return [CaseResult("f", f"c{i}", True, Status.PASSED, v, v, "passed") for i, v in enumerate(values)]
+
+
+points_strategy = st.integers(0, 1_000_000).map(lambda n: n / 10_000)  # 0 … 100 points, four decimals
+weights_strategy = st.lists(st.sampled_from([0.5, 1, 1.0, 2, 3, 0.1, 1 / 3, 7.25, 100]), min_size=1, max_size=30)
+
+
+@given(points=points_strategy, weights=weights_strategy)
+def test_shares_add_up_exactly_to_the_points(points, weights):
+    """For any points with four decimals and any positive weights, do the shares add up exactly to the points?"""
+    result = shares(points, weights)
+    assert len(result) == len(weights)
+    assert sum(units(s) for s in result) == round(points * 10_000)
+    assert total(results(result)) == points
+
+
+@given(points=points_strategy, weights=weights_strategy)
+def test_shares_are_proportional_within_one_unit(points, weights):
+    """Is each share within one 1/10000 point of its exact proportional part, and never negative?"""
+    result = shares(points, weights)
+    weight_sum = sum(Fraction(w) for w in weights)
+    for share, weight in zip(result, weights):
+        exact = Fraction(points).limit_denominator(10_000) * Fraction(weight) / weight_sum
+        assert share >= 0
+        assert abs(Fraction(units(share)) * UNIT - exact) < UNIT
+
+
+@given(points=points_strategy, weights=weights_strategy)
+def test_equal_weights_get_shares_differing_by_at_most_one_unit(points, weights):
+    """Do cases of equal weight get equal shares up to one unit, the larger ones first?"""
+    equal = [1] * len(weights)
+    result = [units(s) for s in shares(points, equal)]
+    assert max(result) - min(result) <= 1
+    assert result == sorted(result, reverse=True)
+
+
+@pytest.mark.parametrize("points,weights,expected", [
+    (10, [1, 1, 1], [3.3334, 3.3333, 3.3333]),
+    (10, [1, 2, 2], [2.0, 4.0, 4.0]),
+    (1, [3, 1], [0.75, 0.25]),
+    (2, [1, 1, 1, 1, 1, 1], [0.3334, 0.3334, 0.3333, 0.3333, 0.3333, 0.3333]),
+    (0, [1, 2], [0.0, 0.0]),
+    (5, [0.1, 0.2], [1.6667, 3.3333]),
+])
+def test_known_splits(points, weights, expected):
+    """Are small splits what a person would write, the remainder going to the earliest largest fractions?"""
+    assert shares(points, weights) == expected
+
+
+def test_single_case_gets_all_the_points():
+    """Does a single case get all the points, whatever its weight?"""
+    assert shares(7.5, [3.0]) == [7.5]
+    assert shares(10, [0.01]) == [10.0]
+
+
+def test_no_cases_no_shares():
+    """Does an exercise without cases get an empty list?"""
+    assert shares(10, []) == []
+
+
+def test_weights_scale_freely():
+    """Do proportional weight lists give identical shares?"""
+    assert shares(9, [1, 2, 3]) == shares(9, [10, 20, 30]) == shares(9, [0.5, 1, 1.5])
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_score_is_all_or_nothing(status):
+    """Does only PASSED earn the case's maximum, and every other status exactly 0?"""
+    expected = 2.5 if status is Status.PASSED else 0.0
+    assert score(status, 2.5) == expected
+
+
+def test_total_is_exact_for_ten_thousandths():
+    """Does total() add 1/10000-point scores without float drift?"""
+    assert total(results([0.1] * 10)) == 1.0
+    assert total(results([3.3334, 3.3333, 3.3333])) == 10.0
+    assert total([]) == 0.0

@@ -1,0 +1,292 @@
+"""judge(): one test per branch, from hand-built cases, expectations and outcomes (no processes)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.cases import Case
+from autograder.codec import TensorData
+from autograder.reference import Expected
+from autograder.results import Status
+from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
+from autograder.sandbox.static import Use
+from autograder.spec import Comparison
+from autograder.verdict import GRADER_FAILED, HIDDEN_PHRASES, Loading, Verdict, _names, judge
+
+SIGNATURE = "(image, kernel, padding=0)"
+RULE = Comparison()
+MEMORY_MB = 512
+
+
+def make_case(visible: bool = True, **args) -> Case:
+    return Case(exercise="conv2d", name="small", visible=visible, weight=1.0,
+                args=args or {"image": np.arange(4.0).reshape(2, 2), "kernel": np.ones((1, 1)), "padding": 0})
+
+
+def loaded(signature: str | None = SIGNATURE, static: tuple[Use, ...] = ()) -> Loading:
+    return Loading(ModuleLoad("conv_numpy", ok=True, functions={"conv2d": signature}), SIGNATURE, static)
+
+
+def returned(value, **fields) -> Outcome:
+    return Outcome(OutcomeKind.RETURNED, value=value, **fields)
+
+
+def raised(error_type: str, message: str = "boom", mro: tuple[str, ...] | None = None, **fields) -> Outcome:
+    mro = mro if mro is not None else (error_type, "Exception", "BaseException", "object")
+    return Outcome(OutcomeKind.RAISED, error_type=error_type, error_mro=mro, message=message,
+                   traceback='  File "conv_numpy.py", line 3, in conv2d\n    raise ' + error_type, **fields)
+
+
+def verdict(outcome: Outcome, expected: Expected | None = None, loading: Loading | None = None,
+            case: Case | None = None) -> Verdict:
+    return judge(case or make_case(), expected or Expected(value=np.array([[1.0]])), outcome, loading or loaded(),
+                 RULE, MEMORY_MB)
+
+
+# ---- could the grader do its job, could the submission be loaded ---------------------------------------------
+
+def test_grader_fault_is_grader_error_with_staff_text_only():
+    """Is a grader fault GRADER_ERROR, with the traceback for staff and a generic message for the student?"""
+    outcome = Outcome(OutcomeKind.NOT_RUN, message="could not rebuild the arguments: KeyError: secret_path",
+                      traceback="Traceback: /srv/grader/internal.py", grader_fault=True)
+    result = verdict(outcome)
+    assert result.status is Status.GRADER_ERROR
+    assert result.message == GRADER_FAILED
+    assert "secret_path" in result.staff and "/srv/grader/internal.py" in result.staff
+    for shown in (result.message, result.details, result.hidden_message):
+        assert "secret_path" not in shown and "internal.py" not in shown
+
+
+def test_grader_fault_wins_over_everything():
+    """Does a grader fault come first, even when the module also failed to import?"""
+    loading = Loading(ModuleLoad("conv_numpy", ok=False, message="SyntaxError"), SIGNATURE)
+    outcome = Outcome(OutcomeKind.NOT_RUN, message="m", grader_fault=True)
+    assert verdict(outcome, loading=loading).status is Status.GRADER_ERROR
+
+
+def test_failed_import_is_ungradable_with_the_module_message():
+    """Does a module that failed to import make the case UNGRADABLE with the module's message and output?"""
+    load = ModuleLoad("conv_numpy", ok=False, message="conv_numpy.py, line 7: SyntaxError: invalid syntax",
+                      traceback="  File conv_numpy.py, line 7", stdout="hello from import\n")
+    result = verdict(Outcome(OutcomeKind.NOT_RUN), loading=Loading(load, SIGNATURE))
+    assert result.status is Status.UNGRADABLE
+    assert result.message == "conv_numpy.py, line 7: SyntaxError: invalid syntax"
+    assert "line 7" in result.details and "hello from import" in result.details
+
+
+def test_missing_function_is_ungradable_naming_the_signature():
+    """Is a missing function UNGRADABLE, telling the student the signature to define?"""
+    outcome = Outcome(OutcomeKind.MISSING, message="conv_numpy.py has no function conv2d")
+    result = verdict(outcome, loading=loaded(signature=None))
+    assert result.status is Status.UNGRADABLE
+    assert "conv_numpy.py has no function conv2d" in result.message
+    assert f"conv2d{SIGNATURE}" in result.message
+
+
+def test_wrong_parameter_names_are_ungradable():
+    """Does a function whose parameter names differ make the case UNGRADABLE, showing both signatures?"""
+    result = verdict(returned(np.array([[1.0]])), loading=loaded("(img, kernel, padding=0)"))
+    assert result.status is Status.UNGRADABLE
+    assert "conv2d(img, kernel, padding=0)" in result.message and f"conv2d{SIGNATURE}" in result.message
+
+
+@pytest.mark.parametrize("signature", ["(image, kernel)", "(image, kernel, padding=0, stride=1)",
+                                       "(kernel, image, padding=0)"])
+def test_missing_extra_or_reordered_parameters_are_ungradable(signature):
+    """Are a missing, an extra and a reordered parameter all signature mismatches?"""
+    assert verdict(returned(np.array([[1.0]])), loading=loaded(signature)).status is Status.UNGRADABLE
+
+
+@pytest.mark.parametrize("signature", [
+    "(image: np.ndarray, kernel: np.ndarray, padding: int = 1) -> np.ndarray",
+    "(image, kernel, padding=(0, 0))",
+    "(image: 'numpy.ndarray', kernel: dict[str, tuple[int, int]] = {}, padding: int | None = None)",
+])
+def test_same_names_with_annotations_or_defaults_are_gradable(signature):
+    """Do the same names with other annotations, defaults or a return annotation still count as the signature?"""
+    result = verdict(returned(np.array([[1.0]])), loading=loaded(signature))
+    assert result.status is Status.PASSED
+
+
+@pytest.mark.parametrize("signature,names", [
+    ("(n: int, f: int, padding=0)", ["n", "f", "padding"]),
+    ("(a, b=(1, 2), *, c: dict[str, int] = {})", ["a", "b", "c"]),
+    ("(x, /, y, *args, z=[1, [2, 3]], **kwargs) -> tuple[int, int]", ["x", "y", "*args", "z", "**kwargs"]),
+    ("()", []),
+    ("(self)", ["self"]),
+    ("image, kernel", ["image", "kernel"]),
+])
+def test_names_parsing(signature, names):
+    """Does _names read parameter names past annotations, defaults with commas and brackets, * and /?"""
+    assert _names(signature) == names
+
+
+def test_names_parsing_string_default_with_comma():
+    """Does a string default holding a comma or a bracket leave the names intact?"""
+    assert _names("(x, sep=', ')") == ["x", "sep"]
+    assert _names("(x, open='(')") == ["x", "open"]
+
+
+# ---- forbidden, timeout, crash -------------------------------------------------------------------------------
+
+def test_runtime_forbidden_call_names_the_api():
+    """Is a forbidden API caught at run time FORBIDDEN, naming it, even though the value is right?"""
+    result = verdict(returned(np.array([[1.0]]), forbidden=("torch.nn.functional.conv2d",)))
+    assert result.status is Status.FORBIDDEN
+    assert "torch.nn.functional.conv2d (called while running)" in result.message
+
+
+def test_static_forbidden_use_names_the_api_and_line():
+    """Is a forbidden use found in the source FORBIDDEN, naming the API and its line, listed once?"""
+    loading = loaded(static=(Use("torch.nn.functional.conv2d", 12),))
+    result = verdict(returned(np.array([[1.0]]), forbidden=("torch.nn.functional.conv2d",)), loading=loading)
+    assert result.status is Status.FORBIDDEN
+    assert "torch.nn.functional.conv2d (line 12)" in result.message
+    assert "called while running" not in result.message
+
+
+def test_static_forbidden_use_counts_even_when_not_run():
+    """Does a static use make the case FORBIDDEN even if the call timed out?"""
+    loading = loaded(static=(Use("numpy.convolve", 3),))
+    assert verdict(Outcome(OutcomeKind.TIMEOUT, message="x"), loading=loading).status is Status.FORBIDDEN
+
+
+def test_timeout():
+    """Is a timeout TIMEOUT with the host's message and the printed output?"""
+    outcome = Outcome(OutcomeKind.TIMEOUT, message="the case's time limit of 10 s was reached", stdout="step 1\n")
+    result = verdict(outcome)
+    assert result.status is Status.TIMEOUT
+    assert result.message == "stopped: the case's time limit of 10 s was reached"
+    assert "step 1" in result.details
+
+
+@pytest.mark.parametrize("kind", [OutcomeKind.CRASHED, OutcomeKind.NOT_RUN])
+def test_crash(kind):
+    """Is a dead student process CRASHED, with its message or a default one?"""
+    assert verdict(Outcome(kind, message="killed by signal 9")).message == "killed by signal 9"
+    result = verdict(Outcome(kind))
+    assert result.status is Status.CRASHED and result.message
+
+
+# ---- exceptions ------------------------------------------------------------------------------------------------
+
+def test_not_implemented():
+    """Is NotImplementedError NOT_IMPLEMENTED (the stub is untouched)?"""
+    result = verdict(raised("NotImplementedError", ""))
+    assert result.status is Status.NOT_IMPLEMENTED
+    assert "not implemented" in result.message
+
+
+def test_expected_exception_raised_passes():
+    """Does raising the expected ValueError pass?"""
+    result = verdict(raised("ValueError", "padding must be >= 0"), Expected(raises="ValueError"))
+    assert result.status is Status.PASSED
+    assert "ValueError" in result.message
+
+
+def test_subclass_of_expected_exception_passes():
+    """Does a subclass of the expected exception (found in error_mro) pass too?"""
+    outcome = raised("ShapeError", mro=("ShapeError", "ValueError", "Exception", "BaseException", "object"))
+    assert verdict(outcome, Expected(raises="ValueError")).status is Status.PASSED
+
+
+def test_other_exception_when_one_is_expected_fails():
+    """Does raising another exception where ValueError is expected fail, naming both?"""
+    result = verdict(raised("TypeError", "bad operand"), Expected(raises="ValueError"))
+    assert result.status is Status.FAILED
+    assert "expected ValueError" in result.message and "TypeError: bad operand" in result.message
+
+
+def test_expected_exception_but_returned_fails():
+    """Does returning a value where ValueError is expected fail, describing what was returned?"""
+    result = verdict(returned(3), Expected(raises="ValueError"))
+    assert result.status is Status.FAILED
+    assert "expected ValueError" in result.message and "int 3" in result.message
+    assert "Called conv2d(" in result.details
+
+
+def test_unexpected_exception_is_error_with_traceback():
+    """Is an unexpected exception ERROR, with the call, the traceback and the output in the details?"""
+    result = verdict(raised("IndexError", "index 5 is out of bounds", stdout="debug\n"))
+    assert result.status is Status.ERROR
+    assert result.message == "raised IndexError: index 5 is out of bounds"
+    assert "Called conv2d(image=np.array(" in result.details
+    assert 'File "conv_numpy.py", line 3' in result.details
+    assert "Your code printed:\ndebug" in result.details
+
+
+def test_exception_without_message():
+    """Does an exception with no message read 'raised KeyError' without a dangling colon?"""
+    assert verdict(raised("KeyError", "")).message == "raised KeyError"
+
+
+def test_memory_error_names_the_limit():
+    """Does a MemoryError say the memory limit in MB?"""
+    result = verdict(raised("MemoryError", ""))
+    assert result.status is Status.ERROR
+    assert f"memory limit of {MEMORY_MB} MB" in result.message
+
+
+def test_expected_exception_with_mutated_input_fails():
+    """Does raising the expected exception still fail when the function first modified its input?"""
+    result = verdict(raised("ValueError", mutated=("image",)), Expected(raises="ValueError"))
+    assert result.status is Status.FAILED and "modified its input" in result.message
+
+
+# ---- returned values -------------------------------------------------------------------------------------------
+
+def test_mutated_inputs_fail():
+    """Does a right value fail when the function modified its inputs in place, naming them?"""
+    one = verdict(returned(np.array([[1.0]]), mutated=("image",)))
+    two = verdict(returned(np.array([[1.0]]), mutated=("image", "kernel")))
+    assert one.status is Status.FAILED
+    assert "modified its input image in place" in one.message
+    assert "modified its inputs image, kernel" in two.message
+
+
+def test_value_mismatch_fails_with_hidden_phrase():
+    """Does a wrong value fail with the comparison's sentence, and a hidden phrase that does not reveal it?"""
+    expected = Expected(value=np.array([[123.456]]))
+    result = verdict(returned(np.array([[7.0]])), expected, case=make_case(visible=False))
+    assert result.status is Status.FAILED
+    assert "1 of 1 elements" in result.message
+    assert "123.456" in result.details and "Called conv2d(" in result.details
+    assert result.hidden_message == HIDDEN_PHRASES["value"]
+    assert "123.456" not in result.hidden_message
+
+
+@pytest.mark.parametrize("got,expected,kind", [
+    (7.0, 3, "type"), ([1, 2], [1, 2, 3], "length"), ({"a": 1}, {"sobel_vertical": 1}, "keys"),
+    (np.zeros(2), np.zeros(3), "shape"), (np.zeros(2, dtype=np.int64), np.zeros(2), "dtype"),
+    (TensorData(np.zeros(1, np.float32), "float32", "cpu"), TensorData(np.zeros(1, np.float32), "float32", "cuda:0"),
+     "device"),
+    (np.array([np.nan]), np.zeros(1), "nan"), (41, 42, "value"),
+])
+def test_hidden_message_follows_the_mismatch_kind(got, expected, kind):
+    """Does each kind of mismatch give its own hidden phrase, none of which holds the expected value?"""
+    result = verdict(returned(got), Expected(value=expected))
+    assert result.status is Status.FAILED
+    assert result.hidden_message == HIDDEN_PHRASES[kind]
+    assert "42" not in result.hidden_message and "sobel" not in result.hidden_message
+
+
+def test_matching_value_passes():
+    """Does a matching value pass, within the tolerance?"""
+    result = verdict(returned(np.array([[1.0 + 1e-9]])))
+    assert result.status is Status.PASSED
+    assert result.message == "passed"
+
+
+def test_printed_output_is_in_the_details_of_a_failure():
+    """Is what the student printed kept in the details of a failed comparison?"""
+    result = verdict(returned(np.array([[2.0]]), stdout="shape (1, 1)\n"))
+    assert "Your code printed:\nshape (1, 1)" in result.details
+
+
+def test_large_arguments_are_summarised_in_the_call():
+    """Are large arrays in the call text shown by shape and dtype rather than in full?"""
+    case = make_case(image=np.zeros((10, 10)), kernel=np.ones((3, 3)), padding=1)
+    details = verdict(returned(np.array([[2.0]])), case=case).details
+    assert "image=<array of shape (10, 10), dtype float64>" in details
+    assert "kernel=np.array([[1., 1., 1.], [1., 1., 1.], [1., 1., 1.]], dtype=float64)" in details
+    assert "padding=1" in details
