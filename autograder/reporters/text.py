@@ -34,20 +34,25 @@ def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -
 
 
 def score_table(runs: list[GradingRun], labels: list[str] | None = None) -> str:
-    """Submissions as rows (labelled by `labels`, default their folder names), exercises as columns, total last."""
+    """A score table of several submissions (labelled by `labels`, default their folder names).
+
+    With fewer submissions than exercises (a handful of examples) the exercises are the rows, so the table
+    stays narrow; with a class, the submissions are the rows."""
     if not runs:
         return "no submissions\n"
-    exercises = [e.id for e in runs[0].exercises]
     names = labels or [r.submission if not r.student else f"{r.submission} ({r.student})" for r in runs]
-    first = max(len("submission"), *(len(n) for n in names))
-    widths = [max(len(e), 6) for e in exercises]
-    header = "  ".join(["submission".ljust(first)] + [e.rjust(w) for e, w in zip(exercises, widths)] + ["total".rjust(12)])
-    lines = [header, "-" * len(header)]
-    for name, run in zip(names, runs):
-        scores = {e.id: e.score for e in run.exercises}
-        cells = [f"{scores.get(e, 0):g}".rjust(w) for e, w in zip(exercises, widths)]
-        lines.append("  ".join([name.ljust(first)] + cells + [f"{run.score:g}/{run.max_score:g}".rjust(12)]))
-    maxima = {e.id: e.points for e in runs[0].exercises}
-    lines.append("  ".join(["(max)".ljust(first)] + [f"{maxima[e]:g}".rjust(w) for e, w in zip(exercises, widths)]
-                           + [f"{runs[0].max_score:g}".rjust(12)]))
-    return "\n".join(lines) + "\n"
+    exercises = [e.id for e in runs[0].exercises]
+    maxima = [f"{e.points:g}" for e in runs[0].exercises] + [f"{runs[0].max_score:g}"]
+    cells = [[f"{e.score:g}" for e in run.exercises] + [f"{run.score:g}"] for run in runs]
+    if len(runs) < len(exercises):
+        rows = [[name, *(c[i] for c in cells), maximum] for i, (name, maximum) in enumerate(zip(exercises + ["total"], maxima))]
+        return _table(["exercise", *names, "max"], rows)
+    rows = [[name, *row] for name, row in zip(names, cells)] + [["(max)", *maxima]]
+    return _table(["submission", *exercises, "total"], rows)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    def line(row: list[str]) -> str:
+        return "  ".join([row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])])
+    return "\n".join([line(header), "-" * len(line(header)), *(line(r) for r in rows)]) + "\n"

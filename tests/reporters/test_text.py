@@ -18,13 +18,25 @@ def test_feedback_lists_failures_with_details_and_the_total():
     assert "ok: passed" in text.feedback(run, verbose=True)
 
 
-def test_score_table_has_a_row_per_submission():
-    """Does the table give one row per submission with per-exercise scores and the maximum?"""
-    def run(name, score):
-        case = CaseResult("f", "c", True, Status.PASSED if score else Status.FAILED, score, 5.0, "")
-        return GradingRun("a1", None, name, (ExerciseResult("f", "m", "F", 5.0, (case,)),))
-    table = text.score_table([run("alice", 5.0), run("bob", 0.0)])
-    lines = table.splitlines()
-    assert lines[2].startswith("alice") and lines[2].endswith("5/5")
-    assert lines[3].startswith("bob") and lines[3].endswith("0/5")
-    assert lines[4].startswith("(max)")
+def _run(name: str, score: float, exercises: int = 1) -> GradingRun:
+    results = []
+    for index in range(exercises):
+        case = CaseResult(f"f{index}", "c", True, Status.PASSED if score else Status.FAILED, score, 5.0, "")
+        results.append(ExerciseResult(f"f{index}", "m", "F", 5.0, (case,)))
+    return GradingRun("a1", None, name, tuple(results))
+
+
+def test_score_table_has_a_row_per_submission_for_a_class():
+    """With more submissions than exercises, does each submission get a row with its scores and total?"""
+    lines = text.score_table([_run("alice", 5.0), _run("bob", 0.0)]).splitlines()
+    assert lines[0].split() == ["submission", "f0", "total"]
+    assert lines[2].split() == ["alice", "5", "5"] and lines[3].split() == ["bob", "0", "0"]
+    assert lines[4].split() == ["(max)", "5", "5"]
+
+
+def test_score_table_has_a_row_per_exercise_for_a_few_submissions():
+    """With fewer submissions than exercises, are the exercises the rows (a narrow table)?"""
+    lines = text.score_table([_run("ref", 5.0, 3), _run("stub", 0.0, 3)], ["reference", "stubs"]).splitlines()
+    assert lines[0].split() == ["exercise", "reference", "stubs", "max"]
+    assert lines[2].split() == ["f0", "5", "0", "5"]
+    assert lines[-1].split() == ["total", "15", "0", "15"]
