@@ -103,7 +103,8 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
                 score=scoring.score(verdict.status, max_score), max_score=max_score,
                 message=verdict.message if case.visible else verdict.hidden_message,
-                details=verdict.details if case.visible else "",
+                details=_join(f"Note: {case.note}" if case.note and verdict.status is not Status.PASSED else "",
+                              verdict.details) if case.visible else "",
                 staff=verdict.staff if case.visible else _join(verdict.message, verdict.details, verdict.staff)))
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
                                         points=round(sum(maxima), 4), cases=tuple(results)))
