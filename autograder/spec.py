@@ -250,7 +250,8 @@ class _Node:
         return Location(self.file, self.line)
 
     def error(self, message: str, line: int | None = None) -> SpecError:
-        return SpecError(self.file, line or self.line, self.path or None, message)
+        """A SpecError at `line`, else at the key holding this value, else at the value."""
+        return SpecError(self.file, line or self.key_line or self.line, self.path or None, message)
 
     def labelled(self, label: str) -> _Node:
         """The same node with `label` (an exercise id, a case name) after its path in messages."""
@@ -351,9 +352,9 @@ def _read_yaml(path: Path, root: Path) -> _Node:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        context = f" ({error.context})" if error.context else ""
+        context = f"{error.context}, " if error.context else ""
         raise SpecError(file, mark.line + 1 if mark else None, None,
-                        f"YAML syntax error: {error.problem}{context}") from None
+                        f"YAML syntax error: {context}{error.problem}") from None
     except yaml.YAMLError as error:
         raise SpecError(file, None, None, f"YAML error: {error}") from None
     if node is None:
@@ -516,7 +517,7 @@ def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limit
         raise SpecError(_display(solutions.folder, root), None, None,
                         f"folder not found: the reference solutions of assignment {assignment_id!r} go there")
     seen: dict[str, int] = {}
-    exercises = tuple(_exercise(item, solutions, limits, compare, seen) for item in spec["exercises"].items(1))
+    exercises = tuple(_exercise(item, solutions, limits, compare, seen) for item in spec["exercises"].items(minimum=1))
     return AssignmentSpec(id=assignment_id, title=title, intro=intro, exercises=exercises,
                           directory=path.parent, solutions=solutions.folder)
 
