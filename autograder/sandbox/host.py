@@ -62,7 +62,29 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         session = _Session(scratch, work, runtime, functions, options)
         return session.run(calls)
     finally:
+        kill_strays(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def kill_strays(scratch: Path) -> int:
+    """Kill every process still marked as started from this scratch folder: children that left the worker's
+    process group (setsid, a double fork) keep the marker in their environment or their working folder.
+    Returns how many were killed. Linux only (reads /proc); elsewhere the process-group kill is all there is."""
+    marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
+    killed = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            environ = (entry / "environ").read_bytes()
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if marker in environ.split(b"\0") or cwd == str(scratch) or cwd.startswith(f"{scratch}{os.sep}"):
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+            except (ProcessLookupError, PermissionError):
+                pass
+    return killed
 
 
 def copy_submission(source: Path, target: Path) -> None:
@@ -100,7 +122,8 @@ def library_paths() -> list[str]:
 def _worker_env(scratch: Path) -> dict[str, str]:
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch / "tmp"), "TMPDIR": str(scratch / "tmp"),
            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "AUTOGRADER_SCRATCH": str(scratch)}
     for key in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
         if key in os.environ:
             env[key] = os.environ[key]
@@ -232,6 +255,7 @@ class _Session:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
 
     def _limits(self) -> None:  # runs in the child between fork and exec
+        _die_with_parent()
         memory = self.options.memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -306,6 +330,17 @@ class _Session:
             self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded")
         else:
             self.outcomes[name] = Outcome(OutcomeKind.CRASHED, message=f"the process {what}")
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill the worker if the grader dies first (killed, out of memory, ^C twice)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class _Timeout(Exception):

@@ -226,3 +226,36 @@ def test_oversized_or_missing_submission(tmp_path):
     """Is a missing folder refused with its path named?"""
     with pytest.raises(SubmissionError, match="does not exist"):
         run(tmp_path / "nowhere", call("f"))
+
+
+def test_no_process_outlives_grading(tmp_path):
+    """Are children the submission started, including a double fork that left the process group with
+    setsid, all gone when grading ends?"""
+    marker = tmp_path / "pids.txt"
+    folder = submission(tmp_path, m=f"""
+        import os, subprocess
+        def spawn():
+            child = subprocess.Popen(["sleep", "300"])
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    with open({str(marker)!r}, "a") as handle:
+                        handle.write(f"{{os.getpid()}}\\n")
+                    import time
+                    time.sleep(300)
+                os._exit(0)
+            os.waitpid(pid, 0)
+            with open({str(marker)!r}, "a") as handle:
+                handle.write(f"{{child.pid}}\\n")
+            return 1
+    """)
+    assert run(folder, call("spawn")).outcomes["spawn/case"].value == 1
+    pids = [int(line) for line in marker.read_text().split()]
+    assert len(pids) == 2
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except FileNotFoundError:
+            continue
+        assert state == "Z", f"process {pid} survived grading"
