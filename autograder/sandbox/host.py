@@ -69,9 +69,9 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
 def kill_strays(scratch: Path) -> int:
     """Kill every process still marked as started from this scratch folder: children that left the worker's
     process group (setsid, a double fork) keep the marker in their environment or their working folder.
-    Returns how many were killed. Linux only (reads /proc); elsewhere the process-group kill is all there is."""
+    Returns how many are still running after 5 s (0 normally). Linux only (reads /proc); elsewhere the process-group kill is all there is."""
     marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
-    killed = 0
+    killed: list[int] = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             environ = (entry / "environ").read_bytes()
@@ -81,10 +81,23 @@ def kill_strays(scratch: Path) -> int:
         if marker in environ.split(b"\0") or cwd == str(scratch) or cwd.startswith(f"{scratch}{os.sep}"):
             try:
                 os.kill(int(entry.name), signal.SIGKILL)
-                killed += 1
+                killed.append(int(entry.name))
             except (ProcessLookupError, PermissionError):
                 pass
-    return killed
+    deadline = time.monotonic() + 5.0  # SIGKILL is delivered asynchronously: wait until they are gone
+    while killed and time.monotonic() < deadline:
+        killed = [pid for pid in killed if _running(pid)]
+        if killed:
+            time.sleep(0.01)
+    return len(killed)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def copy_submission(source: Path, target: Path) -> None:
@@ -244,6 +257,7 @@ class _Session:
             reason = f"overflow:{overflow}"
         finally:
             _kill_group(process)
+            kill_strays(self.scratch)  # before draining: an escaped child may hold the output pipe open
             os.close(read_fd)
             drain.join(timeout=5)
             self.output += drain.kept
