@@ -67,9 +67,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
     if outcome.forbidden or loading.static_uses:
         return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses))
     if outcome.kind is OutcomeKind.TIMEOUT:
-        return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _output(outcome))
+        return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):
-        return Verdict(Status.CRASHED, outcome.message or "the student's process stopped", _output(outcome))
+        return Verdict(Status.CRASHED, outcome.message or "the student's process stopped", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.RAISED:
         return _raised(case, expected, outcome, memory_mb)
     return _returned(case, expected, outcome, rule)
@@ -171,10 +171,6 @@ def _mutated_message(names: tuple[str, ...]) -> str:
 
 def _printed(stdout: str) -> str:
     return f"Your code printed:\n{stdout.rstrip()}" if stdout.strip() else ""
-
-
-def _output(outcome: Outcome) -> str:
-    return _printed(outcome.stdout)
 
 
 def _join(*parts: str) -> str:

@@ -179,7 +179,7 @@ class _Session:
             pending = [c for c in pending if c.key not in self.outcomes and self._module_ok(c.module)]
             if pending and len(self.outcomes) + len(self.modules) == settled:
                 # A worker that stops between calls without settling anything would loop forever.
-                tail = self.output.decode("utf-8", "replace")[-2000:]
+                tail = self._output_tail()
                 for call in pending:
                     self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, grader_fault=True,
                                                       message="the student's process stopped between calls",
@@ -193,6 +193,10 @@ class _Session:
         output = self.output.decode("utf-8", "replace")
         return SandboxReport(outcomes=self.outcomes, modules=self.modules, output=output,
                              output_dropped=self.dropped, starts=self.starts)
+
+    def _output_tail(self) -> str:
+        """The end of what the worker printed: for staff when the worker failed in a way that is ours."""
+        return self.output.decode("utf-8", "replace")[-2000:]
 
     def _module_ok(self, module: str) -> bool:
         load = self.modules.get(module)
@@ -324,7 +328,7 @@ class _Session:
         what = _stop_reason(reason, returncode, self.options.memory_mb)
         if current is None:
             if not self.outcomes and not self.modules:
-                tail = self.output.decode("utf-8", "replace")[-2000:]
+                tail = self._output_tail()
                 for call in calls:  # it died before running anything of the student's: our fault, not theirs
                     self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, message=f"the student's process {what} "
                                                       "before any of its code ran", traceback=tail,
