@@ -7,6 +7,7 @@ its job (bad spec, missing folder, bad arguments).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,12 @@ from autograder.spec import CourseSpec, SpecError, load_course
 from autograder.stubs import StubError
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+# Commands that live in modules of their own. Each module has `register(commands)`, which adds its
+# sub-parser(s) to the argparse sub-parsers object and sets `func` (args -> exit code) with set_defaults. Keep
+# their imports light at module level: the parser is built on every command, also `check` on a student laptop.
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 class UsageError(Exception):
@@ -36,7 +43,8 @@ def find_course(explicit: str | None, *hints: Path) -> Path:
                      "or pass --course PATH")
 
 
-def _load(args: argparse.Namespace, *hints: Path) -> CourseSpec:
+def load(args: argparse.Namespace, *hints: Path) -> CourseSpec:
+    """The course of the command line (--course) or found from the current folder or the hints."""
     return load_course(find_course(args.course, *hints))
 
 
@@ -44,7 +52,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from autograder.stubs import drifted
     from autograder.validate import check_assignment
 
-    course = _load(args)
+    course = load(args)
     failed = False
     for assignment in course.assignments:
         checked = check_assignment(course, assignment)
@@ -64,7 +72,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from autograder.stubs import drifted, stub_files
 
-    course = _load(args)
+    course = load(args)
     assignment = course.assignment(args.assignment)
     if args.check:
         stale = drifted(assignment.solutions, assignment.directory, assignment.modules)
@@ -86,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.reporters import text
 
     folder = Path(args.directory) if args.directory else None
-    course = _load(args, *([folder] if folder else []))
+    course = load(args, *([folder] if folder else []))
     assignment = course.assignment(args.assignment)
     submission = folder or _default_submission(assignment.directory, assignment.id)
     _require_folder(submission)
@@ -112,7 +120,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError("--out names one results file: with several submissions use --out-dir")
     for submission in submissions:
         _require_folder(submission)
-    course = _load(args, submissions[0])
+    course = load(args, submissions[0])
     assignment = course.assignment(args.assignment)
     runs = []
     for submission in submissions:
@@ -125,7 +133,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if args.out_dir:
             targets.append(Path(args.out_dir) / _unique_name(submission, submissions) / "results.json")
         for target in targets:
-            _write(target, results)
+            write_atomic(target, results)
         if len(submissions) == 1 and not args.quiet:
             sys.stdout.write(text.feedback(run))
         for exercise in run.exercises:
@@ -150,7 +158,7 @@ def _require_folder(path: Path) -> None:
         raise UsageError(f"{path}: no such submission folder")
 
 
-def _write(target: Path, content: str) -> None:
+def write_atomic(target: Path, content: str) -> None:
     """Write atomically: a reader never sees half a file, an interrupted run leaves the old one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
@@ -188,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
     release.add_argument("--check", action="store_true", help="only report stubs that are out of date")
     release.set_defaults(func=cmd_release)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 
