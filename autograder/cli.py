@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import sys
 from pathlib import Path
 
+from autograder.sandbox.isolation import IsolationError
 from autograder.spec import CourseSpec, SpecError, load_course
 from autograder.stubs import StubError
 
@@ -21,6 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 # sub-parser(s) to the argparse sub-parsers object and sets `func` (args -> exit code) with set_defaults. Keep
 # their imports light at module level: the parser is built on every command, also `check` on a student laptop.
 COMMAND_MODULES: tuple[str, ...] = (
+    "autograder.commands.variant",
 )
 
 
@@ -132,6 +135,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
             targets.append(Path(args.out))
         if args.out_dir:
             targets.append(Path(args.out_dir) / _unique_name(submission, submissions) / "results.json")
+            # Everything, staff details (grader tracebacks, hidden-case messages) included: for instructors only.
+            write_atomic(Path(args.out_dir) / _unique_name(submission, submissions) / "run.json",
+                         json.dumps(run.to_dict(), indent=1, sort_keys=True) + "\n")
         for target in targets:
             write_atomic(target, results)
         if len(submissions) == 1 and not args.quiet:
@@ -183,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="instructors and CI: run every case, write Gradescope results.json")
     grade.add_argument("submissions", nargs="+", metavar="SUBMISSION_DIR")
     grade.add_argument("--out", help="results.json path (one submission)")
-    grade.add_argument("--out-dir", help="write OUT_DIR/<submission>/results.json for each submission")
+    grade.add_argument("--out-dir", help="write OUT_DIR/<submission>/results.json (for students) and run.json "
+                                         "(everything, staff details included) for each submission")
     grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
     grade.add_argument("--assignment", help="assignment id (default: the only one)")
     grade.add_argument("-q", "--quiet", action="store_true", help="print only the score table")
@@ -206,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SpecError, StubError, UsageError) as error:
+    except (SpecError, StubError, UsageError, IsolationError) as error:
         print(f"autograder: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import inspect
 import traceback
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from autograder import scoring
@@ -10,18 +12,31 @@ from autograder.cases import Case, expand_assignment
 from autograder.reference import Expected, ReferenceError_, ReferenceSolutions, expected_for
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
+from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox.static import scan_submission
-from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec
-from autograder.verdict import GRADER_FAILED, Loading, Verdict, judge
+from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
+from autograder.diagnose import Diagnosis, diagnose_exercise
+from autograder.questions.grading import grade_questions
+from autograder.verdict import GRADER_FAILED, Loading, Verdict, judge, student_view
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
           visible_only: bool = False) -> GradingRun:
     """Grade one submission folder. Never raises for anything the submission does: a failure of the grader
     itself becomes GRADER_ERROR results that keep the traceback for staff."""
+    run = _grade_exercises(course, assignment, submission, student, visible_only)
+    questions, notes = grade_questions(course, assignment, submission, student, visible_only)  # answers.yaml
+    return replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
+
+
+def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
+                     visible_only: bool) -> GradingRun:
+    """The code exercises, run in the sandbox."""
     cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
     try:
         return _grade(course, assignment, submission, cases, student, visible_only)
+    except IsolationError:
+        raise  # the machine, not this submission: every submission would fail alike, so stop the command
     except SubmissionError as error:
         verdicts = {c.key: Verdict(Status.UNGRADABLE, str(error)) for c in cases}
         return _assemble(assignment, submission, student, visible_only, cases, verdicts, ())
@@ -47,7 +62,9 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     functions = {m: [e.id for e in assignment.exercises if e.module == m] for m in assignment.modules}
     memory_mb = max((e.limits.memory_mb for e in assignment.exercises), default=course.limits.memory_mb)
     output_kb = max((e.limits.output_kb for e in assignment.exercises), default=course.limits.output_kb)
-    report = run_calls(submission, calls, functions, SandboxOptions(memory_mb=memory_mb, output_kb=output_kb))
+    processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
+    report = run_calls(submission, calls, functions, SandboxOptions(
+        memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation)))
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
                               expected_signature=_signature(reference, e),
@@ -61,7 +78,10 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
     notes = _run_notes(report.output, report.output_dropped, report.modules)
-    return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes)
+    mistakes = partial(reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
+    diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
+                 for e in assignment.exercises}
+    return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses)
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
@@ -89,28 +109,26 @@ def _run_notes(output: str, dropped: int, modules: dict[str, ModuleLoad]) -> tup
 
 
 def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None, visible_only: bool,
-              cases: list[Case], verdicts: dict[str, Verdict], notes: tuple[str, ...]) -> GradingRun:
+              cases: list[Case], verdicts: dict[str, Verdict], notes: tuple[str, ...],
+              diagnoses: dict[str, tuple[Diagnosis, ...]] | None = None) -> GradingRun:
     exercises = []
     for exercise in assignment.exercises:
         mine = [c for c in cases if c.exercise == exercise.id]
         if not mine:
             continue
         maxima = scoring.shares(exercise.points, [c.weight for c in mine])
+        found = (diagnoses or {}).get(exercise.id, ())
         results = []
         for case, max_score in zip(mine, maxima):
             verdict = verdicts[case.key]
+            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note,
+                                 tuple(d.text for d in found if case.name in d.cases))
             results.append(CaseResult(
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
                 score=scoring.score(verdict.status, max_score), max_score=max_score,
-                message=verdict.message if case.visible else verdict.hidden_message,
-                details=_join(f"Note: {case.note}" if case.note and verdict.status is not Status.PASSED else "",
-                              verdict.details) if case.visible else "",
-                staff=verdict.staff if case.visible else _join(verdict.message, verdict.details, verdict.staff)))
+                message=shown.message, details=shown.details, staff=shown.staff))
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
-                                        points=round(sum(maxima), 4), cases=tuple(results)))
+                                        points=round(sum(maxima), 4), cases=tuple(results),
+                                        notes=tuple(d.text for d in found)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
-
-
-def _join(*parts: str) -> str:
-    return "\n".join(p for p in parts if p)

@@ -58,6 +58,8 @@ class Limits:
     """Address-space limit of the student's process."""
     output_kb: int = 64
     """Student stdout/stderr kept per run; the rest is dropped and reported as truncated."""
+    processes: int = 64
+    """Processes and threads the student's code may have at once (enforced where the worker has its own uid)."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,36 @@ class Comparison:
     dtype: DtypeRule = DtypeRule.KIND
 
 
+class HiddenDetail(enum.Enum):
+    """What a student sees of a hidden case that did not pass (visible cases always show everything)."""
+
+    NONE = "none"
+    """Only passed / not passed."""
+    MESSAGE = "message"
+    """The one-line message, redacted so that it never shows the expected value."""
+    SUMMARY = "summary"
+    """The message plus an array mismatch's counts and largest differences (never the table or the inputs)."""
+
+
 @dataclass(frozen=True)
 class Reporting:
     hidden_visibility: str = "visible"
     """Gradescope visibility of hidden-case entries: visible, hidden, after_due_date, after_published."""
+    hidden_detail: HiddenDetail = HiddenDetail.MESSAGE
+    """The default of every exercise's `hidden_detail`."""
+
+
+@dataclass(frozen=True)
+class MistakeSpec:
+    """A known wrong implementation of an exercise (solutions/<id>/mistakes.py), named when a student's
+    wrong answer matches it (autograder.diagnose)."""
+
+    id: str
+    function: str
+    """The function's name in the assignment's mistakes module."""
+    message: str
+    """What the student probably did, and how to fix it."""
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,39 @@ class ExerciseSpec:
     forbidden: tuple[str, ...]
     cases: tuple[CaseSpec, ...]
     location: Location | None = None
+    mistakes: tuple[MistakeSpec, ...] = ()
+    """Known wrong implementations to recognise in failing answers, in YAML order."""
+    hidden_detail: HiddenDetail = HiddenDetail.MESSAGE
+    """What a hidden case that did not pass shows."""
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """How a question's answer is computed: a reference function called with the question's params."""
+
+    module: str
+    function: str
+    args: tuple[tuple[str, Expr], ...]
+    """Keyword arguments of the call, as validated value expressions over the question's params."""
+    type: str
+    """The answer's form: "integer" or "shape" (a list of integers)."""
+    item: Expr | None = None
+    """1-based position in the function's list result to take (the shape after layer `item`); None: all of it."""
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A hand-computation question with per-student params (autograder.variants), answered in answers.yaml."""
+
+    id: str
+    title: str
+    points: float
+    prompt: str
+    """Markdown with `{name}` placeholders for the params."""
+    params: tuple[tuple[str, Expr], ...]
+    """Ordered (name, expression) pairs, drawn per student like a random case's params."""
+    answer: AnswerSpec
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +179,8 @@ class AssignmentSpec:
     """assignments/<id>/: the student copy (stubs) and assignment.yaml."""
     solutions: Path
     """solutions/<id>/: the reference implementations."""
+    questions: tuple[QuestionSpec, ...] = ()
+    """Hand-computation questions answered in answers.yaml, in YAML order."""
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -142,6 +205,8 @@ class CourseSpec:
     reporting: Reporting
     assignments: tuple[AssignmentSpec, ...]
     root: Path
+    isolation: str = "auto"
+    """How the student's process is isolated: auto, namespaces or process (autograder.sandbox.isolation)."""
 
     def assignment(self, assignment_id: str | None = None) -> AssignmentSpec:
         """The named assignment, or the only one when no name is given."""
@@ -443,16 +508,19 @@ def _get(entries: dict[str, _Node], key: str, read: Callable[[_Node], Any], defa
 # ---- course.yaml ----------------------------------------------------------------------------------------------
 
 HIDDEN_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+ISOLATIONS = ("auto", "namespaces", "process")
 RAISABLE = ("ValueError", "TypeError", "IndexError", "KeyError", "RuntimeError", "ZeroDivisionError")
 """The exceptions a case may expect with `raises`."""
 
 _LIMITS: dict[str, Callable[[_Node], Any]] = {
     "case_seconds": _positive_number, "exercise_seconds": _positive_number,
-    "memory_mb": _positive_int, "output_kb": _positive_int}
+    "memory_mb": _positive_int, "output_kb": _positive_int, "processes": _positive_int}
 _COMPARE: dict[str, Callable[[_Node], Any]] = {
     "rtol": _non_negative_number, "atol": _non_negative_number,
     "dtype": lambda n: DtypeRule(_one_of(n, tuple(rule.value for rule in DtypeRule)))}
-_REPORTING: dict[str, Callable[[_Node], Any]] = {"hidden_visibility": lambda n: _one_of(n, HIDDEN_VISIBILITIES)}
+_HIDDEN_DETAIL: Callable[[_Node], HiddenDetail] = lambda n: HiddenDetail(_one_of(n, tuple(d.value for d in HiddenDetail)))
+_REPORTING: dict[str, Callable[[_Node], Any]] = {"hidden_visibility": lambda n: _one_of(n, HIDDEN_VISIBILITIES),
+                                                 "hidden_detail": _HIDDEN_DETAIL}
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 _Settings = TypeVar("_Settings", Limits, Comparison, Reporting)
@@ -470,13 +538,15 @@ def load_course(root: Path) -> CourseSpec:
     """Read and validate `root/course.yaml` and its assignments."""
     root = Path(root)
     course = _read_yaml(root / "course.yaml", root).mapping(("code", "title", "term", "seed", "assignments"),
-                                                             ("defaults",))
+                                                             ("defaults", "sandbox"))
     code, title, term = (course[key].string() for key in ("code", "title", "term"))
     seed = course["seed"].integer()
     defaults = _get(course, "defaults", lambda n: n.mapping((), ("limits", "compare", "reporting")), {})
     limits = _override(defaults.get("limits"), Limits(), _LIMITS)
     compare = _override(defaults.get("compare"), Comparison(), _COMPARE)
     reporting = _override(defaults.get("reporting"), Reporting(), _REPORTING)
+    sandbox = _get(course, "sandbox", lambda n: n.mapping((), ("isolation",)), {})
+    isolation = _get(sandbox, "isolation", lambda n: _one_of(n, ISOLATIONS), "auto")
     assignments, seen = [], {}
     for item in course["assignments"].items(minimum=1):
         assignment_id = _matching(item, _FOLDER_NAME, "an assignment id (a folder name: letters, digits, _ . -)")
@@ -485,28 +555,31 @@ def load_course(root: Path) -> CourseSpec:
         if not folder.is_dir():
             raise item.error(f"no folder {_display(folder, root)}/ for this assignment; create it with its "
                              f"assignment.yaml, or remove {assignment_id!r} from the list")
-        assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare))
+        assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare,
+                                           hidden_detail=reporting.hidden_detail))
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
-                      reporting=reporting, assignments=tuple(assignments), root=root)
+                      reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation)
 
 
 # ---- assignments/<id>/assignment.yaml -------------------------------------------------------------------------
 
 _EXERCISE_KEYS = ("id", "module", "title", "points", "statement", "cases")
-_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden")
+_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_detail")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limits(),
-                    compare: Comparison = Comparison()) -> AssignmentSpec:
-    """Read and validate one `assignments/<id>/assignment.yaml` over the course's `limits` and `compare`.
+                    compare: Comparison = Comparison(),
+                    hidden_detail: HiddenDetail = HiddenDetail.MESSAGE) -> AssignmentSpec:
+    """Read and validate one `assignments/<id>/assignment.yaml` over the course's `limits`, `compare` and
+    `hidden_detail` defaults.
 
     `root` is the course folder (by default three levels above `path`): it holds `solutions/<id>/`, and error
     messages name files relative to it.
     """
     path = Path(path)
     root = path.parents[2] if root is None else Path(root)
-    spec = _read_yaml(path, root).mapping(("id", "title", "exercises"), ("intro",))
+    spec = _read_yaml(path, root).mapping(("id", "title", "exercises"), ("intro", "questions"))
     assignment_id = spec["id"].string()
     if assignment_id != path.parent.name:
         raise spec["id"].error(f"the id {assignment_id!r} differs from the folder name {path.parent.name!r}; "
@@ -517,18 +590,23 @@ def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limit
         raise SpecError(_display(solutions.folder, root), None, None,
                         f"folder not found: the reference solutions of assignment {assignment_id!r} go there")
     seen: dict[str, int] = {}
-    exercises = tuple(_exercise(item, solutions, limits, compare, seen) for item in spec["exercises"].items(minimum=1))
+    exercises = tuple(_exercise(item, solutions, limits, compare, seen, hidden_detail)
+                      for item in spec["exercises"].items(minimum=1))
+    questions = _get(spec, "questions", lambda q: _questions(q, solutions), ())
     return AssignmentSpec(id=assignment_id, title=title, intro=intro, exercises=exercises,
-                          directory=path.parent, solutions=solutions.folder)
+                          directory=path.parent, solutions=solutions.folder, questions=questions)
 
 
 def _exercise(n: _Node, solutions: _Solutions, limits: Limits, compare: Comparison,
-              seen: dict[str, int]) -> ExerciseSpec:
+              seen: dict[str, int], hidden_detail: HiddenDetail = HiddenDetail.MESSAGE) -> ExerciseSpec:
     n = _label(n, "id")
     spec = n.mapping(_EXERCISE_KEYS, _EXERCISE_OPTIONAL)
     exercise_id = _identifier(spec["id"], "an exercise id")
     _unique(spec["id"], exercise_id, seen, "exercise id")
     module = _identifier(spec["module"], "a module name")
+    if module == MISTAKES_MODULE:
+        raise spec["module"].error(f"the module name {MISTAKES_MODULE!r} is reserved for the known mistakes "
+                                   f"(solutions/<assignment>/{MISTAKES_MODULE}.py); rename the module")
     title = spec["title"].string()
     if "\n" in title.strip():
         raise spec["title"].error("a title is one line; put longer text in `statement`")
@@ -541,8 +619,43 @@ def _exercise(n: _Node, solutions: _Solutions, limits: Limits, compare: Comparis
     signature = solutions.signature(spec["module"], module, spec["id"], exercise_id)
     names: dict[str, int] = {}
     cases = tuple(_case(item, signature, names) for item in spec["cases"].items(minimum=1))
+    mistakes = _get(spec, "mistakes", lambda m: _mistakes(m, solutions, signature), ())
     return ExerciseSpec(id=exercise_id, module=module, title=title, points=points, statement=statement,
-                        compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location)
+                        compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location,
+                        mistakes=mistakes, hidden_detail=_get(spec, "hidden_detail", _HIDDEN_DETAIL, hidden_detail))
+
+
+# ---- known mistakes --------------------------------------------------------------------------------------------
+
+MISTAKES_MODULE = "mistakes"
+"""solutions/<assignment>/mistakes.py: the known wrong implementations (trusted, host side, never stubbed)."""
+_MISTAKE_ID = re.compile(r"[a-z0-9_]+")
+
+
+def _mistakes(n: _Node, solutions: _Solutions, signature: _Signature) -> tuple[MistakeSpec, ...]:
+    seen: dict[str, int] = {}
+    return tuple(_mistake(item, solutions, signature, seen) for item in n.items(minimum=1))
+
+
+def _mistake(n: _Node, solutions: _Solutions, signature: _Signature, seen: dict[str, int]) -> MistakeSpec:
+    """One `{id, function, message}`: the function exists in the mistakes module and takes the exercise's
+    keyword arguments (it is called with the same ones as the reference)."""
+    n = _label(n, "id")
+    spec = n.mapping(("id", "function", "message"))
+    mistake_id = _matching(spec["id"], _MISTAKE_ID, "a mistake id of lower-case letters, digits and _")
+    _unique(spec["id"], mistake_id, seen, "mistake id")
+    function = _identifier(spec["function"], "a mistake's function")
+    wrong = solutions.mistake(spec["function"], function)
+    missing = [k for k in signature.keywords if k not in wrong.keywords and not wrong.any_keyword]
+    extra = [k for k in wrong.required if k not in signature.keywords]
+    if missing or extra:
+        problem = (f"does not take {', '.join(map(repr, missing))}" if missing
+                   else f"requires {', '.join(map(repr, extra))}, which the reference does not take")
+        raise spec["function"].error(f"{wrong} {problem}; a mistake is called with the arguments of {signature}")
+    message = " ".join(spec["message"].string().split())
+    if not message:
+        raise spec["message"].error("the message is empty; say what the student probably did")
+    return MistakeSpec(id=mistake_id, function=function, message=message, location=n.location)
 
 
 # ---- cases ----------------------------------------------------------------------------------------------------
@@ -785,6 +898,22 @@ class _Solutions:
                                       f"`def {function}(...)` there or fix the id")
         return _Signature.of(found, file)
 
+    def mistake(self, function_node: _Node, function: str) -> _Signature:
+        """The signature of a known mistake's function in solutions/<id>/mistakes.py."""
+        path = self.folder / f"{MISTAKES_MODULE}.py"
+        file = _display(path, self.root)
+        if MISTAKES_MODULE not in self._functions:
+            if not path.is_file():
+                raise function_node.error(f"no file {file}: the known mistakes' functions must be there")
+            self._functions[MISTAKES_MODULE] = self._parse(path, file)
+        found = self._functions[MISTAKES_MODULE].get(function)
+        if found is None:
+            close = difflib.get_close_matches(function, tuple(self._functions[MISTAKES_MODULE]), n=1)
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            raise function_node.error(f"{file} defines no top-level function {function!r}{suggestion}; add "
+                                      f"`def {function}(...)` there or fix the name")
+        return _Signature.of(found, file)
+
     @staticmethod
     def _parse(path: Path, file: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         try:
@@ -794,3 +923,53 @@ class _Solutions:
         except (ValueError, UnicodeDecodeError) as error:
             raise SpecError(file, None, None, f"cannot parse the reference solution: {error}") from None
         return {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+# ---- hand-computation questions (autograder.variants) ----------------------------------------------------------
+
+ANSWER_TYPES = ("integer", "shape")
+_QUESTION_ID = re.compile(r"[a-z0-9_]+")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _questions(n: _Node, solutions: _Solutions) -> tuple[QuestionSpec, ...]:
+    seen: dict[str, int] = {}
+    return tuple(_question(item, solutions, seen) for item in n.items(minimum=1))
+
+
+def _question(n: _Node, solutions: _Solutions, seen: dict[str, int]) -> QuestionSpec:
+    """One `{id, title, points, params, prompt, answer}`: the answer's function exists in the solutions and takes
+    the arguments given, and every `{name}` of the prompt is a param."""
+    n = _label(n, "id")
+    spec = n.mapping(("id", "title", "points", "prompt", "answer"), ("params",))
+    question_id = _matching(spec["id"], _QUESTION_ID, "a question id of lower-case letters, digits and _")
+    _unique(spec["id"], question_id, seen, "question id")
+    title = spec["title"].string()
+    if "\n" in title.strip():
+        raise spec["title"].error("a title is one line; put the question itself in `prompt`")
+    params = _get(spec, "params", _params, ())
+    names = tuple(name for name, _ in params)
+    prompt = spec["prompt"].string()
+    for field in _PLACEHOLDER.findall(prompt.replace("{{", "").replace("}}", "")):
+        if field not in names:
+            raise spec["prompt"].error(f"placeholder {{{field}}} names no param; params: {', '.join(names) or 'none'}"
+                                       f" (write {{{{ and }}}} for literal braces)")
+    return QuestionSpec(id=question_id, title=title, points=_positive_number(spec["points"]), prompt=prompt,
+                        params=params, answer=_answer(spec["answer"], solutions, _Scope(names)),
+                        location=n.location)
+
+
+def _answer(n: _Node, solutions: _Solutions, scope: _Scope) -> AnswerSpec:
+    """`{function: module.name, args: {...}, type: integer|shape, item: k}`."""
+    spec = n.mapping(("function", "args", "type"), ("item",))
+    dotted = _matching(spec["function"], re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*"),
+                       "module.function of the reference solutions, such as shapes.conv_param_count")
+    module, function = dotted.split(".")
+    if module == MISTAKES_MODULE:
+        raise spec["function"].error(f"{MISTAKES_MODULE}.py holds wrong implementations; name a reference module")
+    signature = solutions.signature(spec["function"], module, spec["function"], function)
+    item = None
+    if "item" in spec:
+        item = _int_or_ref(spec["item"], scope, minimum=1)
+    return AnswerSpec(module=module, function=function, args=_args(spec["args"], signature, scope),
+                      type=_one_of(spec["type"], ANSWER_TYPES), item=item)

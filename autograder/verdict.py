@@ -18,7 +18,7 @@ from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
 from autograder.sandbox.static import Use
-from autograder.spec import Comparison
+from autograder.spec import Comparison, HiddenDetail
 
 GRADER_FAILED = "the grader failed on this case; your instructor has the details"
 
@@ -33,10 +33,41 @@ class Verdict:
     staff: str = ""
     hidden: str = ""
     """What a hidden case shows instead of `message` when that would reveal the expected value."""
+    summary: str = ""
+    """An array mismatch's counts and largest differences, without the table: what a hidden case shows
+    with `hidden_detail: summary`."""
 
     @property
     def hidden_message(self) -> str:
         return self.hidden or self.message
+
+
+HIDDEN_NO_DETAIL = "did not pass (this hidden case shows no details)"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the student reads of one case, and what only staff read."""
+
+    message: str
+    details: str
+    staff: str
+
+
+def student_view(verdict: Verdict, visible: bool, detail: HiddenDetail, note: str | None = None,
+                 diagnoses: tuple[str, ...] = ()) -> Shown:
+    """A visible case shows everything; a hidden one what `detail` allows, never its inputs, the expected
+    value or the index | got | expected table. `diagnoses` (sentences naming a known mistake) come first."""
+    if visible:
+        noted = f"Note: {note}" if note and verdict.status is not Status.PASSED else ""
+        return Shown(verdict.message, _join(*diagnoses, noted, verdict.details), verdict.staff)
+    staff = _join(verdict.message, verdict.details, verdict.staff)
+    if verdict.status is Status.PASSED:
+        return Shown(verdict.message, "", staff)
+    if detail is HiddenDetail.NONE:
+        return Shown(HIDDEN_NO_DETAIL, "", staff)
+    summary = verdict.summary if detail is HiddenDetail.SUMMARY else ""
+    return Shown(verdict.hidden_message, _join(*diagnoses, summary), staff)
 
 
 HIDDEN_PHRASES = {
@@ -161,7 +192,7 @@ def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison
         return Verdict(Status.PASSED, "passed")
     return Verdict(Status.FAILED, mismatch.summary,
                    _join(_call_text(case), mismatch.details, _printed(outcome.stdout)),
-                   hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]))
+                   hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]), summary=mismatch.statistics)
 
 
 def _mutated_message(names: tuple[str, ...]) -> str:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.spec import (AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule, Generate, Limits, ListOf,
-                             Location, MapOf, Ref, Reporting, SpecError, load_assignment, load_course)
+from autograder.spec import (AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule, Generate, HiddenDetail, Limits,
+                             ListOf, Location, MapOf, Ref, Reporting, SpecError, load_assignment, load_course)
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = "assignments/hw/assignment.yaml"
@@ -159,6 +159,33 @@ defaults:
     assert (add.limits, add.compare) == (course.limits, course.compare)
     assert scale.compare == Comparison(rtol=0.001, atol=0.5, dtype=DtypeRule.EXACT)
     assert scale.limits == Limits(case_seconds=2.0, exercise_seconds=60.0, memory_mb=2048, output_kb=64)
+
+
+def test_process_limit_and_isolation(tmp_path):
+    """Is the process-count limit a limit like the others (course default, exercise override), and is the
+    course's `sandbox.isolation` read, `auto` by default?"""
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "set").mkdir()
+    assert load_course(make_course(tmp_path / "plain")).isolation == "auto"
+    course_text = COURSE + """\
+defaults:
+  limits: {processes: 16}
+sandbox:
+  isolation: namespaces
+"""
+    course = load_course(make_course(tmp_path / "set", course=course_text,
+                                     assignment=edited("limits: {case_seconds: 2}",
+                                                       "limits: {case_seconds: 2, processes: 4}")))
+    add, scale = course.assignment().exercises
+    assert (course.isolation, course.limits.processes, add.limits.processes, scale.limits.processes) == \
+        ("namespaces", 16, 16, 4)
+
+
+def test_unknown_isolation_names_the_choices(tmp_path):
+    """Does a misspelt isolation level say where and what the choices are?"""
+    error = spec_error(make_course(tmp_path, course=COURSE + "sandbox:\n  isolation: strict\n"))
+    assert_error(error, "course.yaml", line_of(COURSE + "sandbox:\n  isolation: strict\n", "isolation:"),
+                 "sandbox.isolation", "auto, namespaces, process")
 
 
 def test_params_keep_their_order_and_refs_name_them(tmp_path):
@@ -606,3 +633,107 @@ def test_a_spec_error_never_escapes_as_another_exception(tmp_path):
         root.mkdir()
         error = spec_error(make_course(root, text))
         assert error.file == SPEC and error.line is not None, str(error)
+
+
+# ---- known mistakes and hidden-case detail ----------------------------------------------------------------------
+
+WRONG = """\
+def add_twice(a, b=1):
+    return a + 2 * b
+
+
+def add_positional(a):
+    return a
+
+
+def add_more(a, b, c):
+    return a + b + c
+"""
+ADD_CASES = "    cases:\n      - name: small"
+
+
+def with_mistakes(root: Path, mistakes: str, wrong: str | None = WRONG) -> Path:
+    """The course with `mistakes` (YAML lines at exercise level) on `add`, and solutions/hw/mistakes.py."""
+    make_course(root, edited(ADD_CASES, mistakes + ADD_CASES))
+    if wrong is not None:
+        (root / "solutions" / "hw" / "mistakes.py").write_text(wrong)
+    return root
+
+
+def test_mistakes_load_in_order(tmp_path):
+    """Are an exercise's mistakes read in order, with their message on one line and their location?"""
+    root = with_mistakes(tmp_path, "    mistakes:\n      - {id: twice, function: add_twice, message: \"b added\n"
+                                   "          twice\"}\n      - {id: again, function: add_twice, message: m}\n")
+    exercise = load_course(root).assignment().exercise("add")
+    assert [(m.id, m.function, m.message) for m in exercise.mistakes] == [("twice", "add_twice", "b added twice"),
+                                                                          ("again", "add_twice", "m")]
+    assert exercise.mistakes[0].location == Location(SPEC, line_of(edited(ADD_CASES, "    mistakes:\n" + ADD_CASES),
+                                                                   "mistakes:") + 1)
+    assert load_course(root).assignment().exercise("scale").mistakes == ()
+
+
+MISTAKES_AT = "exercises[0] (add).mistakes[0] (twice)"
+BAD_MISTAKES = [
+    ("{id: twice, function: add_thrice, message: m}", "function", "defines no top-level function 'add_thrice' "
+                                                                  "(did you mean 'add_twice'?)"),
+    ("{id: twice, function: add_positional, message: m}", "function", "does not take 'b'"),
+    ("{id: twice, function: add_more, message: m}", "function", "requires 'c', which the reference does not take"),
+    ("{id: twice, function: add_twice, message: \"  \"}", "message", "the message is empty"),
+    ("{id: twice, function: add_twice, message: m, hint: h}", None, "unknown key 'hint'"),
+    ("{id: twice, function: add_twice}", None, "missing required key 'message'"),
+    ("{id: Twice, function: add_twice, message: m}", "id", "a mistake id of lower-case letters"),
+    ("{id: twice, function: 2, message: m}", "function", "expected a string"),
+]
+
+
+@pytest.mark.parametrize("item, key, message", BAD_MISTAKES, ids=[row[2][:25] for row in BAD_MISTAKES])
+def test_bad_mistake(tmp_path, item, key, message):
+    """Is a bad known mistake reported at its file, line and key?"""
+    root = with_mistakes(tmp_path, f"    mistakes:\n      - {item}\n")
+    at = MISTAKES_AT.replace("(twice)", "(Twice)") if "Twice" in item else MISTAKES_AT
+    error = spec_error(root)
+    assert_error(error, SPEC, line_of(edited(ADD_CASES, "    mistakes:\n      - x\n" + ADD_CASES), "- x"),
+                 f"{at}.{key}" if key else at, message)
+
+
+def test_duplicate_mistake_ids(tmp_path):
+    """Are two mistakes with one id in one exercise refused at the second?"""
+    root = with_mistakes(tmp_path, "    mistakes:\n      - {id: twice, function: add_twice, message: m}\n"
+                                   "      - {id: twice, function: add_twice, message: n}\n")
+    error = spec_error(root)
+    assert error.key == "exercises[0] (add).mistakes[1] (twice).id" and "duplicate mistake id 'twice'" in error.message
+
+
+def test_mistakes_without_their_module(tmp_path):
+    """Is a mistake without solutions/<id>/mistakes.py reported, naming the file?"""
+    error = spec_error(with_mistakes(tmp_path, "    mistakes:\n      - {id: twice, function: add_twice, message: m}\n",
+                                     wrong=None))
+    assert "no file solutions/hw/mistakes.py" in error.message and error.key.endswith("(twice).function")
+
+
+def test_the_mistakes_module_name_is_reserved(tmp_path):
+    """Is an exercise in a module named `mistakes` refused (the name belongs to the known mistakes)?"""
+    error = spec_error(make_course(tmp_path, edited("    module: ops\n    title: Add", "    module: mistakes\n"
+                                                                                     "    title: Add")))
+    assert error.key == "exercises[0] (add).module" and "reserved" in error.message
+
+
+def test_hidden_detail_defaults_and_overrides(tmp_path):
+    """Does `hidden_detail` default to message, take the course default, and yield to an exercise's own?"""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert {e.hidden_detail for e in load_course(make_course(tmp_path / "a")).assignment().exercises} == \
+        {HiddenDetail.MESSAGE}
+    course = COURSE + "defaults:\n  reporting: {hidden_detail: summary}\n"
+    text = edited("    compare: {rtol: 0.001}", "    hidden_detail: none\n    compare: {rtol: 0.001}")
+    loaded = load_course(make_course(tmp_path / "b", text, course))
+    assert loaded.reporting.hidden_detail is HiddenDetail.SUMMARY
+    assert [e.hidden_detail for e in loaded.assignment().exercises] == [HiddenDetail.SUMMARY, HiddenDetail.NONE]
+
+
+def test_bad_hidden_detail(tmp_path):
+    """Is an unknown level refused at its line, with a suggestion?"""
+    text = edited("    compare: {rtol: 0.001}", "    hidden_detail: summry\n    compare: {rtol: 0.001}")
+    error = spec_error(make_course(tmp_path, text))
+    assert_error(error, SPEC, line_of(text, "summry"), "exercises[1] (scale).hidden_detail",
+                 "expected one of none, message, summary, got 'summry'; did you mean 'summary'?")

@@ -10,8 +10,9 @@ from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
 from autograder.sandbox.static import Use
-from autograder.spec import Comparison
-from autograder.verdict import GRADER_FAILED, HIDDEN_PHRASES, Loading, Verdict, _names, judge
+from autograder.spec import Comparison, HiddenDetail
+from autograder.verdict import (GRADER_FAILED, HIDDEN_NO_DETAIL, HIDDEN_PHRASES, Loading, Verdict, _names, judge,
+                                student_view)
 
 SIGNATURE = "(image, kernel, padding=0)"
 RULE = Comparison()
@@ -290,3 +291,52 @@ def test_large_arguments_are_summarised_in_the_call():
     assert "image=<array of shape (10, 10), dtype float64>" in details
     assert "kernel=np.array([[1., 1., 1.], [1., 1., 1.], [1., 1., 1.]], dtype=float64)" in details
     assert "padding=1" in details
+
+
+# ---- what a student sees: visible cases in full, hidden ones per `hidden_detail` -------------------------------
+
+def _array_failure() -> Verdict:
+    """A value mismatch on a 2 x 2 array: 2 of 4 elements differ, by 5 and 0.5 (relative 0.5 and 0.125)."""
+    return verdict(returned(np.array([[1.0, 15.0], [4.5, 3.0]])), Expected(value=np.array([[1.0, 10.0], [4.0, 3.0]])))
+
+
+def test_the_mismatch_summary_has_counts_differences_and_no_table():
+    """Does a value mismatch carry a summary (k / n, largest absolute and relative difference) without the table
+    or the call, while its details have all of them?"""
+    result = _array_failure()
+    assert result.summary == ("Mismatched elements: 2 / 4 (50.0%)\nMax absolute difference: 5\n"
+                              "Max relative difference: 0.5")
+    assert result.summary in result.details and "Called conv2d(" in result.details
+    assert "(0, 1) | 15" in result.details and "index" not in result.summary
+    assert verdict(returned(41), Expected(value=42)).summary == ""  # a scalar's summary would reveal it
+
+
+@pytest.mark.parametrize("detail", list(HiddenDetail))
+def test_a_visible_case_shows_everything_whatever_the_level(detail):
+    """Does a visible case show its message, note, diagnosis, call and table at every `hidden_detail` level?"""
+    result = _array_failure()
+    shown = student_view(result, True, detail, note="a note", diagnoses=("This looks like X",))
+    assert shown.message == result.message
+    assert shown.details == f"This looks like X\nNote: a note\n{result.details}"
+
+
+@pytest.mark.parametrize("detail, message, details", [
+    (HiddenDetail.NONE, HIDDEN_NO_DETAIL, ""),
+    (HiddenDetail.MESSAGE, HIDDEN_PHRASES["value"], "This looks like X"),
+    (HiddenDetail.SUMMARY, HIDDEN_PHRASES["value"], "This looks like X\nMismatched elements: 2 / 4 (50.0%)\n"
+                                                    "Max absolute difference: 5\nMax relative difference: 0.5"),
+])
+def test_a_hidden_case_shows_what_its_level_allows(detail, message, details):
+    """Does a failing hidden case show nothing, the redacted line, or the line plus the summary, never the
+    inputs, the expected values or the table, while staff keep everything?"""
+    result = _array_failure()
+    shown = student_view(result, False, detail, note="a note", diagnoses=("This looks like X",))
+    assert (shown.message, shown.details) == (message, details)
+    assert "10" not in shown.message + shown.details and "Called" not in shown.details
+    assert result.details in shown.staff and result.message in shown.staff
+
+
+def test_a_passing_hidden_case_says_passed_at_every_level():
+    """Does a hidden case that passed say so, whatever the level?"""
+    passed = verdict(returned(np.array([[1.0]])))
+    assert {student_view(passed, False, d).message for d in HiddenDetail} == {"passed"}

@@ -92,17 +92,25 @@ def _compare_values(got: np.ndarray, expected: np.ndarray, got_dtype: Any, expec
         if nan.any():
             first = tuple(int(i) for i in np.argwhere(nan)[0])
             return Mismatch(f"{at}the result contains NaN at {int(nan.sum())} of {got.size} positions "
-                            f"(first at index {first})", _table(got, expected, ~close), kind="nan")
+                            f"(first at index {first})", _table(got, expected, ~close), kind="nan",
+                            statistics=_statistics(got, expected, ~close))
     if bool(np.all(close)):
         return None
     wrong = ~close
     count = int(wrong.sum())
     return Mismatch(f"{at}{count} of {got.size} elements differ beyond the tolerance "
-                    f"(|got − expected| ≤ {rule.atol:g} + {rule.rtol:g}·|expected|)", _table(got, expected, wrong))
+                    f"(|got − expected| ≤ {rule.atol:g} + {rule.rtol:g}·|expected|)", _table(got, expected, wrong),
+                    statistics=_statistics(got, expected, wrong))
 
 
 def _table(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:
     """pytest.approx-style summary: counts, largest differences, and the first differing elements."""
+    rows = _rows(got, expected, wrong)
+    return f"{_statistics(got, expected, wrong)}\n{rows}" if rows else _statistics(got, expected, wrong)
+
+
+def _statistics(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:
+    """Mismatched elements k / n, and the largest absolute and relative differences among them."""
     g = got.astype(np.float64) if got.dtype.kind != "c" else got
     e = expected.astype(np.float64) if expected.dtype.kind != "c" else expected
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -115,6 +123,12 @@ def _table(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:
         rel = relative[finite & np.isfinite(relative)]
         if rel.size:
             lines.append(f"Max relative difference: {rel.max():.6g}")
+    return "\n".join(lines)
+
+
+def _rows(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:
+    """The index | got | expected table of the first differing elements."""
+    lines: list[str] = []
     rows = [(str(tuple(int(i) for i in index)), _fmt(got[tuple(index)]), _fmt(expected[tuple(index)]))
             for index in np.argwhere(wrong)[:TABLE_ROWS]]
     if rows:

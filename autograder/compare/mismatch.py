@@ -17,6 +17,9 @@ class Mismatch:
     """A small table of differing elements, for visible cases."""
     kind: str = "value"
     """What differed: type, length, keys, shape, dtype, device, nan or value (hidden cases show only this)."""
+    statistics: str = ""
+    """For arrays: mismatched elements k / n and the largest absolute and relative differences, without
+    the table. Reveals no value, so a hidden case may show it (`hidden_detail: summary`)."""
 
 
 def describe(value: Any) -> str:

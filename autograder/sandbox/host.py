@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import codec
+from autograder.sandbox import isolation as isolation_
+from autograder.sandbox.isolation import Isolation, Policy
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
@@ -33,6 +35,9 @@ START_SECONDS = 120.0
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 MAX_SUBMISSION_FILES = 2000
+MAX_CRASHES = 3
+"""After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
+worker restart, seconds with torch) and count as crashed too."""
 SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules"}
 
 
@@ -44,12 +49,16 @@ class SubmissionError(Exception):
 class SandboxOptions:
     memory_mb: int = 4096
     output_kb: int = 64
+    processes: int = 64
+    """Processes and threads the worker's private uid may have at once (namespaces as root only)."""
+    isolation: Policy = Policy.AUTO
     python: str = sys.executable
 
 
 def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str]],
               options: SandboxOptions = SandboxOptions()) -> SandboxReport:
     """Run every call against the submission's modules in a sandboxed worker process."""
+    isolation = isolation_.choose(options.isolation, options.python)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
     try:
         work = scratch / "work"
@@ -59,26 +68,28 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         shutil.copyfile(WORKER_SOURCE, runtime / "worker.py")
         shutil.copyfile(CODEC_SOURCE, runtime / "codec.py")
         (scratch / "tmp").mkdir()
-        session = _Session(scratch, work, runtime, functions, options)
+        session = _Session(scratch, work, runtime, functions, options, isolation)
         return session.run(calls)
     finally:
         kill_strays(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def kill_strays(scratch: Path) -> int:
+def kill_strays(scratch: Path, uid: int | None = None) -> int:
     """Kill every process still marked as started from this scratch folder: children that left the worker's
-    process group (setsid, a double fork) keep the marker in their environment or their working folder.
-    Returns how many are still running after 5 s (0 normally). Linux only (reads /proc); elsewhere the process-group kill is all there is."""
+    process group (setsid, a double fork) keep the marker in their environment or their working folder, and,
+    where the worker had a private uid, that uid. Returns how many are still running after 5 s (0 normally).
+    Linux only (reads /proc); elsewhere the process-group kill is all there is."""
     marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
     killed: list[int] = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            environ = (entry / "environ").read_bytes()
-            cwd = os.readlink(entry / "cwd")
+            owned = uid is not None and entry.stat().st_uid == uid
+            environ = b"" if owned else (entry / "environ").read_bytes()
+            cwd = "" if owned else os.readlink(entry / "cwd")
         except OSError:
             continue
-        if marker in environ.split(b"\0") or cwd == str(scratch) or cwd.startswith(f"{scratch}{os.sep}"):
+        if owned or marker in environ.split(b"\0") or cwd == str(scratch) or cwd.startswith(f"{scratch}{os.sep}"):
             try:
                 os.kill(int(entry.name), signal.SIGKILL)
                 killed.append(int(entry.name))
@@ -161,14 +172,17 @@ class _OutputDrain(threading.Thread):
 
 class _Session:
     def __init__(self, scratch: Path, work: Path, runtime: Path, functions: dict[str, list[str]],
-                 options: SandboxOptions):
+                 options: SandboxOptions, isolation: Isolation):
         self.scratch, self.work, self.runtime = scratch, work, runtime
-        self.functions, self.options = functions, options
+        self.functions, self.options, self.isolation = functions, options, isolation
         self.outcomes: dict[str, Outcome] = {}
         self.modules: dict[str, ModuleLoad] = {}
         self.output = bytearray()
         self.dropped = 0
         self.starts = 0
+        self.spent: dict[str, float] = {}
+        self.crashes: dict[str, int] = {}
+        """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
 
     def run(self, calls: list[Call]) -> SandboxReport:
         pending = list(calls)
@@ -177,6 +191,13 @@ class _Session:
             settled = len(self.outcomes) + len(self.modules)
             self._run_worker(pending)
             pending = [c for c in pending if c.key not in self.outcomes and self._module_ok(c.module)]
+            for call in pending:
+                if self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
+                    self.outcomes[call.key] = _used_up(call)
+                elif self.crashes.get(call.exercise, 0) >= MAX_CRASHES:
+                    self.outcomes[call.key] = Outcome(OutcomeKind.CRASHED, message=(
+                        f"not run: {call.function} crashed the process in {MAX_CRASHES} earlier cases"))
+            pending = [c for c in pending if c.key not in self.outcomes]
             if pending and len(self.outcomes) + len(self.modules) == settled:
                 # A worker that stops between calls without settling anything would loop forever.
                 tail = self._output_tail()
@@ -192,7 +213,7 @@ class _Session:
                 self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, message=message)
         output = self.output.decode("utf-8", "replace")
         return SandboxReport(outcomes=self.outcomes, modules=self.modules, output=output,
-                             output_dropped=self.dropped, starts=self.starts)
+                             output_dropped=self.dropped, starts=self.starts, isolation=self.isolation)
 
     def _output_tail(self) -> str:
         """The end of what the worker printed: for staff when the worker failed in a way that is ours."""
@@ -204,28 +225,35 @@ class _Session:
 
     def _run_worker(self, calls: list[Call]) -> None:
         read_fd, write_fd = os.pipe()
-        job = {"channel_fd": write_fd, "work": str(self.work), "paths": library_paths(),
+        paths = library_paths()
+        job = {"channel_fd": write_fd, "work": str(self.work), "paths": [os.path.realpath(p) for p in paths],
                "needs_torch": any(c.needs_torch for c in calls),
                "functions": self.functions,
                "calls": [{"id": c.key, "exercise": c.exercise, "module": c.module, "function": c.function,
                           "args": {k: codec.encode(v) for k, v in c.args.items()},
-                          "forbidden": list(c.forbidden), "exercise_seconds": c.exercise_seconds}
+                          "forbidden": list(c.forbidden),
+                          "exercise_seconds": max(c.exercise_seconds - self.spent.get(c.exercise, 0.0), 0.0)}
                          for c in calls]}
         job_path = self.scratch / "job.json"
         job_path.write_text(json.dumps(job), encoding="utf-8")
         by_key = {c.key: c for c in calls}
         limit = self.options.output_kb * 1024
-        process = subprocess.Popen(
-            [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)],
-            cwd=self.work, env=_worker_env(self.scratch), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
-            preexec_fn=self._limits)
+        env = _worker_env(self.scratch)
+        argv = isolation_.command(
+            self.isolation, self.scratch,
+            [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)], env, self.work,
+            visible=isolation_.visible_paths(self.options.python, paths), owned=[self.work, self.scratch / "tmp"],
+            processes=self.options.processes)
+        process = subprocess.Popen(argv, cwd=self.work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
+                                   preexec_fn=self._limits)
+        uid = isolation_.private_uid(self.isolation, process.pid)
         os.close(write_fd)
         drain = _OutputDrain(process.stdout, max(limit - len(self.output), 0))
         drain.start()
         current: tuple[str, str] | None = None  # ("start", call key) or ("import", module)
         deadline = time.monotonic() + START_SECONDS
-        spent: dict[str, float] = {}
+        spent = self.spent
         started_at = 0.0
         reason = "crashed"
         try:
@@ -257,11 +285,14 @@ class _Session:
                 reason = "exited"
         except _Timeout:
             reason = "timeout"
+            if current is not None and current[0] == "start":
+                call = by_key[current[1]]
+                spent[call.exercise] = spent.get(call.exercise, 0.0) + time.monotonic() - started_at
         except _Overflow as overflow:
             reason = f"overflow:{overflow}"
         finally:
             _kill_group(process)
-            kill_strays(self.scratch)  # before draining: an escaped child may hold the output pipe open
+            kill_strays(self.scratch, uid)  # before draining: an escaped child may hold the output pipe open
             os.close(read_fd)
             drain.join(timeout=5)
             self.output += drain.kept
@@ -342,12 +373,13 @@ class _Session:
         call = next(c for c in calls if c.key == name)
         if reason == "timeout":
             limit = min(call.case_seconds, call.exercise_seconds)
-            exhausted = spent.get(call.exercise, 0.0) + call.case_seconds > call.exercise_seconds
+            exhausted = spent.get(call.exercise, 0.0) >= call.exercise_seconds  # the time of this case included
             scope = f"the exercise's time limit of {call.exercise_seconds:g} s" if exhausted \
                 else f"the time limit of {limit:g} s"
             self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded")
         else:
             self.outcomes[name] = Outcome(OutcomeKind.CRASHED, message=f"the process {what}")
+            self.crashes[call.exercise] = self.crashes.get(call.exercise, 0) + 1
 
 
 def _die_with_parent() -> None:
@@ -400,6 +432,11 @@ def _import_message(module: str, error: dict) -> str:
     return f"{module}.py could not be imported ({where}): {error.get('type', 'Error')}: {error.get('message', '')}"
 
 
+def _used_up(call: Call) -> Outcome:
+    return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
+                                                "was used up by earlier cases")
+
+
 def _outcome(message: dict, call: Call) -> Outcome:
     kind = message.get("kind")
     common = {"seconds": float(message.get("seconds", 0.0) or 0.0), "stdout": str(message.get("stdout", ""))[:8000],
@@ -423,7 +460,6 @@ def _outcome(message: dict, call: Call) -> Outcome:
     if kind == "grader_error":
         return Outcome(OutcomeKind.NOT_RUN, message=str(message.get("message", ""))[:2000], grader_fault=True)
     if kind == "skipped":
-        return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
-                                                    "was used up by earlier cases")
+        return _used_up(call)
     return Outcome(OutcomeKind.RAISED, error_type="ProtocolError", message="malformed result")
 

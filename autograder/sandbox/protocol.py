@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder.sandbox.isolation import Isolation, Level
+
 
 @dataclass(frozen=True, eq=False)
 class Call:
@@ -81,3 +83,5 @@ class SandboxReport:
     output_dropped: int = 0
     starts: int = 1
     """Worker processes started (1 plus one per crash or timeout)."""
+    isolation: Isolation = Isolation(Level.PROCESS)
+    """How the worker was isolated (autograder.sandbox.isolation)."""

@@ -1,0 +1,116 @@
+"""Which known misconception a wrong answer matches. Host side; runs only trusted instructor code.
+
+An exercise may list known mistakes (`mistakes:` in assignment.yaml), each a wrong implementation in
+`solutions/<assignment>/mistakes.py`. When a student fails cases with a returned value, each mistake is run
+on the inputs of those cases. It *matches* a case where the student's value equals the mistake's (under
+the exercise's tolerance rule, `autograder.compare`) and the mistake's value is not the reference's; a
+mistake that raises, or gives the reference's answer, does not match that case.
+
+A mistake is diagnosed when it matches *every* failing case: a failure it does not explain means another
+bug, and then naming it would be a guess. So noise, zeros, or "+ 2" where the mistake is "+ 1" on some
+inputs and right on others, get no name. One kind of failure is left out of that count: a value returned
+for an invalid input where the mistake, like the reference, raises. The mistake is about the computation,
+the missing check is a second, separate bug that the case's own message already names. Timeouts, crashes
+and exceptions are never diagnosed: there is no value to compare.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from autograder.cases import Case
+from autograder.compare import compare
+from autograder.reference import Expected
+from autograder.results import Status
+from autograder.sandbox import Outcome, OutcomeKind
+from autograder.spec import Comparison, ExerciseSpec, HiddenDetail, MistakeSpec
+from autograder.verdict import Verdict
+
+RunMistake = Callable[[str, dict[str, Any]], tuple[Any, BaseException | None]]
+"""(function name, keyword arguments) -> (the mistake's value as plain data, or the exception it raised),
+as `ReferenceSolutions.call` returns them."""
+
+
+@dataclass(frozen=True, eq=False)
+class Attempt:
+    """A case the student failed with a returned value: what the diagnosis compares."""
+
+    case: Case
+    got: Any
+    """The student's value, decoded."""
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    mistake: str
+    """The mistake's id."""
+    message: str
+    cases: tuple[str, ...]
+    """Names of the failing cases it matched, in case order."""
+
+    @property
+    def text(self) -> str:
+        """The sentence the student reads."""
+        return f"This looks like the known mistake '{self.mistake}': {self.message}"
+
+
+def diagnose(mistakes: Iterable[MistakeSpec], attempts: list[Attempt], run: RunMistake,
+             rule: Comparison) -> tuple[Diagnosis, ...]:
+    """The listed mistakes (in their order) that explain every one of the failing `attempts`."""
+    found = []
+    for mistake in mistakes:
+        matched = []
+        for attempt in attempts:
+            verdict = _matches(mistake, attempt, run, rule)
+            if verdict is False:
+                break
+            if verdict:
+                matched.append(attempt.case.name)
+        else:
+            if matched:
+                found.append(Diagnosis(mistake.id, mistake.message, tuple(matched)))
+    return tuple(found)
+
+
+def _matches(mistake: MistakeSpec, attempt: Attempt, run: RunMistake, rule: Comparison) -> bool | None:
+    """Does the student's value equal the mistake's on this case, where the mistake is wrong? None where
+    both the reference and the mistake refuse the input: the case is about a missing check, not this mistake."""
+    try:
+        value, error = run(mistake.function, attempt.case.args)
+    except Exception:  # a broken mistakes module is the course's bug: it must not cost the student feedback
+        return False
+    if error is not None:
+        return None if attempt.expected.raises is not None else False
+    if attempt.expected.raises is None and compare(value, attempt.expected.value, rule) is None:
+        return False
+    return compare(attempt.got, value, rule) is None
+
+
+def attempts(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: Mapping[str, Outcome],
+             expected: Mapping[str, Expected], verdicts: Mapping[str, Verdict]) -> list[Attempt]:
+    """The exercise's failing cases that returned a value (inputs left alone), in case order. Hidden cases
+    take part only where the exercise shows hidden feedback at all (`hidden_detail` not `none`)."""
+    found = []
+    for case in cases:
+        if case.exercise != exercise.id or case.key not in expected or case.key not in verdicts:
+            continue
+        if not case.visible and exercise.hidden_detail is HiddenDetail.NONE:
+            continue
+        outcome = outcomes.get(case.key)
+        if verdicts[case.key].status is not Status.FAILED or outcome is None:
+            continue
+        if outcome.kind is not OutcomeKind.RETURNED or outcome.mutated:
+            continue
+        found.append(Attempt(case, outcome.value, expected[case.key]))
+    return found
+
+
+def diagnose_exercise(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: Mapping[str, Outcome],
+                      expected: Mapping[str, Expected], verdicts: Mapping[str, Verdict],
+                      run: RunMistake) -> tuple[Diagnosis, ...]:
+    """`diagnose` on the exercise's failing cases; nothing when it lists no mistakes or fails no case."""
+    if not exercise.mistakes:
+        return ()
+    failing = attempts(exercise, cases, outcomes, expected, verdicts)
+    return diagnose(exercise.mistakes, failing, run, exercise.compare) if failing else ()

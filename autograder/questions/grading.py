@@ -1,0 +1,145 @@
+"""The student's answers against the answers for their own variant: one CaseResult per question.
+
+Never raises for anything in the submission: a missing or broken answers.yaml scores 0 on the questions with a
+message saying what to do, and leaves the code exercises alone. A reference that fails on a variant (the
+course's bug) becomes a GRADER_ERROR result with the details for staff.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+from autograder.questions.answers import FILE, AnswerSheet, read_answers
+from autograder.questions.draw import Answer, Variant, answer_of, draw, draw_all
+from autograder.reference import ReferenceSolutions
+from autograder.results import CaseResult, ExerciseResult, Status
+from autograder.spec import AssignmentSpec, CourseSpec
+from autograder.verdict import GRADER_FAILED
+
+EXERCISE_ID = "questions"
+"""The id of the exercise-like result that holds one case per question."""
+_INTEGER = re.compile(r"[+-]?\d+")
+_SHAPE = re.compile(r"[\[(]?\s*(\d+(\s*[,x×]\s*\d+)*)\s*,?\s*[\])]?")
+
+
+def grade_questions(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
+                    visible_only: bool = False) -> tuple[tuple[ExerciseResult, ...], tuple[str, ...]]:
+    """(results, run notes). With `visible_only` (`autograder check`) the answers are not checked, so that
+    `check` cannot be used to guess them: a note says how many are answered and what is wrong with the file."""
+    if not assignment.questions:
+        return (), ()
+    ids = tuple(q.id for q in assignment.questions)
+    sheet = read_answers(submission, ids)
+    if visible_only:
+        return (), (_summary(sheet, ids),)
+    variants = draw_all(course, assignment, student)
+    reference = ReferenceSolutions(assignment.solutions, assignment.id)
+    cases = tuple(_grade_one(course, assignment, variant, sheet, reference) for variant in variants)
+    version = f"student {student!r}" if variants[0].student else "the default variant (no student id given)"
+    notes = (f"Questions graded for {version}: see them with `autograder variant"
+             f"{' --student ' + student if variants[0].student else ''}`.", *sheet.unknown)
+    title = f"Questions computed by hand ({FILE})"
+    return (ExerciseResult(id=EXERCISE_ID, module=FILE, title=title,
+                           points=round(sum(q.points for q in assignment.questions), 4), cases=cases,
+                           notes=notes),), ()
+
+
+def _grade_one(course: CourseSpec, assignment: AssignmentSpec, variant: Variant, sheet: AnswerSheet,
+               reference: ReferenceSolutions) -> CaseResult:
+    q = variant.question
+    def result(status: Status, message: str, staff: str = "") -> CaseResult:
+        return CaseResult(exercise=EXERCISE_ID, case=q.id, visible=True, status=status,
+                          score=q.points if status is Status.PASSED else 0.0, max_score=q.points,
+                          message=message, staff=staff)
+    try:
+        right = answer_of(variant, reference)
+    except Exception:  # the course's bug: a param range that allows invalid geometry, a broken reference
+        return result(Status.GRADER_ERROR, GRADER_FAILED, traceback.format_exc())
+    staff = f"params {variant.params}; expected {_show(right)}"
+    if not sheet.found:
+        return result(Status.NOT_IMPLEMENTED, f"not answered: there is no {FILE} in your submission; run "
+                      f"`autograder variant --student ID --out QUESTIONS.md` for your questions and the {FILE} "
+                      f"to fill in", staff)
+    if sheet.error:
+        return result(Status.UNGRADABLE, f"{sheet.error} (no answer in {FILE} could be read)", staff)
+    if q.id in sheet.problems:
+        return result(Status.FAILED, sheet.problems[q.id], staff)
+    answer = sheet.answers.get(q.id)
+    if answer is None or answer.value is None:
+        return result(Status.NOT_IMPLEMENTED, f"not answered: write your answer after `{q.id}:` in {FILE}", staff)
+    got, problem = _read(answer.value, q.answer.type)
+    where = f"{FILE}:{answer.line}: {q.id}"
+    if problem:
+        return result(Status.FAILED, f"{where}: {problem}", staff)
+    if got == right:
+        return result(Status.PASSED, "correct", staff)
+    hint = ""
+    if variant.student is not None:
+        default = draw(course.seed, assignment.id, q)
+        try:
+            if answer_of(default, reference) == got != right:
+                hint = (f"; that is the answer of the default variant, not of yours: run `autograder variant "
+                        f"--student {variant.student}`")
+        except Exception:  # only a hint
+            pass
+    yours = f" (student {variant.student!r})" if variant.student else " (the default variant)"
+    return result(Status.FAILED, f"{where}: {_show(got)} is not the answer for your numbers{yours}{hint}", staff)
+
+
+def _read(value: Any, kind: str) -> tuple[Answer | None, str | None]:
+    """The answer as an int or a tuple of ints, or why it is not of the question's form."""
+    if kind == "integer":
+        number = _integer(value)
+        if number is None:
+            return None, f"expected a whole number such as 280, got {_quote(value)}"
+        return number, None
+    items = value if isinstance(value, list) else _shape_text(value)
+    numbers = [_integer(v) for v in items] if items is not None else [None]
+    if not numbers or None in numbers:
+        return None, f"expected a shape as a list of whole numbers such as [7, 7, 40], got {_quote(value)}"
+    return tuple(numbers), None
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _shape_text(value: Any) -> list[str] | None:
+    """'(7, 7, 40)', '7 x 7 x 40' and the like, which YAML reads as text."""
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    match = _SHAPE.fullmatch(value.strip())
+    return re.split(r"\s*[,x×]\s*", match.group(1)) if match else None
+
+
+def _show(answer: Any) -> str:
+    return str(list(answer)) if isinstance(answer, tuple) else str(answer)
+
+
+def _quote(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _summary(sheet: AnswerSheet, ids: tuple[str, ...]) -> str:
+    """The note of `autograder check`: what is answered, and what is wrong with the file; never right or wrong."""
+    if not sheet.found:
+        return (f"No {FILE} yet: run `autograder variant --student ID --out QUESTIONS.md` for your questions; "
+                f"they are graded with the hidden cases.")
+    if sheet.error:
+        return f"{sheet.error}\nNone of your answers can be read until this is fixed."
+    answered = [q for q in ids if q in sheet.answers and sheet.answers[q].value is not None]
+    lines = [f"{FILE}: {len(answered)} of {len(ids)} questions answered; answers are checked when your work is "
+             f"graded."]
+    lines += list(sheet.problems.values()) + list(sheet.unknown)
+    return "\n".join(lines)

@@ -1,0 +1,2 @@
+# delete: filters
+# The module filters.py is missing from the submission.

@@ -1,0 +1,275 @@
+"""Hostile and broken submissions, each the reference solution with one change (submissions/<name>.py is
+appended to the module its header names, or `# delete: module` removes one): does each get the right score for
+the exercises it breaks, full marks for the rest, a clear message, and a grader that keeps going?
+
+All of them are graded once, two at a time, by the `graded` fixture (about a minute on 2 cores)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from support import ASSIGNMENT, REPO
+
+from autograder.pipeline import grade
+from autograder.reporters import gradescope
+from autograder.results import GradingRun, Status
+from autograder.sandbox.isolation import Level, Policy, choose
+
+HERE = Path(__file__).parent / "submissions"
+LEVEL = choose(Policy.AUTO).level
+ISOLATED = LEVEL is not Level.PROCESS
+NO_NAMESPACES = f"this machine refuses namespaces ({choose(Policy.AUTO).reason}); see docs/security.md"
+MODULES = ("shapes", "filters", "conv_numpy", "conv_torch")
+SLEEP = "3017.25"  # a distinctive argument, to find the children `spawn_children` started
+FAST = {"case_seconds": 3.0, "exercise_seconds": 6.0}
+"""Time limits of the exercises a hostile submission breaks, so that timeouts cost seconds, not minutes."""
+SLOW = {"case_seconds": 15.0, "exercise_seconds": 20.0}
+SMALL_MEMORY_MB = 2048
+"""The memory limit while grading `memory_hog`: filling 4 GB page by page takes longer than its time limit."""
+
+
+@dataclass(frozen=True)
+class Broken:
+    """What one hostile submission does to one exercise: every case's status, and a pattern of its message."""
+
+    status: Status | tuple[Status, ...]
+    message: str | None
+    """None for an exercise broken only because its reference calls the changed function."""
+
+
+DEPENDENT = Broken((Status.ERROR, Status.FAILED), None)
+"""learn_filter's reference calls conv2d_forward_torch: a submission that breaks the latter breaks it too."""
+
+
+EXPECTED: dict[str, dict[str, Broken]] = {
+    "infinite_loop": {"conv2d": Broken(Status.TIMEOUT, r"time limit of \d+ s (was used up|exceeded)")},
+    "memory_hog": {"same_padding": Broken((Status.ERROR, Status.TIMEOUT),
+                                          rf"memory limit of {SMALL_MEMORY_MB} MB exceeded|time limit")},
+    "exit_at_import": {e: Broken(Status.UNGRADABLE, r"filters\.py could not be imported.*SystemExit")
+                       for e in ("apply_filter_at", "conv2d_single", "edge_kernels")},
+    "os_exit_in_function": {"dense_param_count": Broken(Status.CRASHED,
+                                                        r"exited with status 0|crashed the process in 3 earlier")},
+    "system_exit_in_function": {"same_padding": Broken(Status.ERROR, r"SystemExit")},
+    "keyboard_interrupt": {"apply_filter_at": Broken(Status.ERROR, r"KeyboardInterrupt")},
+    "segfault": {"conv_param_count": Broken(Status.CRASHED,
+                                            r"crashed with signal 11 \(SIGSEGV\)|crashed the process in 3 earlier")},
+    "output_flood": {},
+    "forged_results": {"conv_param_count": Broken(Status.FAILED, r"got \d+, expected \d+|values are wrong|expected ValueError")},
+    "lying_objects": {"conv_param_count": Broken(Status.FAILED, r"unsupported( return type)? (shapes\.)?Liar")},
+    "ndarray_subclass": {"conv2d": Broken(Status.FAILED, r"unsupported( return type)? (conv_numpy\.)?Always")},
+    "tensor_subclass": {"conv2d_forward_torch": Broken(Status.FAILED,
+                                                       r"unsupported( return type)? (conv_torch\.)?Always")},
+    "reduce_payload": {"edge_kernels": Broken(Status.FAILED, r"unsupported return type")},
+    "read_solutions": {"conv_param_count": Broken(Status.FAILED, r"got -1|returned int -1|values are wrong")},
+    "spawn_children": {},
+    "network": {},
+    "mutates_input": {"conv_volume": Broken(Status.FAILED, r"modified its input")},
+    "nan_output": {"conv2d": Broken(Status.FAILED, r"contains NaN")},
+    "wrong_dtype": {"conv2d_forward_torch": Broken(Status.FAILED, r"dtype (torch\.)?float64 differs")},
+    "wrong_shape": {"conv_volume": Broken(Status.FAILED, r"shape \(\d+, \d+, 1\) differs from the expected")},
+    "list_not_array": {"conv2d_single": Broken(Status.FAILED, r"expected a NumPy array.*got (a )?list|wrong type")},
+    "numpy_not_tensor": {"conv2d_forward_torch": Broken(Status.FAILED, r"expected a torch tensor.*got"),
+                         "learn_filter": DEPENDENT},
+    "wrong_device": {"conv2d_forward_torch": Broken((Status.FAILED, Status.ERROR), r"meta|device"),
+                     "learn_filter": DEPENDENT},
+    "forbidden_static": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
+    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
+    "forbidden_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate")},
+    "syntax_error": {e: Broken(Status.UNGRADABLE, r"conv_numpy\.py.*line \d+")
+                     for e in ("zero_pad", "conv2d", "conv_volume", "conv_layer_forward")},
+    "missing_module": {e: Broken(Status.UNGRADABLE, r"filters\.py")
+                       for e in ("apply_filter_at", "conv2d_single", "edge_kernels")},
+    "missing_function": {"same_padding": Broken(Status.UNGRADABLE, r"no function same_padding")},
+    "wrong_signature": {"same_padding": Broken(Status.UNGRADABLE, r"same_padding has the signature "
+                                                                  r"same_padding\(filter_size, stride\), expected")},
+    "process_limit": {"same_padding": Broken(Status.ERROR, r"BlockingIOError|Resource temporarily unavailable")}
+    if LEVEL is Level.ROOT else {},
+}
+
+
+class Listener:
+    """A TCP server on the host's loopback that records whether anything connected."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        self.socket.close()
+
+
+def materialise(name: str, target: Path, tokens: dict[str, str]) -> tuple[Path, set[str]]:
+    """The reference with submissions/<name>.py applied; returns the folder and the modules it changed."""
+    target.mkdir()
+    for module in MODULES:
+        shutil.copyfile(REPO / "solutions" / ASSIGNMENT / f"{module}.py", target / f"{module}.py")
+    source = (HERE / f"{name}.py").read_text()
+    for token, value in tokens.items():
+        source = source.replace("{" + token + "}", value)
+    header = re.match(r"# (module|delete): (\w+)", source)
+    assert header, f"submissions/{name}.py must start with '# module: NAME' or '# delete: NAME'"
+    path = target / f"{header.group(2)}.py"
+    if header.group(1) == "delete":
+        path.unlink()
+    else:
+        path.write_text(path.read_text() + "\n\n# ---- hostile change ----\n" + source)
+    return target
+
+
+def fast(assignment, names, memory_mb=None):
+    """The assignment with short time limits on the exercises in `names` (and another memory limit, with the
+    time to fill it)."""
+    def limits(e):
+        changed = replace(e.limits, **(SLOW if memory_mb else FAST)) if e.id in names else e.limits
+        return replace(changed, memory_mb=memory_mb) if memory_mb else changed
+    # questions=(): the hand-computation questions (answers.yaml) are not code; tests/questions covers them
+    return replace(assignment, exercises=tuple(replace(e, limits=limits(e)) for e in assignment.exercises),
+                   questions=())
+
+
+@pytest.fixture(scope="module")
+def graded(course, tmp_path_factory):
+    """Every hostile submission graded once: {name: GradingRun}, plus what the side channels saw."""
+    listener = Listener()
+    marker = tmp_path_factory.mktemp("marker") / "unpickled"
+    tokens = {"REPO": str(REPO), "PORT": str(listener.port), "MARKER": str(marker), "SLEEP": SLEEP}
+    root = tmp_path_factory.mktemp("hostile")
+    assignment = course.assignment(ASSIGNMENT)
+
+    def one(name: str) -> tuple[str, GradingRun, float]:
+        folder = materialise(name, root / name, tokens)
+        started = time.monotonic()
+        memory = SMALL_MEMORY_MB if name == "memory_hog" else None
+        run = grade(course, fast(assignment, set(EXPECTED[name]), memory), folder, student="hostile")
+        return name, run, time.monotonic() - started
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = {name: (run, seconds) for name, run, seconds in pool.map(one, sorted(EXPECTED))}
+    finally:
+        listener.close()
+    return {"runs": runs, "connections": listener.connections, "marker": marker, "root": root}
+
+
+def test_every_submission_in_the_folder_has_an_expectation():
+    """Is every file in submissions/ graded by this test, and every expectation backed by a file?"""
+    assert sorted(p.stem for p in HERE.glob("*.py")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_submission_costs_only_what_it_breaks(graded, name):
+    """Does the submission lose exactly the exercises it breaks, each case with its own clear message, and
+    keep full marks everywhere else?"""
+    run, _ = graded["runs"][name]
+    for exercise in run.exercises:
+        broken = EXPECTED[name].get(exercise.id)
+        if broken is None:
+            failing = [(c.case, c.status.value, c.message) for c in exercise.cases if not c.passed]
+            assert exercise.score == exercise.points, f"{exercise.id} should have full marks: {failing[:3]}"
+            continue
+        statuses = broken.status if isinstance(broken.status, tuple) else (broken.status,)
+        assert exercise.score < exercise.points
+        # Cases that expect a ValueError may pass (the reference raised before the change) or fail otherwise.
+        assert all(c.status in (*statuses, Status.PASSED, Status.FAILED) for c in exercise.cases), \
+            {c.case: c.status.value for c in exercise.cases if c.status not in statuses}
+        if broken.message is None:
+            continue
+        visible = [c for c in exercise.cases if c.visible and c.status in statuses]
+        assert visible and all(re.search(broken.message, c.message + "\n" + c.details, re.S) for c in visible), \
+            [c.message for c in visible][:3]
+        assert all(c.status is not Status.GRADER_ERROR for c in exercise.cases)
+
+
+def test_the_whole_run_stays_bounded(graded):
+    """Does no hostile submission hold the grader for long: an infinite loop costs its exercise's limit only?"""
+    seconds = {name: round(s, 1) for name, (_, s) in graded["runs"].items()}
+    assert max(seconds.values()) < 90, seconds
+
+
+def test_output_is_capped_and_results_stay_small(graded):
+    """Is a flood of output cut at the cap, said to be truncated, and results.json still small?"""
+    run, _ = graded["runs"]["output_flood"]
+    assert any("dropped" in note or "truncated" in note or "not shown" in note for note in run.notes) or \
+        any("not shown" in c.details for e in run.exercises for c in e.cases)
+    assert len(gradescope.dumps(run, "visible").encode()) < 400_000
+
+
+def test_forged_results_do_not_stand(graded, tmp_path):
+    """Do the grader's own results stand, whatever files the submission wrote or scores it printed?"""
+    run, _ = graded["runs"]["forged_results"]
+    results = json.loads(gradescope.dumps(run, "visible"))
+    assert results["score"] == pytest.approx(run.score) and run.score < run.max_score
+    if ISOLATED:
+        assert not Path("/autograder/results/results.json").exists(), "the submission wrote outside its folder"
+
+
+def test_nothing_is_unpickled_or_executed_on_the_grader(graded):
+    """Does an object whose __reduce__ runs a command stay inert (the marker file it would create is absent)?"""
+    assert not graded["marker"].exists()
+
+
+def test_no_started_process_outlives_grading(graded):
+    """Are the children and double-forked grandchildren of `spawn_children` (and `process_limit`) gone?"""
+    survivors = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if SLEEP.encode() in command and state != "Z":
+            survivors.append(entry.name)
+    assert not survivors
+
+
+@pytest.mark.skipif(not ISOLATED, reason=NO_NAMESPACES)
+def test_network_is_refused(graded):
+    """Did the submission that connects to a server on the host's loopback fail to reach it?"""
+    assert graded["connections"] == 0
+
+
+@pytest.mark.skipif(not ISOLATED, reason=NO_NAMESPACES)
+def test_the_repository_is_invisible(graded):
+    """Could the submission that looks for the solutions (walking up, environment, absolute path) find none?"""
+    run, _ = graded["runs"]["read_solutions"]
+    cases = next(e for e in run.exercises if e.id == "conv_param_count").cases
+    assert all(c.status is Status.FAILED for c in cases)
+
+
+def test_a_grader_crash_is_its_own_outcome(course, tmp_path, monkeypatch):
+    """Does a failure of the grader itself give GRADER_ERROR with the traceback for staff only, not a crash?"""
+    import autograder.pipeline as pipeline
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("the grader's own bug")
+
+    monkeypatch.setattr(pipeline, "run_calls", explode)
+    run = grade(course, course.assignment(ASSIGNMENT), REPO / "solutions" / ASSIGNMENT)
+    cases = [c for e in run.exercises if e.id != "questions" for c in e.cases]  # answers.yaml needs no sandbox
+    assert {c.status for c in cases} == {Status.GRADER_ERROR}
+    assert all("instructor" in c.message and "the grader's own bug" in c.staff for c in cases)
+    assert "the grader's own bug" not in gradescope.dumps(run, "visible")

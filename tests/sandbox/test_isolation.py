@@ -1,0 +1,100 @@
+"""The namespaces jail at each level this machine allows: is the repository invisible, the network refused,
+writing confined to the scratch folder, and the worker without privileges?"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox import Call, SandboxOptions, run_calls
+from autograder.sandbox import isolation as isolation_
+from autograder.sandbox.isolation import Isolation, IsolationError, Level, Policy
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = f"""
+    import os, socket
+
+    def probe(outside):
+        seen = {{}}
+        seen["repository"] = os.path.exists({str(REPO / "course.yaml")!r})
+        seen["solutions"] = os.path.exists({str(REPO / "solutions")!r})
+        seen["home"] = os.path.exists("/root/.bash_history") or os.path.exists(os.path.expanduser("~root/.cache"))
+        try:
+            socket.create_connection(("127.0.0.1", 1), timeout=1)
+            seen["network"] = "connected"
+        except OSError as error:
+            seen["network"] = error.strerror or str(error)
+        try:
+            open(outside, "w").close()
+            seen["write_usr"] = True
+        except OSError:
+            seen["write_usr"] = False
+        with open("here.txt", "w") as handle:
+            handle.write("ok")
+        seen["write_scratch"] = True
+        status = open("/proc/self/status").read()
+        seen["capabilities"] = [line.split()[1] for line in status.splitlines() if line.startswith("CapEff")][0]
+        seen["uid"] = os.getuid()
+        seen["processes_visible"] = len([p for p in os.listdir("/proc") if p.isdigit()])
+        return seen
+"""
+
+
+def levels() -> list[Level]:
+    """The namespace levels this machine can set up (root as root; user where user namespaces are allowed)."""
+    import sys
+
+    return [level for level in (Level.ROOT, Level.USER) if not isolation_._probe(level, sys.executable)
+            and (level is Level.USER or __import__("os").geteuid() == 0)]
+
+
+OUTSIDE = "/usr/autograder-was-here"
+
+
+def run_probe(tmp_path: Path, monkeypatch, level: Level, outside: str = OUTSIDE) -> dict:
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "m.py").write_text(textwrap.dedent(PROBE))
+    monkeypatch.setattr(isolation_, "choose", lambda policy, python: Isolation(level))
+    call = Call(key="probe/case", exercise="probe", module="m", function="probe", args={"outside": outside},
+                case_seconds=20.0)
+    outcome = run_calls(folder, [call], {"m": ["probe"]}, SandboxOptions()).outcomes["probe/case"]
+    assert outcome.value is not None, outcome
+    return outcome.value
+
+
+@pytest.mark.parametrize("level", [Level.ROOT, Level.USER])
+def test_jail_hides_the_repository_and_the_network(tmp_path, monkeypatch, level):
+    """Does the worker see no repository, reach no network, write only its scratch folder, and hold no
+    capabilities, at this level?"""
+    if level not in levels():
+        pytest.skip(f"this machine cannot set up the {level.value} level (see docs/security.md)")
+    seen = run_probe(tmp_path, monkeypatch, level)
+    assert seen["repository"] is False and seen["solutions"] is False and seen["home"] is False
+    assert seen["network"] == "Network is unreachable"
+    assert seen["write_usr"] is False and seen["write_scratch"] is True
+    assert seen["capabilities"] == "0000000000000000"
+    assert seen["uid"] != 0
+    if level is Level.ROOT:
+        assert seen["uid"] >= isolation_.PRIVATE_UID_BASE
+        assert seen["processes_visible"] <= 3  # its own (hidepid): the worker and what it started
+    assert not Path(OUTSIDE).exists()
+
+
+def test_process_level_still_runs(tmp_path, monkeypatch):
+    """Does the fallback level (no namespaces) grade, and is it as open as docs/security.md says (it can write
+    outside its folder, which is why namespaces are preferred)?"""
+    seen = run_probe(tmp_path, monkeypatch, Level.PROCESS, outside=str(tmp_path / "outside"))
+    assert seen["write_scratch"] is True and seen["write_usr"] is True
+
+
+def test_required_namespaces_stop_with_a_reason(monkeypatch):
+    """Does `isolation: namespaces` on a machine that refuses them stop with a message naming why?"""
+    monkeypatch.setattr(isolation_, "_probe", lambda level, python: "unshare(user, mount, network): Operation "
+                                                                    "not permitted")
+    with pytest.raises(IsolationError, match="Operation not permitted.*docs/security.md"):
+        isolation_.choose(Policy.NAMESPACES)
+    chosen = isolation_.choose(Policy.AUTO)
+    assert chosen.level is Level.PROCESS and "Operation not permitted" in chosen.reason
+    assert isolation_.choose(Policy.PROCESS).level is Level.PROCESS
