@@ -24,6 +24,7 @@ EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 # their imports light at module level: the parser is built on every command, also `check` on a student laptop.
 COMMAND_MODULES: tuple[str, ...] = (
     "autograder.commands.variant",
+    "autograder.commands.batch",
 )
 
 

@@ -54,5 +54,6 @@ def _summary(run: GradingRun) -> str:
     for exercise in run.exercises:
         passed = sum(c.passed for c in exercise.cases)
         lines.append(f"  {exercise.id}: {exercise.score:g} / {exercise.points:g} ({passed}/{len(exercise.cases)} cases)")
+        lines.extend(f"    {line}" for note in exercise.notes for line in note.splitlines())
     lines.extend(run.notes)
     return "\n".join(lines)

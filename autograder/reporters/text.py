@@ -19,6 +19,7 @@ def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -
         points = f"  {exercise.score:7.2f} / {exercise.points:g}" if show_points else ""
         mark = "ok " if passed == len(exercise.cases) else "   "
         lines.append(f"{mark} {exercise.id:<24} {passed:>3}/{len(exercise.cases):<3} cases{points}")
+        lines.extend(f"      {line}" for note in exercise.notes for line in note.splitlines())
         for case in exercise.cases:
             if case.passed and not verbose:
                 continue

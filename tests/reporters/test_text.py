@@ -40,3 +40,16 @@ def test_score_table_has_a_row_per_exercise_for_a_few_submissions():
     assert lines[0].split() == ["exercise", "reference", "stubs", "max"]
     assert lines[2].split() == ["f0", "5", "0", "5"]
     assert lines[-1].split() == ["total", "15", "0", "15"]
+
+
+def test_exercise_notes_are_shown_under_their_exercise():
+    """Does an exercise-wide note (a diagnosed mistake) appear under its exercise, in the text and in Gradescope's
+    summary?"""
+    from autograder.reporters import gradescope
+
+    case = CaseResult("conv2d", "lecture", True, Status.FAILED, 0.0, 2.0, "values are wrong")
+    note = "This looks like the known mistake 'flipped_kernel': the kernel was flipped"
+    run = GradingRun("a1", None, "sub", (ExerciseResult("conv2d", "conv_numpy", "Conv", 2.0, (case,), (note,)),))
+    lines = text.feedback(run).splitlines()
+    assert lines[lines.index(next(l for l in lines if l.strip().startswith("conv2d"))) + 1].strip() == note
+    assert f"    {note}" in gradescope.to_results(run)["output"].splitlines()

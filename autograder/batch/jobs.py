@@ -1,0 +1,69 @@
+"""One student's grading as a self-contained job, so that it runs the same in a thread, a process or on a
+Dask worker on another machine: the host reads (and checks) the files, the worker writes them into a fresh
+temporary folder named after the student and runs `autograder.pipeline.grade` there.
+
+The worker needs the package and the course at `course_root` (the same path on every machine); the
+submission travels with the job, so workers need no shared file system for submissions. What comes back is
+`GradingRun.to_dict()`: plain data.
+"""
+from __future__ import annotations
+
+import functools
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from autograder.results import GradingRun, Status
+
+NOT_GRADED = "Not graded: "
+"""How the run note of an ungradable submission starts (followed by the reason)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    files: tuple[tuple[str, bytes], ...]
+    """(relative POSIX path, content), already checked (no absolute paths, no `..`)."""
+    problem: str = ""
+    """Why the submission cannot be graded at all (a hostile zip, ...); then `files` is empty."""
+
+
+def grade_job(course_root: str, assignment_id: str, job: Job) -> dict[str, Any]:
+    """The worker's side: GradingRun.to_dict() of the job's submission."""
+    from autograder.pipeline import grade
+
+    course = _course(course_root)
+    assignment = course.assignment(assignment_id)
+    if job.problem:
+        return ungradable(course, assignment, job.student, job.problem).to_dict()
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
+        folder = Path(scratch) / job.student
+        folder.mkdir()
+        for name, content in job.files:
+            target = folder.joinpath(*PurePosixPath(name).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        return grade(course, assignment, folder, student=job.student).to_dict()
+
+
+def ungradable(course, assignment, student: str, problem: str) -> GradingRun:
+    """A run in which every case (questions included) is UNGRADABLE with `problem` as its message, with the
+    exercises and points a graded run has, so that it sits in the class CSV like any other."""
+    from autograder.pipeline import grade
+
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
+        # A folder that does not exist: the pipeline gives up before running anything and returns every
+        # exercise with its cases; only the message is replaced by the real reason.
+        template = grade(course, assignment, Path(scratch) / student, student=student)
+    exercises = tuple(replace(e, notes=(), cases=tuple(
+        replace(c, status=Status.UNGRADABLE, score=0.0, message=problem, details="", staff="") for c in e.cases))
+        for e in template.exercises)
+    return replace(template, exercises=exercises, notes=(NOT_GRADED + problem,))
+
+
+@functools.lru_cache(maxsize=4)
+def _course(root: str):
+    from autograder.spec import load_course
+
+    return load_course(Path(root))

@@ -1,0 +1,105 @@
+"""Wiring of `grade-all`: skip the students done before, grade the others on the executor (a bounded number
+in flight, so that 500 zips are never all in memory), write each one's files as it finishes."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from autograder.batch import store
+from autograder.batch.jobs import NOT_GRADED, Job, grade_job, ungradable
+from autograder.batch.progress import Progress
+from autograder.batch.submissions import Submission, fingerprint, read_files
+from autograder.batch.unzip import SubmissionRejected
+from autograder.results import GradingRun, Status
+from autograder.sandbox.isolation import IsolationError
+from autograder.verdict import GRADER_FAILED
+
+StudentReport = Callable[[Path, GradingRun], None]
+"""An extra per-student report: (the student's grades folder, run) -> writes its file(s) there."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    runs: tuple[tuple[str, GradingRun], ...]
+    """(student, run) of every submission of this batch, graded now or before, sorted by student."""
+    graded: tuple[str, ...]
+    skipped: tuple[str, ...]
+    failed: tuple[str, ...]
+    """Students whose grading failed in the grader or the executor (not marked done: a re-run retries them)."""
+
+
+def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, executor, *,
+              force: bool = False, progress: Progress | None = None,
+              reports: Sequence[StudentReport] = ()) -> BatchResult:
+    from autograder.reporters import gradescope
+
+    prints = {s.student: fingerprint(s) for s in submissions}
+    skipped = [] if force else [s.student for s in submissions if store.is_done(out, s.student, prints[s.student])]
+    waiting = iter([s for s in submissions if s.student not in skipped])
+    if progress:
+        progress.skipped(len(skipped))
+    runs: dict[str, GradingRun] = {student: store.load_run(out / student / store.RUN) for student in skipped}
+    graded, failed = [], []
+    in_flight: dict[Any, Submission] = {}
+    limit = max(2 * executor.slots, 4)
+
+    def fill() -> None:
+        for submission in waiting:
+            job = _job(submission, assignment.modules)
+            in_flight[executor.submit(grade_job, str(course.root), assignment.id, job)] = submission
+            if len(in_flight) >= limit:
+                return
+
+    try:
+        fill()
+        while in_flight:
+            for future in executor.wait_any(in_flight):
+                submission = in_flight.pop(future)
+                student = submission.student
+                try:
+                    run, done = GradingRun.from_dict(future.result()), prints[student]
+                except Exception as error:  # noqa: BLE001 (a grader or executor failure)
+                    if isinstance(error, IsolationError):  # the machine: every student would fail alike
+                        raise
+                    run, done = _grader_failure(course, assignment, student, traceback.format_exc()), None
+                    failed.append(student)
+                folder = store.save(out, student, run, gradescope.dumps(run, course.reporting.hidden_visibility), done)
+                for report in reports:  # the HTML report (--html) plugs in here
+                    report(folder, run)
+                runs[student] = run
+                graded.append(student)
+                if progress:
+                    progress.finished(student, _outcome(run))
+            fill()
+    finally:
+        for future in in_flight:
+            future.cancel()
+        if progress:
+            progress.close()
+    ordered = tuple(sorted(runs.items()))
+    return BatchResult(runs=ordered, graded=tuple(graded), skipped=tuple(skipped), failed=tuple(failed))
+
+
+def _job(submission: Submission, modules: tuple[str, ...]) -> Job:
+    try:
+        files = read_files(submission, modules)
+    except SubmissionRejected as error:
+        return Job(submission.student, (), problem=str(error))
+    except OSError as error:
+        return Job(submission.student, (), problem=f"{submission.path.name}: cannot be read ({error})")
+    return Job(submission.student, tuple(sorted(files.items())))
+
+
+def _grader_failure(course, assignment, student: str, staff: str) -> GradingRun:
+    """Every case GRADER_ERROR, the traceback for staff; not marked done, so a re-run tries again."""
+    template = ungradable(course, assignment, student, GRADER_FAILED)
+    exercises = tuple(replace(e, cases=tuple(replace(c, status=Status.GRADER_ERROR, staff=staff) for c in e.cases))
+                      for e in template.exercises)
+    return replace(template, exercises=exercises, notes=())
+
+
+def _outcome(run: GradingRun) -> str:
+    note = " (not graded: see run.json)" if run.notes and run.notes[0].startswith(NOT_GRADED) else ""
+    return f"{run.score:g}/{run.max_score:g}{note}"

@@ -1,0 +1,99 @@
+"""`autograder grade-all` (a whole class, in parallel, resumable) and `autograder export-grades` (docs/batch.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(commands) -> None:
+    grade_all = commands.add_parser(
+        "grade-all", help="instructors: grade every submission of a class (folders, zips or nbgrader's "
+                          "submitted/), in parallel, resumable; writes OUT/<student>/, grades.csv, summary.txt")
+    grade_all.add_argument("submissions", metavar="SUBMISSIONS_DIR",
+                           help="one folder or .zip per student, or nbgrader's submitted/<student>/<assignment>/")
+    grade_all.add_argument("--out", default="grades", help="grades folder (default: grades)")
+    grade_all.add_argument("--assignment", help="assignment id (default: the only one)")
+    grade_all.add_argument("--jobs", "-j", type=int, help="gradings at once (default: the number of cores; "
+                                                          "with dask and no --scheduler: local workers)")
+    grade_all.add_argument("--executor", default="processes", choices=("processes", "threads", "dask"),
+                           help="where gradings run (default: processes; see docs/batch.md)")
+    grade_all.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                                                                  "(with --executor dask; default: a local cluster)")
+    grade_all.add_argument("--force", action="store_true", help="grade again students graded before")
+    grade_all.set_defaults(func=cmd_grade_all)
+
+    export = commands.add_parser("export-grades", help="rebuild the class CSV from a grades folder's run.json files")
+    export.add_argument("grades", metavar="GRADES_DIR")
+    export.add_argument("--out", metavar="FILE", help="CSV file to write (default: print it)")
+    export.set_defaults(func=cmd_export_grades)
+
+
+def cmd_grade_all(args: argparse.Namespace) -> int:
+    from autograder.batch import store
+    from autograder.batch.executors import ExecutorError, open_executor
+    from autograder.batch.progress import Progress
+    from autograder.batch.runner import grade_all
+    from autograder.batch.submissions import LayoutError, discover
+    from autograder.batch.summary import summarize, summary_text
+    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.reporters.csv import class_csv
+
+    folder, out = Path(args.submissions), Path(args.out)
+    course = load(args, folder)
+    assignment = course.assignment(args.assignment)
+    try:
+        found = discover(folder, assignment.id)
+    except LayoutError as error:
+        raise UsageError(str(error)) from None
+    for note in found.ignored:
+        print(f"ignored {note}", file=sys.stderr)
+    try:
+        executor = open_executor(args.executor, args.jobs, args.scheduler)
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
+    print(f"grading {len(found.submissions)} submissions of {assignment.id} into {out}/ "
+          f"({args.executor}, {executor.slots} at once)", file=sys.stderr)
+    try:
+        result = grade_all(course, assignment, found.submissions, out, executor, force=args.force,
+                           progress=Progress(len(found.submissions)), reports=_student_reports(args))
+    except store.StoreError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        executor.close()
+    write_atomic(out / "grades.csv", class_csv(result.runs))
+    table = summary_text(summarize(result.runs))
+    write_atomic(out / "summary.txt", table)
+    sys.stdout.write(table)
+    print(f"\ngraded {len(result.graded)}, skipped {len(result.skipped)} graded before; wrote "
+          f"{out}/<student>/results.json, {out}/grades.csv, {out}/summary.txt")
+    if result.failed:
+        print(f"the grader failed for {', '.join(result.failed)} (details in their run.json); re-run to retry them",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _student_reports(args: argparse.Namespace):
+    """Extra reports written into each grades/<student>/ folder as the student finishes: (folder, run) -> None.
+    The HTML report (`--html`, being built separately) is added here."""
+    return ()
+
+
+def cmd_export_grades(args: argparse.Namespace) -> int:
+    from autograder.batch import store
+    from autograder.cli import EXIT_OK, UsageError, write_atomic
+    from autograder.reporters.csv import class_csv
+
+    try:
+        runs = store.load_all(Path(args.grades))
+    except store.StoreError as error:
+        raise UsageError(str(error)) from None
+    if not runs:
+        raise UsageError(f"{args.grades}: no <student>/run.json there; grade the class with `autograder grade-all`")
+    text = class_csv(runs)
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out} ({len(runs)} students)")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,35 @@
+"""Is an nbgrader notebook turned into the module the student wrote, without test cells and magics?"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import notebook
+
+from autograder.batch.notebooks import notebook_to_module
+from autograder.batch.unzip import SubmissionRejected
+
+
+def test_code_cells_are_kept_and_test_cells_and_magics_dropped():
+    source = "from __future__ import annotations\n\ndef same_padding(f):\n    return (f - 1) // 2"
+    module = notebook_to_module(notebook(source), "carol/shapes.ipynb")
+    assert module == ("from __future__ import annotations\n"
+                      "# cell 2\nimport numpy as np\n\n\n"
+                      "# cell 3\n\ndef same_padding(f):\n    return (f - 1) // 2\n")
+    namespace: dict = {}
+    exec(compile(module, "shapes.py", "exec"), namespace)
+    assert namespace["same_padding"](5) == 2
+
+
+def test_a_cell_with_grade_and_solution_both_true_is_the_students_code():
+    """Is only a cell that is graded and *not* a solution an nbgrader test cell (a manually graded answer is
+    both)?"""
+    cells = [{"cell_type": "code", "source": ["x = 1\n", "y = 2"],
+              "metadata": {"nbgrader": {"grade": True, "solution": True}}}]
+    assert notebook_to_module(json.dumps({"cells": cells}).encode(), "nb") == "# cell 1\nx = 1\ny = 2\n"
+
+
+@pytest.mark.parametrize("content", [b"not json", b'{"no": "cells"}', b'{"cells": 3}', b"\xff\xfe"])
+def test_a_broken_notebook_is_refused_naming_it(content):
+    with pytest.raises(SubmissionRejected, match=r"^carol/shapes.ipynb: not a Jupyter notebook"):
+        notebook_to_module(content, "carol/shapes.ipynb")

@@ -1,0 +1,88 @@
+"""Are the students of a submissions folder found (folders, zips, nbgrader), and their files read as graded?"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import notebook, write_folder, write_zip
+from support import ASSIGNMENT
+
+from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, read_files
+from autograder.batch.unzip import SubmissionRejected
+
+MODULES = ("shapes", "filters")
+
+
+def test_folders_zips_and_nbgrader_folders_are_one_student_each(tmp_path):
+    write_folder(tmp_path / "alice", {"shapes.py": b"a"})
+    write_zip(tmp_path / "bob.zip", {"shapes.py": b"b"})
+    write_folder(tmp_path / "carol" / ASSIGNMENT, {"shapes.ipynb": notebook("c = 1")})
+    write_folder(tmp_path / ".hidden", {"shapes.py": b"h"})
+    (tmp_path / "notes.txt").write_text("hello")
+    found = discover(tmp_path, ASSIGNMENT)
+    assert [(s.student, s.path.relative_to(tmp_path).as_posix(), s.kind) for s in found.submissions] == [
+        ("alice", "alice", Kind.FOLDER), ("bob", "bob.zip", Kind.ZIP),
+        ("carol", f"carol/{ASSIGNMENT}", Kind.NBGRADER)]
+    assert found.ignored == ("notes.txt: neither a folder nor a .zip file",)
+
+
+def test_an_nbgrader_course_folder_is_read_from_its_submitted_folder(tmp_path):
+    write_folder(tmp_path / "submitted" / "dave" / ASSIGNMENT, {"shapes.ipynb": notebook("d = 1")})
+    write_folder(tmp_path / "source" / ASSIGNMENT, {"shapes.ipynb": notebook("d = 1")})
+    found = discover(tmp_path, ASSIGNMENT)
+    assert [(s.student, s.kind) for s in found.submissions] == [("dave", Kind.NBGRADER)]
+
+
+def test_a_symbolic_link_entry_is_not_followed(tmp_path):
+    write_folder(tmp_path / "alice", {"shapes.py": b"a"})
+    os.symlink("/etc", tmp_path / "mallory")
+    found = discover(tmp_path, ASSIGNMENT)
+    assert [s.student for s in found.submissions] == ["alice"]
+    assert found.ignored == ("mallory: a symbolic link (not followed)",)
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda p: None, "no submissions there"),
+    (lambda p: (write_folder(p / "alice", {"a.py": b""}), write_zip(p / "alice.zip", {"a.py": b""})),
+     "two submissions of student 'alice': alice and alice.zip; keep one"),
+])
+def test_a_folder_that_is_no_class_is_refused(tmp_path, setup, message):
+    setup(tmp_path)
+    with pytest.raises(LayoutError, match=message):
+        discover(tmp_path, ASSIGNMENT)
+    with pytest.raises(LayoutError, match="no such submissions folder"):
+        discover(tmp_path / "missing", ASSIGNMENT)
+
+
+def test_files_are_unwrapped_and_notebooks_converted(tmp_path):
+    """Is a zip's lone top folder stripped, and `<module>.ipynb` turned into `<module>.py` (winning over a
+    stale .py), while other notebooks and caches stay as they are or are left out?"""
+    write_zip(tmp_path / "bob.zip", {"shapes.ipynb": notebook("x = 1"), "shapes.py": b"stale", "filters.py": b"f",
+                                     "scratch.ipynb": b"{}"}, prefix="bob/inner/")
+    write_folder(tmp_path / "alice", {"shapes.py": b"s", "__pycache__/shapes.pyc": b"c", "data/x.txt": b"x"})
+    found = {s.student: s for s in discover(tmp_path, ASSIGNMENT).submissions}
+    bob = read_files(found["bob"], MODULES)
+    assert sorted(bob) == ["filters.py", "scratch.ipynb", "shapes.py"]
+    assert bob["shapes.py"].decode().endswith("# cell 3\nx = 1\n")
+    assert read_files(found["alice"], MODULES) == {"data/x.txt": b"x", "shapes.py": b"s"}
+
+
+def test_unreadable_submissions_are_rejected_with_their_name(tmp_path):
+    write_folder(tmp_path / "empty", {"__pycache__/x.pyc": b""})
+    write_folder(tmp_path / "nb" / ASSIGNMENT, {"shapes.ipynb": b"{broken"})
+    found = {s.student: s for s in discover(tmp_path, ASSIGNMENT).submissions}
+    with pytest.raises(SubmissionRejected, match=r"^empty: empty submission"):
+        read_files(found["empty"], MODULES)
+    with pytest.raises(SubmissionRejected, match=rf"^{ASSIGNMENT}/shapes.ipynb: not a Jupyter notebook"):
+        read_files(found["nb"], MODULES)
+
+
+def test_the_fingerprint_changes_with_the_content_and_only_with_it(tmp_path):
+    alice = write_folder(tmp_path / "alice", {"shapes.py": b"a", "sub/filters.py": b"f"})
+    submission = discover(tmp_path, ASSIGNMENT).submissions[0]
+    first = fingerprint(submission)
+    (alice / "__pycache__").mkdir()
+    (alice / "__pycache__" / "x.pyc").write_bytes(b"cache")
+    assert fingerprint(submission) == first
+    (alice / "sub" / "filters.py").write_bytes(b"g")
+    assert fingerprint(submission) != first
