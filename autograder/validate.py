@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from autograder import codec
 from autograder.cases import NO_EXPECT, expand_exercise
 from autograder.compare import compare
+from autograder.questions.draw import check_questions
 from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
 from autograder.spec import AssignmentSpec, CourseSpec
 
@@ -56,4 +57,8 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
                     problems.append(Problem(where, f"the reference does not reproduce `expect`: {mismatch.summary}"))
             elif codec.dumps(value) != codec.dumps(expected.value):
                 problems.append(Problem(where, "the reference gives different results on the same case"))
+    # Questions: the param ranges must give every student a variant with an answer (200 sample ids and the
+    # default variant; the ids are arbitrary, drawing is deterministic).
+    students: list[str | None] = [None, *(f"student-{n}" for n in range(200))]
+    problems += [Problem(f"{assignment.id}/questions", p) for p in check_questions(course, assignment, students)]
     return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))

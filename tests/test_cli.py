@@ -68,3 +68,23 @@ def test_course_is_found_from_the_working_directory(monkeypatch, capsys):
     monkeypatch.chdir(REPO / "assignments" / ASSIGNMENT)
     monkeypatch.delenv("AUTOGRADER_COURSE", raising=False)
     assert main(["release", "--check"]) == EXIT_OK
+
+
+def test_validate_finds_a_question_whose_ranges_give_invalid_variants(tmp_path, capsys):
+    """Does `validate` report a question whose parameters can draw an impossible geometry (a filter larger than
+    the image) for some student, naming the question?"""
+    import shutil
+
+    course = tmp_path / "course"
+    course.mkdir()
+    for part in ("course.yaml", "assignments", "solutions"):
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copyfile
+        copy(REPO / part, course / part)
+    spec = course / "assignments" / ASSIGNMENT / "assignment.yaml"
+    text = spec.read_text()
+    assert "      n: {int: [8, 64]}\n      f: {choice: [3, 5, 7]}" in text
+    spec.write_text(text.replace("      n: {int: [8, 64]}\n      f: {choice: [3, 5, 7]}",
+                                 "      n: {int: [1, 4]}\n      f: {choice: [3, 5, 7]}"))
+    assert main(["--course", str(course), "validate"]) == EXIT_FAILED
+    out = capsys.readouterr().out
+    assert f"problem: {ASSIGNMENT}/questions: student" in out and "conv_output_size" in out
