@@ -7,13 +7,13 @@ per-student variants) the student id, so the same inputs come back on every mach
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from autograder.spec import (AssignmentSpec, CaseSpec, Const, CourseSpec, ExerciseSpec, Expr, Generate,
-                             ListOf, MapOf, Ref)
+                             ListOf, MapOf, Ref, SpeedSpec)
 
 
 class _Missing:
@@ -37,6 +37,12 @@ class Case:
     """The value given in the spec (`expect:`), else NO_EXPECT: the reference decides."""
     raises: str | None = None
     note: str | None = None
+    device: str | None = None
+    """Where the worker puts the tensor arguments before the call: None (as built, on the CPU), "cpu", "cuda",
+    or "auto" (CUDA where the grading machine has it). The arguments here stay on the CPU."""
+    twin: str | None = None
+    """For a CUDA copy, the name of the same case on the CPU (whose score it takes where there is no CUDA)."""
+    speed: SpeedSpec | None = None
 
     @property
     def key(self) -> str:
@@ -69,8 +75,23 @@ def expand_exercise(seed: int, assignment_id: str, exercise: ExerciseSpec, stude
             name = spec.name if spec.count is None else f"{spec.name}[{index}]"
             salt = ("student", student) if student and not spec.visible else ()
             rng = np.random.default_rng(case_seed(seed, assignment_id, exercise.id, spec.name, index, *salt))
-            cases.append(_concrete(exercise.id, name, spec, rng))
+            cases.extend(_on_devices(_concrete(exercise.id, name, spec, rng), exercise.devices))
     return cases
+
+
+CUDA_SUFFIX = "@cuda"
+
+
+def _on_devices(case: Case, devices: tuple[str, ...]) -> list[Case]:
+    """The case on each of the exercise's devices: a CPU case keeps its name, its CUDA copy (same arguments)
+    is `<name>@cuda`. A speed case runs on the CPU only."""
+    if not devices:
+        return [case]
+    if case.speed is not None:
+        return [replace(case, device="cpu")]
+    return [replace(case, device=device) if device != "cuda" or len(devices) == 1
+            else replace(case, name=case.name + CUDA_SUFFIX, device="cuda", twin=case.name)
+            for device in devices]
 
 
 def _concrete(exercise_id: str, name: str, spec: CaseSpec, rng: np.random.Generator) -> Case:
@@ -80,7 +101,7 @@ def _concrete(exercise_id: str, name: str, spec: CaseSpec, rng: np.random.Genera
     args = {key: evaluate(expr, env, rng) for key, expr in spec.args}
     expect = NO_EXPECT if spec.expect is None else evaluate(spec.expect, env, rng)
     return Case(exercise=exercise_id, name=name, visible=spec.visible, weight=spec.weight, args=args,
-                expect=expect, raises=spec.raises, note=spec.note)
+                expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed)
 
 
 def evaluate(expr: Expr, env: dict[str, Any], rng: np.random.Generator) -> Any:

@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.results import Status
 from autograder.sandbox.isolation import IsolationError
 from autograder.spec import CourseSpec, SpecError, load_course
 from autograder.stubs import StubError
@@ -25,6 +26,8 @@ EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 COMMAND_MODULES: tuple[str, ...] = (
     "autograder.commands.variant",
     "autograder.commands.batch",
+    "autograder.commands.package",
+    "autograder.commands.nbgrader",
 )
 
 
@@ -104,9 +107,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     _require_folder(submission)
     run = grade(course, assignment, submission, student=args.student, visible_only=True)
     sys.stdout.write(text.feedback(run, show_points=False, verbose=args.verbose))
-    cases = [c for e in run.exercises for c in e.cases]
+    cases = [c for e in run.exercises for c in e.cases if c.status is not Status.SKIPPED]
+    skipped = sum(c.status is Status.SKIPPED for e in run.exercises for c in e.cases)
     good = sum(c.passed for c in cases)
-    print(f"\n{good}/{len(cases)} visible cases pass. Hidden cases run when your work is graded.")
+    not_run = f" ({skipped} skipped: they need a GPU this machine does not have)" if skipped else ""
+    print(f"\n{good}/{len(cases)} visible cases pass{not_run}. Hidden cases run when your work is graded.")
     return EXIT_OK if good == len(cases) else EXIT_FAILED
 
 
@@ -116,20 +121,23 @@ def _default_submission(directory: Path, assignment_id: str) -> Path:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.pipeline import grade
+    from autograder.pipeline import grade_with_values
     from autograder.reporters import gradescope, text
 
     submissions = [Path(s) for s in args.submissions]
     if args.out and len(submissions) > 1:
         raise UsageError("--out names one results file: with several submissions use --out-dir")
+    _check_html(args.html, args.out_dir, submissions)
     for submission in submissions:
         _require_folder(submission)
     course = load(args, submissions[0])
     assignment = course.assignment(args.assignment)
     runs = []
     for submission in submissions:
-        run = grade(course, assignment, submission, student=args.student)
+        run, values = grade_with_values(course, assignment, submission, student=args.student)
         runs.append(run)
+        if args.html is not None:
+            _write_html(args.html, args.out_dir, _unique_name(submission, submissions), course, assignment, run, values)
         results = gradescope.dumps(run, course.reporting.hidden_visibility)
         targets = []
         if args.out:
@@ -150,6 +158,31 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if len(submissions) > 1 or args.quiet:
         sys.stdout.write(text.score_table(runs, [_unique_name(s, submissions) for s in submissions]))
     return EXIT_OK
+
+
+def _check_html(html: str | None, out_dir: str | None, submissions: list[Path]) -> None:
+    """`--html FILE` is one submission's report; `--html` alone writes OUT_DIR/<submission>/report.html."""
+    if html is None:
+        return
+    if html and len(submissions) > 1:
+        raise UsageError(f"--html {html} names one report: with several submissions give --out-dir and --html "
+                         f"without a file name (each OUT_DIR/<submission>/report.html)")
+    if html and Path(html).is_dir():
+        raise UsageError(f"--html {html}: that is a folder; name the report file (--html report.html), or put "
+                         f"--html after the submission folders")
+    if not html and not out_dir:
+        raise UsageError("--html without a file name writes OUT_DIR/<submission>/report.html: give --out-dir, "
+                         "or name the file (--html report.html)")
+
+
+def _write_html(html_file: str, out_dir: str | None, name: str, course, assignment, run, values) -> None:
+    from autograder.reporters import html
+
+    page = html.report(run, values, course=f"{course.code} {course.title}", title=assignment.title)
+    if html_file:
+        write_atomic(Path(html_file), page)
+    if out_dir:
+        write_atomic(Path(out_dir) / name / "report.html", page)
 
 
 def _unique_name(submission: Path, all_submissions: list[Path]) -> str:
@@ -194,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(everything, staff details included) for each submission")
     grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
     grade.add_argument("--assignment", help="assignment id (default: the only one)")
+    grade.add_argument("--html", nargs="?", const="", metavar="FILE",
+                       help="also write an HTML feedback report with pictures of image outputs: to FILE (one "
+                            "submission), and with --out-dir to OUT_DIR/<submission>/report.html (give --html "
+                            "after the submission folders)")
     grade.add_argument("-q", "--quiet", action="store_true", help="print only the score table")
     grade.set_defaults(func=cmd_grade)
 

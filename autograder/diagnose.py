@@ -90,10 +90,13 @@ def _matches(mistake: MistakeSpec, attempt: Attempt, run: RunMistake, rule: Comp
 def attempts(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: Mapping[str, Outcome],
              expected: Mapping[str, Expected], verdicts: Mapping[str, Verdict]) -> list[Attempt]:
     """The exercise's failing cases that returned a value (inputs left alone), in case order. Hidden cases
-    take part only where the exercise shows hidden feedback at all (`hidden_detail` not `none`)."""
+    take part only where the exercise shows hidden feedback at all (`hidden_detail` not `none`). The @cuda
+    copies (their CPU twins tell the same) and speed cases (a failure there is about time) do not."""
     found = []
     for case in cases:
         if case.exercise != exercise.id or case.key not in expected or case.key not in verdicts:
+            continue
+        if case.device == "cuda" or case.speed is not None:
             continue
         if not case.visible and exercise.hidden_detail is HiddenDetail.NONE:
             continue

@@ -7,34 +7,45 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from autograder import scoring
+from autograder import devices, scoring
 from autograder.cases import Case, expand_assignment
 from autograder.reference import Expected, ReferenceError_, ReferenceSolutions, expected_for
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
+from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox.static import scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, diagnose_exercise
 from autograder.questions.grading import grade_questions
-from autograder.verdict import GRADER_FAILED, Loading, Verdict, judge, student_view
+from autograder.values import CaseValues, visible_values
+from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
           visible_only: bool = False) -> GradingRun:
     """Grade one submission folder. Never raises for anything the submission does: a failure of the grader
     itself becomes GRADER_ERROR results that keep the traceback for staff."""
-    run = _grade_exercises(course, assignment, submission, student, visible_only)
+    return grade_with_values(course, assignment, submission, student, visible_only)[0]
+
+
+def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
+                      visible_only: bool = False) -> tuple[GradingRun, tuple[CaseValues, ...]]:
+    """`grade`, plus the inputs, expected and returned values of the visible cases, for reports that draw them
+    (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small."""
+    kept: list[CaseValues] = []
+    run = _grade_exercises(course, assignment, submission, student, visible_only, kept)
     questions, notes = grade_questions(course, assignment, submission, student, visible_only)  # answers.yaml
-    return replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
+    return replace(run, exercises=run.exercises + questions, notes=run.notes + notes), tuple(kept)
 
 
 def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
-                     visible_only: bool) -> GradingRun:
-    """The code exercises, run in the sandbox."""
+                     visible_only: bool, kept: list[CaseValues]) -> GradingRun:
+    """The code exercises, run in the sandbox; the visible cases' values are added to `kept`."""
     cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
     try:
-        return _grade(course, assignment, submission, cases, student, visible_only)
+        return _grade(course, assignment, submission, cases, student, visible_only, kept)
     except IsolationError:
         raise  # the machine, not this submission: every submission would fail alike, so stop the command
     except SubmissionError as error:
@@ -47,14 +58,18 @@ def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission:
 
 
 def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cases: list[Case],
-           student: str | None, visible_only: bool) -> GradingRun:
+           student: str | None, visible_only: bool, kept: list[CaseValues]) -> GradingRun:
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
         exercise = assignment.exercise(case.exercise)
+        if case.device == "cuda" and not devices.cuda().available:
+            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
+            continue
         try:
-            expected[case.key] = expected_for(case, exercise.module, reference)
+            expected[case.key] = _on_device(expected_for(case, exercise.module, reference),
+                                            devices.resolve(case.device))
         except ReferenceError_ as error:
             verdicts[case.key] = Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=str(error))
 
@@ -64,7 +79,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     output_kb = max((e.limits.output_kb for e in assignment.exercises), default=course.limits.output_kb)
     processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
     report = run_calls(submission, calls, functions, SandboxOptions(
-        memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation)))
+        memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
+        warm_pool=course.warm_pool))
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
                               expected_signature=_signature(reference, e),
@@ -77,17 +93,39 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         outcome = report.outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
+    kept.extend(visible_values(cases, expected, report.outcomes))
     notes = _run_notes(report.output, report.output_dropped, report.modules)
     mistakes = partial(reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
     diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
                  for e in assignment.exercises}
-    return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses)
+    return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
+                     course.cuda_unavailable)
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
+    speed = case.speed
+    timing = None if speed is None else Timing(speed.baseline, speed.args, speed.repeats, speed.max_ratio)
     return Call(key=case.key, exercise=exercise.id, module=exercise.module, function=exercise.id, args=case.args,
                 forbidden=exercise.forbidden, case_seconds=exercise.limits.case_seconds,
-                exercise_seconds=exercise.limits.exercise_seconds)
+                exercise_seconds=exercise.limits.exercise_seconds, device=devices.resolve(case.device),
+                timing=timing)
+
+
+def _on_device(expected: Expected, device: str | None) -> Expected:
+    """The expected value of a case run on CUDA: the reference ran on the CPU, the result belongs on the GPU."""
+    if device != "cuda":
+        return expected
+    return replace(expected, value=_moved(expected.value, devices.CUDA_DEVICE))
+
+
+def _moved(value, device: str):
+    if isinstance(value, TensorData):
+        return replace(value, device=device)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_moved(v, device) for v in value)
+    if isinstance(value, dict):
+        return {k: _moved(v, device) for k, v in value.items()}
+    return value
 
 
 def _signature(reference: ReferenceSolutions, exercise: ExerciseSpec) -> str:
@@ -110,7 +148,8 @@ def _run_notes(output: str, dropped: int, modules: dict[str, ModuleLoad]) -> tup
 
 def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None, visible_only: bool,
               cases: list[Case], verdicts: dict[str, Verdict], notes: tuple[str, ...],
-              diagnoses: dict[str, tuple[Diagnosis, ...]] | None = None) -> GradingRun:
+              diagnoses: dict[str, tuple[Diagnosis, ...]] | None = None,
+              cuda_unavailable: str = "cpu") -> GradingRun:
     exercises = []
     for exercise in assignment.exercises:
         mine = [c for c in cases if c.exercise == exercise.id]
@@ -119,16 +158,31 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         maxima = scoring.shares(exercise.points, [c.weight for c in mine])
         found = (diagnoses or {}).get(exercise.id, ())
         results = []
+        statuses = {c.name: verdicts[c.key].status for c in mine}
         for case, max_score in zip(mine, maxima):
             verdict = verdicts[case.key]
             shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note,
                                  tuple(d.text for d in found if case.name in d.cases))
+            score = scoring.score(verdict.status, max_score)
+            if verdict.status is Status.SKIPPED:
+                max_score, score, shown = _skipped(case, max_score, statuses, shown, cuda_unavailable)
             results.append(CaseResult(
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
-                score=scoring.score(verdict.status, max_score), max_score=max_score,
-                message=shown.message, details=shown.details, staff=shown.staff))
+                score=score, max_score=max_score, message=shown.message, details=shown.details, staff=shown.staff))
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
-                                        points=round(sum(maxima), 4), cases=tuple(results),
+                                        points=round(sum(r.max_score for r in results), 4), cases=tuple(results),
                                         notes=tuple(d.text for d in found)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
+
+
+def _skipped(case: Case, max_score: float, statuses: dict[str, Status], shown: Shown,
+             cuda_unavailable: str) -> tuple[float, float, Shown]:
+    """A CUDA case on a machine without CUDA: (max score, score, what the student reads), by the course's
+    `gpu.cuda_unavailable`: "cpu" scores it as the same case on the CPU, "drop" takes it out of the maximum."""
+    if cuda_unavailable == "cpu" and case.twin in statuses:
+        twin = statuses[case.twin]
+        verb = "passed" if twin is Status.PASSED else "did not pass"
+        return max_score, scoring.score(twin, max_score), replace(
+            shown, message=f"{shown.message}; scored as the same case on the CPU, which {verb}")
+    return 0.0, 0.0, replace(shown, message=f"{shown.message}; not counted in the maximum")

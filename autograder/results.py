@@ -30,10 +30,13 @@ class Status(enum.Enum):
     UNGRADABLE = "ungradable"
     """The module or function could not be loaded: syntax error, import error, missing or wrong signature."""
     GRADER_ERROR = "grader_error"
+    SKIPPED = "skipped"
+    """Not run: the grading machine lacks what the case needs (a CUDA device). Scored by the course's
+    `gpu.cuda_unavailable`: the same case's score on the CPU, or taken out of the maximum."""
 
     @property
     def is_student_fault(self) -> bool:
-        return self not in (Status.PASSED, Status.UNGRADABLE, Status.GRADER_ERROR)
+        return self not in (Status.PASSED, Status.UNGRADABLE, Status.GRADER_ERROR, Status.SKIPPED)
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,20 @@ class MistakeSpec:
 
 
 @dataclass(frozen=True)
+class SpeedSpec:
+    """A speed case: besides being right, the student's function must run within `max_ratio` times the time of
+    `baseline` (a library function, e.g. torch.nn.functional.conv2d) on the same input, both timed in the
+    student's process (median of `repeats` interleaved runs)."""
+
+    baseline: str
+    """Dotted name of the function to time against."""
+    args: tuple[str, ...]
+    """The case's arguments, in the order `baseline` takes them positionally."""
+    max_ratio: float
+    repeats: int = 5
+
+
+@dataclass(frozen=True)
 class CaseSpec:
     """One case as written in YAML; random ones are expanded by `autograder.cases`."""
 
@@ -119,6 +133,8 @@ class CaseSpec:
     raises: str | None = None
     note: str | None = None
     location: Location | None = None
+    speed: SpeedSpec | None = None
+    """Set for a speed case (`speed:`): graded on time too, on the CPU only."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,10 @@ class ExerciseSpec:
     """Known wrong implementations to recognise in failing answers, in YAML order."""
     hidden_detail: HiddenDetail = HiddenDetail.MESSAGE
     """What a hidden case that did not pass shows."""
+    devices: tuple[str, ...] = ()
+    """Where the cases' tensors are put before the call (`devices:`): () leaves them as built (on the CPU);
+    ("cpu", "cuda") runs every case on both, the CUDA copy named `<case>@cuda`; ("auto",) runs them on CUDA
+    where the grading machine has it, else on the CPU."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +227,11 @@ class CourseSpec:
     root: Path
     isolation: str = "auto"
     """How the student's process is isolated: auto, namespaces or process (autograder.sandbox.isolation)."""
+    warm_pool: bool = True
+    """Fork workers from a process that has imported torch (autograder.sandbox.pool)."""
+    cuda_unavailable: str = "cpu"
+    """Where the grading machine has no CUDA: "cpu" gives each CUDA case the score of the same case on the CPU,
+    "drop" takes the CUDA cases' points out of the maximum."""
 
     def assignment(self, assignment_id: str | None = None) -> AssignmentSpec:
         """The named assignment, or the only one when no name is given."""
@@ -509,6 +534,8 @@ def _get(entries: dict[str, _Node], key: str, read: Callable[[_Node], Any], defa
 
 HIDDEN_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 ISOLATIONS = ("auto", "namespaces", "process")
+CUDA_UNAVAILABLE = ("cpu", "drop")
+DEVICES = ("cpu", "cuda", "auto")
 RAISABLE = ("ValueError", "TypeError", "IndexError", "KeyError", "RuntimeError", "ZeroDivisionError")
 """The exceptions a case may expect with `raises`."""
 
@@ -538,15 +565,18 @@ def load_course(root: Path) -> CourseSpec:
     """Read and validate `root/course.yaml` and its assignments."""
     root = Path(root)
     course = _read_yaml(root / "course.yaml", root).mapping(("code", "title", "term", "seed", "assignments"),
-                                                             ("defaults", "sandbox"))
+                                                             ("defaults", "sandbox", "gpu"))
     code, title, term = (course[key].string() for key in ("code", "title", "term"))
     seed = course["seed"].integer()
     defaults = _get(course, "defaults", lambda n: n.mapping((), ("limits", "compare", "reporting")), {})
     limits = _override(defaults.get("limits"), Limits(), _LIMITS)
     compare = _override(defaults.get("compare"), Comparison(), _COMPARE)
     reporting = _override(defaults.get("reporting"), Reporting(), _REPORTING)
-    sandbox = _get(course, "sandbox", lambda n: n.mapping((), ("isolation",)), {})
+    sandbox = _get(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool")), {})
     isolation = _get(sandbox, "isolation", lambda n: _one_of(n, ISOLATIONS), "auto")
+    warm_pool = _get(sandbox, "warm_pool", _Node.boolean, True)
+    gpu = _get(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
+    cuda_unavailable = _get(gpu, "cuda_unavailable", lambda n: _one_of(n, CUDA_UNAVAILABLE), "cpu")
     assignments, seen = [], {}
     for item in course["assignments"].items(minimum=1):
         assignment_id = _matching(item, _FOLDER_NAME, "an assignment id (a folder name: letters, digits, _ . -)")
@@ -558,13 +588,14 @@ def load_course(root: Path) -> CourseSpec:
         assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare,
                                            hidden_detail=reporting.hidden_detail))
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
-                      reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation)
+                      reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
+                      warm_pool=warm_pool, cuda_unavailable=cuda_unavailable)
 
 
 # ---- assignments/<id>/assignment.yaml -------------------------------------------------------------------------
 
 _EXERCISE_KEYS = ("id", "module", "title", "points", "statement", "cases")
-_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_detail")
+_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_detail", "devices")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -622,7 +653,18 @@ def _exercise(n: _Node, solutions: _Solutions, limits: Limits, compare: Comparis
     mistakes = _get(spec, "mistakes", lambda m: _mistakes(m, solutions, signature), ())
     return ExerciseSpec(id=exercise_id, module=module, title=title, points=points, statement=statement,
                         compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location,
-                        mistakes=mistakes, hidden_detail=_get(spec, "hidden_detail", _HIDDEN_DETAIL, hidden_detail))
+                        mistakes=mistakes, hidden_detail=_get(spec, "hidden_detail", _HIDDEN_DETAIL, hidden_detail),
+                        devices=_get(spec, "devices", _devices, ()))
+
+
+def _devices(n: _Node) -> tuple[str, ...]:
+    """[cpu, cuda] (every case on both), [auto] (CUDA where present, else the CPU), [cpu] or [cuda]."""
+    devices = tuple(_one_of(item, DEVICES) for item in n.items(minimum=1))
+    if len(set(devices)) != len(devices):
+        raise n.error(f"a device is listed twice in {list(devices)}")
+    if "auto" in devices and len(devices) > 1:
+        raise n.error("`auto` picks one device by itself; list it alone ([auto]) or name the devices ([cpu, cuda])")
+    return devices
 
 
 # ---- known mistakes --------------------------------------------------------------------------------------------
@@ -673,7 +715,8 @@ class _Scope:
 
 def _case(n: _Node, signature: _Signature, seen: dict[str, int]) -> CaseSpec:
     n = _label(n, "name")
-    spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note"))
+    spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note",
+                                        "speed"))
     name = _matching(spec["name"], _CASE_NAME, "a case name of lower-case letters, digits and _")
     _unique(spec["name"], name, seen, "case name")
     if "count" in spec and "params" not in spec:
@@ -692,7 +735,21 @@ def _case(n: _Node, signature: _Signature, seen: dict[str, int]) -> CaseSpec:
                     count=_get(spec, "count", _positive_int), params=params,
                     expect=_get(spec, "expect", lambda e: _expr(e, scope)),
                     raises=_get(spec, "raises", lambda r: _one_of(r, RAISABLE)),
-                    note=_get(spec, "note", _Node.string), location=n.location)
+                    note=_get(spec, "note", _Node.string), location=n.location,
+                    speed=_get(spec, "speed", lambda v: _speed(v, spec)))
+
+
+def _speed(n: _Node, case: dict[str, _Node]) -> SpeedSpec:
+    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N}` on a case that returns."""
+    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats",))
+    if "raises" in case:
+        raise n.error("a speed case times a call that returns; remove `raises` or `speed`")
+    given = tuple(case["args"].entries())
+    args = tuple(_one_of(item, given) for item in entries["args"].items(minimum=1))
+    return SpeedSpec(baseline=_matching(entries["baseline"], _DOTTED, "a dotted function name such as "
+                                                                      "torch.nn.functional.conv2d"),
+                     args=args, max_ratio=_positive_number(entries["max_ratio"]),
+                     repeats=_get(entries, "repeats", _positive_int, 5))
 
 
 def _params(n: _Node) -> tuple[tuple[str, Expr], ...]:

@@ -50,8 +50,10 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
                 continue
             if case.raises:
                 continue
-            value, _ = reference.call(exercise.module, exercise.id, case.args)  # a second, independent call
-            if case.expect is not NO_EXPECT:
+            value, error = reference.call(exercise.module, exercise.id, case.args)  # a second, independent call
+            if error is not None:
+                problems.append(Problem(where, f"the reference raised {type(error).__name__}: {error}"))
+            elif case.expect is not NO_EXPECT:
                 mismatch = compare(value, expected.value, exercise.compare)
                 if mismatch is not None:
                     problems.append(Problem(where, f"the reference does not reproduce `expect`: {mismatch.summary}"))

@@ -189,10 +189,31 @@ def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison
         return Verdict(Status.FAILED, _mutated_message(outcome.mutated), _call_text(case))
     mismatch = compare(outcome.value, expected.value, rule)
     if mismatch is None:
-        return Verdict(Status.PASSED, "passed")
+        return _timed(case, outcome) if case.speed is not None else Verdict(Status.PASSED, "passed")
     return Verdict(Status.FAILED, mismatch.summary,
                    _join(_call_text(case), mismatch.details, _printed(outcome.stdout)),
                    hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]), summary=mismatch.statistics)
+
+
+def _timed(case: Case, outcome: Outcome) -> Verdict:
+    """A right answer in a speed case: passed when it ran within `max_ratio` times the baseline's time.
+
+    The student reads which side of the threshold it fell on, not the measured times, which differ from run to
+    run (results.json stays byte-identical); staff get the numbers."""
+    speed = case.speed
+    limit = f"{speed.max_ratio:g}x the time of {speed.baseline} on the same input"
+    if outcome.timing is None:
+        return Verdict(Status.FAILED, "right, but the speed case could not be timed: the times your process "
+                                      "reported do not add up to the time it took (did your code change the clock?)")
+    student, baseline = outcome.timing
+    ratio = student / baseline if baseline > 0 else float("inf")
+    staff = (f"{ratio:.1f}x: {student * 1e3:.3f} ms against {baseline * 1e3:.3f} ms for {speed.baseline} "
+             f"(medians of up to {speed.repeats} runs; the limit is {speed.max_ratio:g}x)")
+    if ratio <= speed.max_ratio:
+        return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
+    return Verdict(Status.FAILED, f"right, but slower than {limit} (the median of several runs in your process); "
+                                  "a Python loop over pixels is this slow: use unfold and one matrix product",
+                   staff=staff, hidden=f"right, but slower than {limit}")
 
 
 def _mutated_message(names: tuple[str, ...]) -> str:

@@ -339,3 +339,24 @@ def test_correlate_valid_tensor_with_numpy_kernel():
     """Does a tensor input with a NumPy kernel work too?"""
     x = torch.ones(1, 3, 3)
     assert correlate_valid(x, np.ones((2, 2))).tolist() == [[[4.0, 4.0], [4.0, 4.0]]]
+
+
+def test_every_case_runs_on_each_listed_device():
+    """With `devices: [cpu, cuda]`, does every case come twice, the CUDA copy named `<case>@cuda` with the same
+    arguments and its CPU twin named, while a speed case runs on the CPU only?"""
+    from dataclasses import replace
+
+    from autograder.spec import SpeedSpec
+
+    speed = SpeedSpec(baseline="torch.nn.functional.conv2d", args=("x",), max_ratio=10.0)
+    spec = replace(exercise(case("a", [("x", gen("normal", lst(2, 2), tensor=Const(True)))], count=2,
+                                     params=(("n", gen("int", lst(1, 3))),)),
+                            case("fast", [("x", Const(1))], speed=speed)), devices=("cpu", "cuda"))
+    cases = expand_exercise(SEED, ASSIGNMENT, spec)
+    assert [(c.name, c.device, c.twin) for c in cases] == [
+        ("a[0]", "cpu", None), ("a[0]@cuda", "cuda", "a[0]"), ("a[1]", "cpu", None), ("a[1]@cuda", "cuda", "a[1]"),
+        ("fast", "cpu", None)]
+    assert torch.equal(cases[0].args["x"], cases[1].args["x"]) and cases[1].args["x"].device.type == "cpu"
+    auto = expand_exercise(SEED, ASSIGNMENT, replace(spec, devices=("auto",)))
+    assert [(c.name, c.device) for c in auto] == [("a[0]", "auto"), ("a[1]", "auto"), ("fast", "cpu")]
+    assert [c.device for c in expand_exercise(SEED, ASSIGNMENT, replace(spec, devices=()))] == [None] * 3

@@ -1,10 +1,12 @@
 """The whole pipeline on the real course: reference, stubs, the bundled buggy example, broken submissions."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from autograder import devices
 from autograder.pipeline import grade
 from autograder.reporters import gradescope
 from autograder.results import Status
@@ -32,8 +34,9 @@ def scores(run):
 def test_reference_scores_the_maximum(graded, assignment):
     """Does the reference solution, graded as a submission, get every point of every exercise?"""
     run = graded(REPO / "solutions" / ASSIGNMENT)
-    failing = [(e.id, c.case, c.message) for e in run.exercises for c in e.cases if not c.passed]
-    assert failing == []
+    failing = [(e.id, c.case, c.message) for e in run.exercises for c in e.cases
+               if not c.passed and not (c.status is Status.SKIPPED and c.score == c.max_score)]
+    assert failing == []  # CUDA cases are skipped without a GPU, and take the CPU case's score
     assert run.score == run.max_score == 100 == sum(e.points for e in assignment.exercises) + \
         sum(q.points for q in assignment.questions)  # the questions answered in solutions/.../answers.yaml
 
@@ -42,20 +45,27 @@ def test_untouched_stubs_score_zero_as_not_implemented(graded):
     """Do the generated stubs score 0, every case saying 'not implemented' (and nothing else)?"""
     run = graded(REPO / "assignments" / ASSIGNMENT)
     assert run.score == 0
-    statuses = {c.status for e in run.exercises for c in e.cases}
+    statuses = {c.status for e in run.exercises for c in e.cases} - {Status.SKIPPED}  # CUDA cases without a GPU
     assert statuses == {Status.NOT_IMPLEMENTED}
-    assert all("not implemented" in c.message for e in run.exercises for c in e.cases if e.id != "questions")
+    assert all("not implemented" in c.message for e in run.exercises for c in e.cases
+               if e.id != "questions" and c.status is not Status.SKIPPED)
     questions = next(e for e in run.exercises if e.id == "questions")  # the answers.yaml template: all null
     assert all(c.message.startswith("not answered: write your answer") for c in questions.cases)
 
 
 def test_buggy_example_loses_exactly_one_exercise(graded, assignment):
-    """Does the bundled buggy student (bias forgotten in conv_param_count and in the question computed by hand)
-    lose that exercise's points and that question's only: 96 / 100?"""
+    """Does the bundled buggy student (bias forgotten in conv_param_count and in the question computed by hand,
+    a right but loop-over-pixels conv2d_forward_torch) lose that exercise's points, that question's and the
+    speed case's only: 93 / 100?"""
     run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
     points = {e.id: e.points for e in assignment.exercises}
-    assert scores(run) == {**points, "conv_param_count": 0, "questions": 4}
-    assert run.score == 96
+    assert scores(run) == {**points, "conv_param_count": 0, "questions": 4, "conv2d_forward_torch": 13}
+    assert run.score == 93
+    torch_cases = next(e for e in run.exercises if e.id == "conv2d_forward_torch").cases
+    assert [(c.case, c.status) for c in torch_cases if c.status not in (Status.PASSED, Status.SKIPPED)] == [
+        ("vectorised_speed", Status.FAILED)]
+    assert "slower than 10x the time of torch.nn.functional.conv2d" in next(
+        c for c in torch_cases if c.case == "vectorised_speed").message
     questions = next(e for e in run.exercises if e.id == "questions")
     assert [c.case for c in questions.cases if not c.passed] == ["conv_layer_params"]
     visible = [c for c in run.exercises[[e.id for e in run.exercises].index("conv_param_count")].cases if c.visible]
@@ -82,7 +92,7 @@ def test_forbidden_conv2d_is_caught(graded, tmp_path):
     run = graded(folder)
     exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
     assert exercise.score == 0
-    assert all(c.status is Status.FORBIDDEN for c in exercise.cases)
+    assert all(c.status is Status.FORBIDDEN for c in exercise.cases if c.status is not Status.SKIPPED)
     assert "torch.nn.functional.conv2d" in exercise.cases[0].message
 
 
@@ -117,3 +127,35 @@ def test_gradescope_format(graded):
         assert test["name"].split(":")[0] in ids
         assert test["visibility"] in gradescope.VISIBILITIES
     assert abs(sum(t["score"] for t in results["tests"]) - results["score"]) < 1e-6
+
+
+NO_CUDA = "this machine has no CUDA device"
+
+
+@pytest.mark.skipif(devices.cuda().available, reason="this machine has CUDA: the @cuda cases run instead "
+                                                     "(test_cuda_cases_run_on_the_gpu)")
+def test_cuda_cases_without_cuda_follow_the_course_policy(graded, course, assignment):
+    """Without CUDA, is every @cuda case skipped with the reason, scored as its CPU twin under `cpu` (the maximum
+    stays 100) and taken out of the maximum under `drop`?"""
+    run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
+    cases = next(e for e in run.exercises if e.id == "conv2d_forward_torch").cases
+    skipped = [c for c in cases if c.case.endswith("@cuda")]
+    assert len(skipped) == 26 and all(c.status is Status.SKIPPED and "no GPU" in c.message for c in skipped)
+    assert all(c.score == c.max_score > 0 and "which passed" in c.message for c in skipped)
+    dropped = grade(replace(course, cuda_unavailable="drop"), assignment, REPO / "examples" / ASSIGNMENT / "buggy_student")
+    exercise = next(e for e in dropped.exercises if e.id == "conv2d_forward_torch")
+    share = sum(c.max_score for c in skipped)
+    assert all(c.max_score == c.score == 0 for c in exercise.cases if c.status is Status.SKIPPED)
+    assert exercise.points == pytest.approx(16 - share) and dropped.max_score == pytest.approx(100 - share)
+    assert dropped.score == pytest.approx(run.score - share)
+
+
+@pytest.mark.skipif(not devices.cuda().available, reason=NO_CUDA)
+def test_cuda_cases_run_on_the_gpu(graded):
+    """With CUDA, do the reference's @cuda cases run (inputs on the GPU, result expected there) and pass, and
+    does learn_filter (devices: [auto]) run there too?"""
+    run = graded(REPO / "solutions" / ASSIGNMENT)
+    cases = next(e for e in run.exercises if e.id == "conv2d_forward_torch").cases
+    on_gpu = [c for c in cases if c.case.endswith("@cuda")]
+    assert len(on_gpu) == 26 and all(c.status is Status.PASSED for c in on_gpu)
+    assert run.score == run.max_score == 100

@@ -737,3 +737,72 @@ def test_bad_hidden_detail(tmp_path):
     error = spec_error(make_course(tmp_path, text))
     assert_error(error, SPEC, line_of(text, "summry"), "exercises[1] (scale).hidden_detail",
                  "expected one of none, message, summary, got 'summry'; did you mean 'summary'?")
+
+
+# ---- devices, speed cases and the GPU policy --------------------------------------------------------------------
+
+SCALE_CASES = "    cases:\n      - name: ones\n"
+
+
+def test_devices_speed_and_gpu_policy_load(tmp_path):
+    """Are `devices`, a case's `speed` and course.yaml's `gpu.cuda_unavailable` and `sandbox.warm_pool` read,
+    with their defaults where absent?"""
+    text = edited(SCALE_CASES, "    devices: [cpu, cuda]\n" + SCALE_CASES)
+    text = edited("        note: doubled\n", "        note: doubled\n        speed: {baseline: numpy.multiply, "
+                                            "args: [x, factor], max_ratio: 4}\n", text)
+    course = load_course(make_course(tmp_path, text, COURSE + "gpu: {cuda_unavailable: drop}\n"
+                                                              "sandbox: {warm_pool: false}\n"))
+    scale = course.assignment().exercise("scale")
+    assert scale.devices == ("cpu", "cuda")
+    assert (scale.cases[0].speed.baseline, scale.cases[0].speed.args, scale.cases[0].speed.max_ratio,
+            scale.cases[0].speed.repeats) == ("numpy.multiply", ("x", "factor"), 4.0, 5)
+    assert (course.cuda_unavailable, course.warm_pool) == ("drop", False)
+    (tmp_path / "plain").mkdir()
+    defaults = load_course(make_course(tmp_path / "plain"))
+    assert (defaults.cuda_unavailable, defaults.warm_pool) == ("cpu", True)
+    assert defaults.assignment().exercise("scale").devices == ()
+
+
+BAD_DEVICES = [
+    ("    devices: [gpu]\n", "exercises[1] (scale).devices[0]", "expected one of"),
+    ("    devices: [cpu, cpu]\n", "exercises[1] (scale).devices", "listed twice"),
+    ("    devices: [auto, cuda]\n", "exercises[1] (scale).devices", "list it alone"),
+]
+
+
+@pytest.mark.parametrize("line, key, message", BAD_DEVICES, ids=[row[2] for row in BAD_DEVICES])
+def test_bad_devices(tmp_path, line, key, message):
+    """Is an unknown, repeated or contradictory device refused at its key?"""
+    error = spec_error(make_course(tmp_path, edited(SCALE_CASES, line + SCALE_CASES)))
+    assert error.key == key and message in error.message, str(error)
+
+
+BAD_SPEED = [
+    ("{baseline: numpy.multiply, args: [x, y], max_ratio: 4}", "args[1]", "expected one of"),
+    ("{baseline: 'numpy multiply', args: [x], max_ratio: 4}", "baseline", "a dotted function name"),
+    ("{baseline: numpy.multiply, args: [x], max_ratio: 0}", "max_ratio", ""),
+    ("{baseline: numpy.multiply, args: [x]}", None, "missing required key 'max_ratio'"),
+]
+
+
+@pytest.mark.parametrize("speed, key, message", BAD_SPEED, ids=[row[1] or row[2] for row in BAD_SPEED])
+def test_bad_speed_case(tmp_path, speed, key, message):
+    """Is a speed case naming an argument the case does not give, a bad baseline or ratio refused at its key?"""
+    text = edited("        note: doubled\n", f"        note: doubled\n        speed: {speed}\n")
+    error = spec_error(make_course(tmp_path, text))
+    at = f"{ONES}.speed"
+    assert error.key == (f"{at}.{key}" if key else at) and message in error.message, str(error)
+
+
+def test_a_speed_case_cannot_expect_an_exception(tmp_path):
+    """Is `speed` on a case that `raises` refused (there is no result to time)?"""
+    text = edited("        note: doubled\n", "        raises: ValueError\n        speed: {baseline: numpy.multiply, "
+                                            "args: [x], max_ratio: 4}\n")
+    error = spec_error(make_course(tmp_path, text))
+    assert error.key == f"{ONES}.speed" and "times a call that returns" in error.message
+
+
+def test_bad_gpu_policy(tmp_path):
+    """Is an unknown `gpu.cuda_unavailable` refused, naming the choices?"""
+    error = spec_error(make_course(tmp_path, course=COURSE + "gpu: {cuda_unavailable: ignore}\n"))
+    assert error.key == "gpu.cuda_unavailable" and "cpu" in error.message and "drop" in error.message

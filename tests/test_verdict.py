@@ -340,3 +340,26 @@ def test_a_passing_hidden_case_says_passed_at_every_level():
     """Does a hidden case that passed say so, whatever the level?"""
     passed = verdict(returned(np.array([[1.0]])))
     assert {student_view(passed, False, d).message for d in HiddenDetail} == {"passed"}
+
+
+SPEED_TESTS = [
+    ((0.004, 0.002), Status.PASSED, "passed: right, and within 10x the time of torch.nn.functional.conv2d"),
+    ((0.2, 0.002), Status.FAILED, "right, but slower than 10x the time of torch.nn.functional.conv2d"),
+    (None, Status.FAILED, "right, but the speed case could not be timed"),
+]
+
+
+@pytest.mark.parametrize("timing, status, message", SPEED_TESTS, ids=["fast", "slow", "untimed"])
+def test_a_speed_case_needs_a_right_answer_within_its_ratio(timing, status, message):
+    """Does a right answer in a speed case pass only within `max_ratio` of the baseline, say which side of it the
+    answer fell on without the measured times (which vary from run to run), and keep the times for staff?"""
+    from dataclasses import replace
+
+    from autograder.spec import SpeedSpec
+
+    speed = SpeedSpec("torch.nn.functional.conv2d", ("x", "weight"), 10.0)
+    result = verdict(returned(np.array([[1.0]]), timing=timing), case=replace(make_case(), speed=speed))
+    assert result.status is status and result.message.startswith(message)
+    assert "ms" not in result.message and ("ms against" in result.staff) == (timing is not None)
+    wrong = verdict(returned(np.array([[2.0]]), timing=(0.001, 0.002)), case=replace(make_case(), speed=speed))
+    assert wrong.status is Status.FAILED and "slower" not in wrong.message  # fast but wrong earns nothing

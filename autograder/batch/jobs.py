@@ -4,7 +4,8 @@ temporary folder named after the student and runs `autograder.pipeline.grade` th
 
 The worker needs the package and the course at `course_root` (the same path on every machine); the
 submission travels with the job, so workers need no shared file system for submissions. What comes back is
-`GradingRun.to_dict()`: plain data.
+plain data: `{"run": GradingRun.to_dict(), "files": {name: text}}`, the files being the per-student reports
+(batch/reports.py) rendered in the worker, where the case values are.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from autograder.batch.reports import StudentReport
 from autograder.results import GradingRun, Status
 
 NOT_GRADED = "Not graded: "
@@ -29,22 +31,27 @@ class Job:
     """Why the submission cannot be graded at all (a hostile zip, ...); then `files` is empty."""
 
 
-def grade_job(course_root: str, assignment_id: str, job: Job) -> dict[str, Any]:
-    """The worker's side: GradingRun.to_dict() of the job's submission."""
-    from autograder.pipeline import grade
+def grade_job(course_root: str, assignment_id: str, job: Job,
+              reports: tuple[StudentReport, ...] = ()) -> dict[str, Any]:
+    """The worker's side: {"run": GradingRun.to_dict(), "files": {report filename: text}} of the job's
+    submission, `reports` (batch/reports.py) rendered here, where the values of the cases are."""
+    from autograder.pipeline import grade_with_values
 
     course = _course(course_root)
     assignment = course.assignment(assignment_id)
     if job.problem:
-        return ungradable(course, assignment, job.student, job.problem).to_dict()
-    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
-        folder = Path(scratch) / job.student
-        folder.mkdir()
-        for name, content in job.files:
-            target = folder.joinpath(*PurePosixPath(name).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        return grade(course, assignment, folder, student=job.student).to_dict()
+        run, values = ungradable(course, assignment, job.student, job.problem), ()
+    else:
+        with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
+            folder = Path(scratch) / job.student
+            folder.mkdir()
+            for name, content in job.files:
+                target = folder.joinpath(*PurePosixPath(name).parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            run, values = grade_with_values(course, assignment, folder, student=job.student)
+    files = {report.filename: report.render(course, assignment, run, values) for report in reports}
+    return {"run": run.to_dict(), "files": files}
 
 
 def ungradable(course, assignment, student: str, problem: str) -> GradingRun:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from autograder.batch import store
 from autograder.batch.jobs import NOT_GRADED, Job, grade_job, ungradable
 from autograder.batch.progress import Progress
+from autograder.batch.reports import StudentReport
 from autograder.batch.submissions import Submission, fingerprint, read_files
 from autograder.batch.unzip import SubmissionRejected
 from autograder.results import GradingRun, Status
 from autograder.sandbox.isolation import IsolationError
 from autograder.verdict import GRADER_FAILED
 
-StudentReport = Callable[[Path, GradingRun], None]
-"""An extra per-student report: (the student's grades folder, run) -> writes its file(s) there."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,9 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     from autograder.reporters import gradescope
 
     prints = {s.student: fingerprint(s) for s in submissions}
-    skipped = [] if force else [s.student for s in submissions if store.is_done(out, s.student, prints[s.student])]
+    names = tuple(report.filename for report in reports)
+    skipped = [] if force else [s.student for s in submissions
+                                if store.is_done(out, s.student, prints[s.student], names)]
     waiting = iter([s for s in submissions if s.student not in skipped])
     if progress:
         progress.skipped(len(skipped))
@@ -48,7 +49,7 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     def fill() -> None:
         for submission in waiting:
             job = _job(submission, assignment.modules)
-            in_flight[executor.submit(grade_job, str(course.root), assignment.id, job)] = submission
+            in_flight[executor.submit(grade_job, str(course.root), assignment.id, job, tuple(reports))] = submission
             if len(in_flight) >= limit:
                 return
 
@@ -59,15 +60,15 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
                 submission = in_flight.pop(future)
                 student = submission.student
                 try:
-                    run, done = GradingRun.from_dict(future.result()), prints[student]
+                    result = future.result()
+                    run, done, files = GradingRun.from_dict(result["run"]), prints[student], result["files"]
                 except Exception as error:  # noqa: BLE001 (a grader or executor failure)
                     if isinstance(error, IsolationError):  # the machine: every student would fail alike
                         raise
                     run, done = _grader_failure(course, assignment, student, traceback.format_exc()), None
+                    files = {r.filename: r.render(course, assignment, run, ()) for r in reports}
                     failed.append(student)
-                folder = store.save(out, student, run, gradescope.dumps(run, course.reporting.hidden_visibility), done)
-                for report in reports:  # the HTML report (--html) plugs in here
-                    report(folder, run)
+                store.save(out, student, run, gradescope.dumps(run, course.reporting.hidden_visibility), done, files)
                 runs[student] = run
                 graded.append(student)
                 if progress:

@@ -2,17 +2,20 @@
 
     grades/<student>/results.json   Gradescope format, what `autograder grade` writes (for the student)
     grades/<student>/run.json       GradingRun.to_dict(), staff details included (for later reports)
+    grades/<student>/report.html    the student's feedback page with pictures (`--html`, batch/reports.py)
     grades/<student>/.done          the submission's fingerprint, written last: the student is done
     grades/grades.csv               the class (reporters/csv.py)
     grades/summary.txt              the class statistics (batch/summary.py)
 
-A re-run skips a student whose `.done` holds the fingerprint of the current submission and whose run.json
-exists; anything less (killed half-way, submission changed) is graded again.
+A re-run skips a student whose `.done` holds the fingerprint of the current submission and whose run.json (and
+report files asked for) exist; anything less (killed half-way, submission changed, `--html` newly asked for) is
+graded again.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Mapping
 
 from autograder.results import GradingRun
 
@@ -23,22 +26,28 @@ class StoreError(Exception):
     """A run.json that cannot be read back; the message names the file."""
 
 
-def is_done(out: Path, student: str, fingerprint: str) -> bool:
+def is_done(out: Path, student: str, fingerprint: str, reports: tuple[str, ...] = ()) -> bool:
+    """Whether the student's current submission was graded, with the report files named in `reports`."""
     folder = out / student
     try:
-        return (folder / DONE).read_text(encoding="utf-8").strip() == fingerprint and (folder / RUN).is_file()
+        done = (folder / DONE).read_text(encoding="utf-8").strip() == fingerprint and (folder / RUN).is_file()
     except OSError:
         return False
+    return done and all((folder / name).is_file() for name in reports)
 
 
-def save(out: Path, student: str, run: GradingRun, results_json: str, fingerprint: str | None) -> Path:
-    """Write the student's files; `.done` last, and only with a fingerprint (a grader failure is retried)."""
+def save(out: Path, student: str, run: GradingRun, results_json: str, fingerprint: str | None,
+         reports: Mapping[str, str] | None = None) -> Path:
+    """Write the student's files, then the `reports` ({file name: text}: report.html, ...); `.done` last, and
+    only with a fingerprint (a grader failure is retried)."""
     from autograder.cli import write_atomic
 
     folder = out / student
     (folder / DONE).unlink(missing_ok=True)
     write_atomic(folder / RESULTS, results_json)
     write_atomic(folder / RUN, json.dumps(run.to_dict(), indent=1, sort_keys=True) + "\n")
+    for name, text in (reports or {}).items():
+        write_atomic(folder / name, text)
     if fingerprint:
         write_atomic(folder / DONE, fingerprint + "\n")
     return folder

@@ -21,6 +21,9 @@ def register(commands) -> None:
     grade_all.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                                                                   "(with --executor dask; default: a local cluster)")
     grade_all.add_argument("--force", action="store_true", help="grade again students graded before")
+    grade_all.add_argument("--html", action=argparse.BooleanOptionalAction, default=True,
+                           help="write OUT/<student>/report.html, the feedback page with pictures of image "
+                                "outputs (default: on; it adds about a second per student)")
     grade_all.set_defaults(func=cmd_grade_all)
 
     export = commands.add_parser("export-grades", help="rebuild the class CSV from a grades folder's run.json files")
@@ -65,18 +68,21 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     table = summary_text(summarize(result.runs))
     write_atomic(out / "summary.txt", table)
     sys.stdout.write(table)
+    reports = "".join(f", {out}/<student>/{r.filename}" for r in _student_reports(args))
     print(f"\ngraded {len(result.graded)}, skipped {len(result.skipped)} graded before; wrote "
-          f"{out}/<student>/results.json, {out}/grades.csv, {out}/summary.txt")
+          f"{out}/<student>/results.json{reports}, {out}/grades.csv, {out}/summary.txt")
     if result.failed:
         print(f"the grader failed for {', '.join(result.failed)} (details in their run.json); re-run to retry them",
               file=sys.stderr)
     return EXIT_OK
 
 
-def _student_reports(args: argparse.Namespace):
-    """Extra reports written into each grades/<student>/ folder as the student finishes: (folder, run) -> None.
-    The HTML report (`--html`, being built separately) is added here."""
-    return ()
+def _student_reports(args: argparse.Namespace) -> tuple:
+    """Extra reports written into each grades/<student>/ folder as the student finishes (batch/reports.py):
+    rendered in the worker, where the case values are, and written next to results.json."""
+    from autograder.batch.reports import HtmlReport
+
+    return (HtmlReport(),) if args.html else ()
 
 
 def cmd_export_grades(args: argparse.Namespace) -> int:

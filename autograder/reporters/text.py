@@ -5,7 +5,7 @@ from autograder.results import GradingRun, Status
 
 MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.NOT_IMPLEMENTED: "TODO",
          Status.TIMEOUT: "TIME", Status.CRASHED: "CRASH", Status.FORBIDDEN: "FORBID",
-         Status.UNGRADABLE: "UNGRADABLE", Status.GRADER_ERROR: "GRADER"}
+         Status.UNGRADABLE: "UNGRADABLE", Status.GRADER_ERROR: "GRADER", Status.SKIPPED: "SKIP"}
 
 
 def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -> str:
@@ -20,8 +20,12 @@ def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -
         mark = "ok " if passed == len(exercise.cases) else "   "
         lines.append(f"{mark} {exercise.id:<24} {passed:>3}/{len(exercise.cases):<3} cases{points}")
         lines.extend(f"      {line}" for note in exercise.notes for line in note.splitlines())
+        skipped = [c for c in exercise.cases if c.status is Status.SKIPPED]
+        if skipped and not verbose:  # one line, not one per CUDA case on a machine without CUDA
+            lines.append(f"      {MARKS[Status.SKIPPED]:<6} {len(skipped)} cases ({skipped[0].case}, ...): "
+                         f"{skipped[0].message}")
         for case in exercise.cases:
-            if case.passed and not verbose:
+            if (case.passed or case.status is Status.SKIPPED) and not verbose:
                 continue
             hidden = "" if case.visible else " (hidden)"
             lines.append(f"      {MARKS[case.status]:<6} {case.case}{hidden}: {case.message}")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from autograder import codec
 from autograder.sandbox import isolation as isolation_
+from autograder.sandbox import pool
 from autograder.sandbox.isolation import Isolation, Policy
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 
@@ -34,6 +35,11 @@ START_SECONDS = 120.0
 """How long the worker may take to start (importing torch on a loaded machine), not charged to any case."""
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
+FILE_LIMIT_BYTES = 64 * 2**20
+TIMING_MARGIN_SECONDS = 0.1
+"""CPU time of a speed case the worker's reported timings need not account for (clock ticks of 10 ms, encoding
+and sending the result)."""
+"""RLIMIT_FSIZE of the worker: the largest file it may write."""
 MAX_SUBMISSION_FILES = 2000
 MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
@@ -53,6 +59,8 @@ class SandboxOptions:
     """Processes and threads the worker's private uid may have at once (namespaces as root only)."""
     isolation: Policy = Policy.AUTO
     python: str = sys.executable
+    warm_pool: bool = True
+    """Fork workers from a server that has imported NumPy and torch (autograder.sandbox.pool)."""
 
 
 def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str]],
@@ -143,15 +151,20 @@ def library_paths() -> list[str]:
     return list(dict.fromkeys(p for p in paths if os.path.isdir(p)))
 
 
-def _worker_env(scratch: Path) -> dict[str, str]:
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch / "tmp"), "TMPDIR": str(scratch / "tmp"),
-           "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "AUTOGRADER_SCRATCH": str(scratch)}
+def base_env() -> dict[str, str]:
+    """What every worker's environment holds: nothing of the grader's but the GPU selection."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
+           "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
     for key in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
         if key in os.environ:
             env[key] = os.environ[key]
     return env
+
+
+def _worker_env(scratch: Path) -> dict[str, str]:
+    return {**base_env(), "HOME": str(scratch / "tmp"), "TMPDIR": str(scratch / "tmp"),
+            "AUTOGRADER_SCRATCH": str(scratch)}
 
 
 class _OutputDrain(threading.Thread):
@@ -180,6 +193,7 @@ class _Session:
         self.output = bytearray()
         self.dropped = 0
         self.starts = 0
+        self.pooled = 0
         self.spent: dict[str, float] = {}
         self.crashes: dict[str, int] = {}
         """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
@@ -213,7 +227,8 @@ class _Session:
                 self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, message=message)
         output = self.output.decode("utf-8", "replace")
         return SandboxReport(outcomes=self.outcomes, modules=self.modules, output=output,
-                             output_dropped=self.dropped, starts=self.starts, isolation=self.isolation)
+                             output_dropped=self.dropped, starts=self.starts, pooled=self.pooled,
+                             isolation=self.isolation)
 
     def _output_tail(self) -> str:
         """The end of what the worker printed: for staff when the worker failed in a way that is ours."""
@@ -231,27 +246,23 @@ class _Session:
                "functions": self.functions,
                "calls": [{"id": c.key, "exercise": c.exercise, "module": c.module, "function": c.function,
                           "args": {k: codec.encode(v) for k, v in c.args.items()},
-                          "forbidden": list(c.forbidden),
+                          "forbidden": list(c.forbidden), "device": c.device,
+                          "timing": None if c.timing is None else {
+                              "baseline": c.timing.baseline, "args": list(c.timing.args),
+                              "repeats": c.timing.repeats, "max_ratio": c.timing.max_ratio},
                           "exercise_seconds": max(c.exercise_seconds - self.spent.get(c.exercise, 0.0), 0.0)}
                          for c in calls]}
-        job_path = self.scratch / "job.json"
-        job_path.write_text(json.dumps(job), encoding="utf-8")
         by_key = {c.key: c for c in calls}
         limit = self.options.output_kb * 1024
-        env = _worker_env(self.scratch)
-        argv = isolation_.command(
-            self.isolation, self.scratch,
-            [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)], env, self.work,
-            visible=isolation_.visible_paths(self.options.python, paths), owned=[self.work, self.scratch / "tmp"],
-            processes=self.options.processes)
-        process = subprocess.Popen(argv, cwd=self.work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
-                                   preexec_fn=self._limits)
+        try:
+            process = self._start(job, write_fd)
+        finally:
+            os.close(write_fd)
         uid = isolation_.private_uid(self.isolation, process.pid)
-        os.close(write_fd)
         drain = _OutputDrain(process.stdout, max(limit - len(self.output), 0))
         drain.start()
         current: tuple[str, str] | None = None  # ("start", call key) or ("import", module)
+        cpu_at_start: float | None = None
         deadline = time.monotonic() + START_SECONDS
         spent = self.spent
         started_at = 0.0
@@ -271,12 +282,16 @@ class _Session:
                     call = by_key[message["id"]]
                     budget = call.exercise_seconds - spent.get(call.exercise, 0.0)
                     started_at = time.monotonic()
+                    cpu_at_start = _cpu_seconds(process.pid) if call.timing is not None else None
                     current, deadline = ("start", call.key), started_at + max(min(call.case_seconds, budget), 0.0)
                 elif event == "result" and message.get("id") in by_key:
                     call = by_key[message["id"]]
-                    if current == ("start", call.key):
-                        spent[call.exercise] = spent.get(call.exercise, 0.0) + time.monotonic() - started_at
-                    self.outcomes[call.key] = _outcome(message, call)
+                    timed = current == ("start", call.key)
+                    spent[call.exercise] = spent.get(call.exercise, 0.0) + (time.monotonic() - started_at if timed
+                                                                            else 0.0)
+                    cpu = _cpu_seconds(process.pid) if timed and call.timing is not None else None
+                    used = cpu - cpu_at_start if cpu is not None and cpu_at_start is not None else None
+                    self.outcomes[call.key] = _outcome(message, call, used)
                     current, deadline = None, float("inf")
                 elif event == "done":
                     reason = "done"
@@ -291,25 +306,57 @@ class _Session:
         except _Overflow as overflow:
             reason = f"overflow:{overflow}"
         finally:
-            _kill_group(process)
+            returncode = process.finish()
             kill_strays(self.scratch, uid)  # before draining: an escaped child may hold the output pipe open
             os.close(read_fd)
             drain.join(timeout=5)
             self.output += drain.kept
             self.dropped += drain.dropped
         if reason != "done":
-            self._blame(current, calls, reason, process.returncode, spent)
+            self._blame(current, calls, reason, returncode, spent)
+
+    def _start(self, job: dict, write_fd: int):
+        """The worker: forked from the warm pool where it can be, else a fresh interpreter."""
+        job_path = self.scratch / "job.json"
+        env = _worker_env(self.scratch)
+        visible = isolation_.visible_paths(self.options.python, job["paths"])
+        owned = [self.work, self.scratch / "tmp"]
+        if self.options.warm_pool:
+            try:
+                server = pool.zygote(self.options.python, job["paths"], base_env())
+                jail = isolation_.jail_config(self.isolation, self.scratch, env, self.work, visible, owned,
+                                              self.options.processes)
+                job_path.write_text(json.dumps({**job, "channel_fd": pool.CHANNEL_FD}), encoding="utf-8")
+                try:
+                    process = server.spawn(job_path, self.work, env, self._rlimits(), jail, write_fd)
+                except pool.PoolError as error:
+                    pool.discard(server, str(error))
+                    raise
+                self.pooled += 1
+                return process
+            except pool.PoolError:
+                pass  # logged by the pool; this worker starts cold
+        job_path.write_text(json.dumps({**job, "channel_fd": write_fd}), encoding="utf-8")
+        argv = isolation_.command(
+            self.isolation, self.scratch,
+            [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)], env, self.work,
+            visible=visible, owned=owned, processes=self.options.processes)
+        return _Cold(subprocess.Popen(argv, cwd=self.work, env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
+                                      start_new_session=True, preexec_fn=self._limits))
+
+    def _rlimits(self) -> dict[str, int]:
+        return {"memory": self.options.memory_mb * 2**20, "file": FILE_LIMIT_BYTES}
 
     def _import_seconds(self, calls: list[Call], module: str) -> float:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
 
     def _limits(self) -> None:  # runs in the child between fork and exec
         _die_with_parent()
-        memory = self.options.memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        limits = self._rlimits()
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        file_limit = 64 * 2**20
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
 
     def _messages(self, fd: int, deadline):
         """JSON messages from the channel until EOF; raises _Timeout when the current deadline passes."""
@@ -401,12 +448,19 @@ class _Overflow(Exception):
     pass
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
+class _Cold:
+    """A worker started as a fresh interpreter, with the warm pool's WarmProcess interface."""
+
+    def __init__(self, popen: subprocess.Popen):
+        self.popen, self.pid, self.stdout = popen, popen.pid, popen.stdout
+
+    def finish(self) -> int | None:
+        """Kill the worker's process group and reap it; its return code."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return self.popen.wait()
 
 
 def _stop_reason(reason: str, returncode: int | None, memory_mb: int) -> str:
@@ -437,7 +491,34 @@ def _used_up(call: Call) -> Outcome:
                                                 "was used up by earlier cases")
 
 
-def _outcome(message: dict, call: Call) -> Outcome:
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the kernel has counted for process `pid` so far; None where /proc cannot say."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _timing(data, cpu: float | None) -> tuple[float, float] | None:
+    """(student, baseline) median CPU seconds of a speed case, or None where they are missing or do not add up.
+
+    The worker times the runs in the student's process, which the student's code could tamper with; the host
+    reads from the kernel how much CPU time that process used between the call's start and its result (`cpu`).
+    Reported times that account for less than half of it (plus a margin for clock ticks and for sending the
+    result) are not believed: a slow function reported as fast."""
+    if not isinstance(data, dict):
+        return None
+    values = [data.get(k) for k in ("student", "baseline", "total")]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf") for v in values):
+        return None
+    student, baseline, total = (float(v) for v in values)
+    if cpu is not None and cpu > 2 * total + TIMING_MARGIN_SECONDS:
+        return None
+    return student, baseline
+
+
+def _outcome(message: dict, call: Call, cpu: float | None = None) -> Outcome:
     kind = message.get("kind")
     common = {"seconds": float(message.get("seconds", 0.0) or 0.0), "stdout": str(message.get("stdout", ""))[:8000],
               "mutated": tuple(str(m) for m in message.get("mutated", []) if isinstance(m, str)),
@@ -448,7 +529,8 @@ def _outcome(message: dict, call: Call) -> Outcome:
         except (codec.CodecError, ValueError, TypeError, RecursionError) as error:
             return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError",
                            message=f"the returned value could not be read: {error}", **common)
-        return Outcome(OutcomeKind.RETURNED, value=value, **common)
+        timing = _timing(message.get("timing"), cpu) if call.timing is not None else None
+        return Outcome(OutcomeKind.RETURNED, value=value, timing=timing, **common)
     if kind == "raised":
         error = message.get("error") if isinstance(message.get("error"), dict) else {}
         mro = tuple(str(n) for n in error.get("mro", []))

@@ -106,15 +106,23 @@ def command(isolation: Isolation, scratch: Path, argv: list[str], env: dict[str,
             visible: list[str], owned: list[Path], processes: int) -> list[str]:
     """The command line that runs `argv` (its first item an interpreter) under `isolation`; `owned` are the
     folders the worker may write (its working copy, its temporary folder)."""
-    if isolation.level is Level.PROCESS:
+    config = jail_config(isolation, scratch, env, cwd, visible, owned, processes)
+    if config is None:
         return argv
-    scratch.chmod(0o755)  # the worker's private uid must reach its folders; the rest of scratch stays root's
-    config = {"mode": isolation.level.value, "root": str(scratch / "root"), "visible": visible,
-              "writable": [str(scratch)], "owned": [str(p) for p in owned], "cwd": str(cwd), "env": env,
-              "processes": processes}
     path = scratch / "jail.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     return [argv[0], "-I", "-S", str(JAIL_SOURCE), str(path), "--", os.path.realpath(argv[0]), *argv[1:]]
+
+
+def jail_config(isolation: Isolation, scratch: Path, env: dict[str, str], cwd: Path, visible: list[str],
+                owned: list[Path], processes: int) -> dict | None:
+    """jail.py's configuration (also what the warm pool's child enters after the fork); None for PROCESS."""
+    if isolation.level is Level.PROCESS:
+        return None
+    scratch.chmod(0o755)  # the worker's private uid must reach its folders; the rest of scratch stays root's
+    return {"mode": isolation.level.value, "root": str(scratch / "root"), "visible": visible,
+            "writable": [str(scratch)], "owned": [str(p) for p in owned], "cwd": str(cwd), "env": env,
+            "processes": processes}
 
 
 def private_uid(isolation: Isolation, pid: int) -> int | None:

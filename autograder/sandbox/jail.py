@@ -33,7 +33,9 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWNET = \
     0x00020000, 0x04000000, 0x08000000, 0x10000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = \
     1, 2, 4, 8, 32, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_READ, PR_CAPBSET_DROP = 1, 38, 23, 24
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_DUMPABLE = 47, 4, 4
+CAPABILITY_VERSION_3 = 0x20080522
 EXIT_SETUP_FAILED = 125
 UID_BASE = 1_000_000
 
@@ -124,7 +126,32 @@ def _build_root(config, root):
     _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_bounding_set():
+    """No capability can be gained again, even by exec'ing a set-uid program (needs CAP_SETPCAP: call first)."""
+    for number in range(64):
+        if _libc.prctl(PR_CAPBSET_READ, number, 0, 0, 0) == 1:
+            _check(_libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), f"prctl(CAPBSET_DROP, {number})")
+
+
+def _drop_capabilities():
+    """Clear the ambient, effective, permitted and inheritable sets. exec would clear them for a worker that is
+    not uid 0, but a worker forked by the warm pool is never exec'd: without this it would keep, in its user
+    namespace, the capabilities to unmount its view or leave its chroot."""
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)  # EINVAL on kernels without ambient sets
+    header, data = _CapHeader(CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "capset(no capabilities)")
+
+
 def _drop_privileges(config):
+    _drop_bounding_set()
     if config["mode"] == "root":
         uid = UID_BASE + os.getpid()
         for top in config["owned"]:
@@ -136,6 +163,9 @@ def _drop_privileges(config):
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
+    _drop_capabilities()
+    # Changing uid made the process non-dumpable (its /proc files root's); exec undoes that, a fork does not.
+    _check(_libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl(DUMPABLE)")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
     # Changing credentials cleared the parent-death signal the host set: the worker still dies with the grader.
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PDEATHSIG)")

@@ -9,6 +9,19 @@ from typing import Any
 from autograder.sandbox.isolation import Isolation, Level
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Time a call against a library function on the same arguments, in the student's process."""
+
+    baseline: str
+    """Dotted name, resolved before any student code runs (so a guard or a student's patch is not timed)."""
+    args: tuple[str, ...]
+    """The call's arguments in the order the baseline takes them positionally."""
+    repeats: int
+    max_ratio: float
+    """Where one run already takes 3 x max_ratio x the baseline, no more are made (a loop over pixels)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Call:
     """One function call to make in the student's process."""
@@ -22,6 +35,10 @@ class Call:
     forbidden: tuple[str, ...] = ()
     case_seconds: float = 10.0
     exercise_seconds: float = 60.0
+    device: str | None = None
+    """Where the worker moves the tensor arguments before the call ("cuda"); None leaves them on the CPU."""
+    timing: Timing | None = None
+    """For a speed case: what to time the function against."""
 
     @property
     def needs_torch(self) -> bool:
@@ -60,6 +77,8 @@ class Outcome:
     """Forbidden APIs the function called (caught at run time)."""
     grader_fault: bool = False
     """True when the failure is the grader's (the worker could not start), not the student's."""
+    timing: tuple[float, float] | None = None
+    """For a speed case: median seconds of the student's function and of the baseline, in the same process."""
 
 
 @dataclass(frozen=True)
@@ -83,5 +102,7 @@ class SandboxReport:
     output_dropped: int = 0
     starts: int = 1
     """Worker processes started (1 plus one per crash or timeout)."""
+    pooled: int = 0
+    """How many of them were forked from the warm pool (autograder.sandbox.pool) rather than started cold."""
     isolation: Isolation = Isolation(Level.PROCESS)
     """How the worker was isolated (autograder.sandbox.isolation)."""

@@ -20,11 +20,16 @@ import time
 import traceback
 
 RUNTIME = os.path.dirname(os.path.abspath(__file__))
+_clock = time.perf_counter  # taken before any student code runs, which could replace time.perf_counter
+_cpu = time.process_time  # speed cases: CPU time of this process, which other processes on the machine do not change
 CAPTURE_CHARS = 4000
 MESSAGE_CHARS = 2000
 
 
-def _load_codec():
+def load_codec():
+    """The codec beside this file (loaded once: the warm pool loads it before forking, when it is still visible)."""
+    if "_autograder_codec" in sys.modules:
+        return sys.modules["_autograder_codec"]
     spec = importlib.util.spec_from_file_location("_autograder_codec", os.path.join(RUNTIME, "codec.py"))
     module = importlib.util.module_from_spec(spec)
     sys.modules["_autograder_codec"] = module
@@ -175,6 +180,53 @@ def _changed(codec, value, encoded):
         return True
 
 
+def _to_device(value, device):
+    """A tensor argument moved to `device` (the CUDA copy of a case); anything else as it is."""
+    torch = sys.modules.get("torch")
+    return value.to(device) if torch is not None and isinstance(value, torch.Tensor) else value
+
+
+def _synchronizer(device):
+    """Waits for the device's queued work, so that a timing covers it (CUDA runs asynchronously)."""
+    if device in (None, "cpu") or "torch" not in sys.modules:
+        return lambda: None
+    return sys.modules["torch"].cuda.synchronize
+
+
+def _time_against(func, args, timing, baselines, first, sync):
+    """Median CPU seconds of `func(**args)` and of the baseline on the same arguments, interleaved, after one
+    untimed run of the baseline; one student run (the graded one, `first`) is enough where it already took
+    3 x max_ratio x the baseline. CPU time, not wall time: on a loaded machine a long run is preempted more often
+    than a short one, which would make any ratio of wall times grow with the load. `total` is the CPU time of
+    every run, the graded one included, for the host's check."""
+    baseline = baselines.get(timing["baseline"])
+    if baseline is None:
+        raise RuntimeError(f"the grader could not find {timing['baseline']} to time against")
+    ordered = [args[name] for name in timing["args"]]
+
+    def clock(function, *positional, **keywords):
+        start = _cpu()
+        function(*positional, **keywords)
+        sync()
+        return _cpu() - start
+
+    warm_up = clock(baseline, *ordered)  # first-call costs are not the student's fault
+    base, mine = [clock(baseline, *ordered)], [first]
+    if first <= 3 * timing["max_ratio"] * base[0]:
+        mine = []
+        for _ in range(timing["repeats"]):
+            mine.append(clock(func, **args))
+            base.append(clock(baseline, *ordered))
+    total = first + warm_up + sum(mine) + sum(base)
+    return {"student": _median(mine), "baseline": _median(base), "total": total, "runs": len(mine)}
+
+
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _signature(func):
     try:
         return str(inspect.signature(func))
@@ -182,17 +234,23 @@ def _signature(func):
         return "(...)"
 
 
-def main():
-    job_path = sys.argv[1]
+def run(job_path):
+    """Run the job's calls, sending every event on the job's channel; ends the process with os._exit."""
     with open(job_path, encoding="utf-8") as handle:
         job = json.load(handle)
     channel = Channel(job["channel_fd"])
     work = job["work"]
     sys.path[:] = [work] + [p for p in job["paths"] if p not in sys.path] + sys.path
-    codec = _load_codec()
+    codec = load_codec()
     sys.argv = ["submission"]
     if job["needs_torch"]:
         import torch  # noqa: F401  (imported once here so its cost is not charged to the first case)
+    baselines = {}  # resolved before the guards wrap them and before any student code runs
+    for call in job["calls"]:
+        timing = call.get("timing")
+        if timing and timing["baseline"] not in baselines:
+            found = Guards._resolve(timing["baseline"])
+            baselines[timing["baseline"]] = found[2] if found is not None else None
     guards = Guards()
     guards.install(name for call in job["calls"] for name in call["forbidden"])
     modules, spent = {}, {}
@@ -233,25 +291,36 @@ def main():
         if spent.get(exercise, 0.0) >= call["exercise_seconds"]:
             channel.send({"event": "result", "id": call["id"], "kind": "skipped"})
             continue
+        device = call.get("device")
         try:
             args = {key: codec.decode(value, tensors="torch") for key, value in call["args"].items()}
+            sent = call["args"]
+            if device not in (None, "cpu"):
+                args = {key: _to_device(value, device) for key, value in args.items()}
+                sent = {key: codec.encode(value) for key, value in args.items()}
         except Exception as error:  # the grader's fault: it sent something the worker cannot rebuild
             channel.send({"event": "result", "id": call["id"], "kind": "grader_error",
-                          "message": f"could not rebuild the arguments: {type(error).__name__}: {error}"})
+                          "message": f"could not rebuild the arguments on {device or 'the CPU'}: "
+                                     f"{type(error).__name__}: {error}"})
             continue
         channel.send({"event": "start", "id": call["id"]})
         capture = CappedText()
         guards.active, guards.hits = frozenset(call["forbidden"]), []
         sys.stdout = sys.stderr = capture
-        started = time.perf_counter()
+        sync = _synchronizer(device)
+        started, cpu_started = _clock(), _cpu()
         try:
             value = func(**args)
+            sync()
             outcome = {"kind": "returned"}
+            seconds = _clock() - started
+            if call.get("timing"):
+                outcome["timing"] = _time_against(func, args, call["timing"], baselines, _cpu() - cpu_started, sync)
         except BaseException as error:
             outcome = {"kind": "raised", "error": _describe_error(error, work)}
             value = None
+            seconds = _clock() - started
         finally:
-            seconds = time.perf_counter() - started
             sys.stdout, sys.stderr = real_stdout, real_stderr
             guards.active = frozenset()
         spent[exercise] = spent.get(exercise, 0.0) + seconds
@@ -263,11 +332,15 @@ def main():
                     "type": "ReturnValueError", "mro": ["ReturnValueError"], "location": None,
                     "message": f"the returned value cannot be sent back: {error}",
                     "traceback": f"the returned value cannot be sent back: {error}"}}
-        mutated = [key for key, encoded in call["args"].items() if _changed(codec, args.get(key), encoded)]
+        mutated = [key for key, encoded in sent.items() if _changed(codec, args.get(key), encoded)]
         channel.send({"event": "result", "id": call["id"], **outcome, "seconds": seconds,
                       "stdout": capture.text(), "mutated": mutated, "forbidden": sorted(set(guards.hits))})
     channel.send({"event": "done"})
     os._exit(0)  # skip interpreter teardown: nothing the student registered with atexit runs
+
+
+def main():
+    run(sys.argv[1])
 
 
 if __name__ == "__main__":

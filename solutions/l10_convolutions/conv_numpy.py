@@ -182,12 +182,21 @@ def conv_layer_forward(x: np.ndarray, weights: np.ndarray, biases: np.ndarray, p
     for n, f in zip(x.shape[:2], weights.shape[1:3]):
         if f > n + 2 * padding:
             raise ValueError(f"filter size f={f} is larger than the padded input n + 2p = {n + 2 * padding}")
-    padded = zero_pad(x, padding)
-    # windows[i, j, c, a, b] = padded[i * s + a, j * s + b, c]
-    windows = np.lib.stride_tricks.sliding_window_view(padded, weights.shape[1:3], axis=(0, 1))
-    windows = windows[::stride, ::stride]
-    z = np.tensordot(windows, weights, axes=([3, 4, 2], [1, 2, 3])) + biases  # (H', W', n_filters)
+    # im2col, as in the lecture: every f x f x C window becomes one column, every filter one row, and a
+    # single matrix product computes all the filters at all the positions.
+    n_filters, fh, fw, channels = weights.shape
+    # channels first, then zeros around H and W: a new contiguous (C, H + 2p, W + 2p) array
+    padded = np.pad(x.transpose(2, 0, 1), ((0, 0), (padding, padding), (padding, padding)))
+    # windows[c, i, j, a, b] = padded[c, i * s + a, j * s + b] (a view: nothing is copied yet)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (fh, fw), axis=(1, 2))[:, ::stride, ::stride]
+    out_h, out_w = windows.shape[1:3]
+    # columns[(c, a, b), (i, j)]: one column per output pixel, the spatial axes last (as the lecture's
+    # W @ columns and torch's unfold); this reshape is the one copy, and it reads the image row by row
+    columns = windows.transpose(0, 3, 4, 1, 2).reshape(channels * fh * fw, out_h * out_w)
+    rows = weights.transpose(0, 3, 1, 2).reshape(n_filters, channels * fh * fw)  # the same (c, a, b) order
+    z = rows @ columns + biases[:, None]  # (n_filters, H' * W'): one bias per filter, added once per pixel
     if activation == "relu":
         z = np.maximum(z, 0.0)
-    return np.ascontiguousarray(z, dtype=np.float64)
+    # back to the exercise's channels-last layout (H', W', n_filters)
+    return np.ascontiguousarray(z.reshape(n_filters, out_h, out_w).transpose(1, 2, 0), dtype=np.float64)
     ### END SOLUTION

@@ -229,10 +229,11 @@ def test_oversized_or_missing_submission(tmp_path):
         run(tmp_path / "nowhere", call("f"))
 
 
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
 @pytest.mark.parametrize("isolation", list(Policy))
-def test_no_process_outlives_grading(tmp_path, isolation):
+def test_no_process_outlives_grading(tmp_path, isolation, warm_pool):
     """Are children the submission started, including a double fork that left the process group with
-    setsid, all gone when grading ends, whatever the isolation level?"""
+    setsid, all gone when grading ends, whatever the isolation level, for forked and fresh workers alike?"""
     if isolation is Policy.NAMESPACES and choose(Policy.AUTO).level is Level.PROCESS:
         pytest.skip("this machine refuses namespaces")
     folder = submission(tmp_path, m="""
@@ -254,7 +255,7 @@ def test_no_process_outlives_grading(tmp_path, isolation):
             os.close(write)
             return [child.pid, int(os.read(read, 100))]
     """)
-    pids = run(folder, call("spawn"), isolation=isolation).outcomes["spawn/case"].value
+    pids = run(folder, call("spawn"), isolation=isolation, warm_pool=warm_pool).outcomes["spawn/case"].value
     assert len(pids) == 2
     for pid in pids:
         try:
@@ -262,3 +263,54 @@ def test_no_process_outlives_grading(tmp_path, isolation):
         except FileNotFoundError:
             continue
         assert state == "Z", f"process {pid} survived grading"
+
+
+def timed(function: str, **args) -> Call:
+    from autograder.sandbox.protocol import Timing
+
+    return Call(key=f"{function}/case", exercise=function, module="m", function=function, args=args,
+                case_seconds=10.0, exercise_seconds=30.0, timing=Timing("numpy.add", ("a", "b"), 5, 10.0))
+
+
+def test_a_speed_case_is_timed_against_its_baseline_in_the_same_process(tmp_path):
+    """Does a speed case come back with the medians of the student's function and of the baseline (numpy.add
+    here), the baseline resolved before the student's code could patch it, and a slow function timed once?"""
+    folder = submission(tmp_path, m="""
+        import time
+        import numpy
+        numpy.add = lambda a, b: time.sleep(1)  # a student patching the baseline does not slow it down
+        def fast(a, b):
+            return a + b
+        def slow(a, b):
+            end = time.process_time() + 0.2  # CPU time: speed cases measure CPU, which a busy machine does not inflate
+            while time.process_time() < end:
+                pass
+            return a + b
+    """)
+    a = np.ones((200, 200))
+    report = run_calls(folder, [timed("fast", a=a, b=a), timed("slow", a=a, b=a)], {"m": ["fast", "slow"]})
+    fast, slow = report.outcomes["fast/case"], report.outcomes["slow/case"]
+    assert fast.timing is not None and slow.timing is not None
+    assert fast.timing[1] < 0.1 and slow.timing[0] >= 0.2 and slow.timing[0] / slow.timing[1] > 100
+    np.testing.assert_array_equal(fast.value, a + a)
+
+
+def test_a_submission_that_changes_the_clock_is_not_believed(tmp_path):
+    """If the student's code replaces the worker's clocks so that a slow function looks fast, is the timing dropped
+    (None) rather than believed? The host reads the process's CPU time from the kernel."""
+    folder = submission(tmp_path, m="""
+        import sys, time
+        def forged(a, b):
+            for name in ("__main__", "_autograder_worker"):
+                worker = sys.modules.get(name)
+                if worker is not None and hasattr(worker, "_cpu"):
+                    ticks = iter(range(10**9))
+                    worker._cpu = worker._clock = lambda: next(ticks) * 1e-6
+            end = time.process_time() + 0.8
+            while time.process_time() < end:
+                pass
+            return a + b
+    """)
+    a = np.ones(3)
+    outcome = run_calls(folder, [timed("forged", a=a, b=a)], {"m": ["forged"]}).outcomes["forged/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is None

@@ -52,25 +52,26 @@ def levels() -> list[Level]:
 OUTSIDE = "/usr/autograder-was-here"
 
 
-def run_probe(tmp_path: Path, monkeypatch, level: Level, outside: str = OUTSIDE) -> dict:
+def run_probe(tmp_path: Path, monkeypatch, level: Level, outside: str = OUTSIDE, warm_pool: bool = True) -> dict:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "m.py").write_text(textwrap.dedent(PROBE))
     monkeypatch.setattr(isolation_, "choose", lambda policy, python: Isolation(level))
     call = Call(key="probe/case", exercise="probe", module="m", function="probe", args={"outside": outside},
                 case_seconds=20.0)
-    outcome = run_calls(folder, [call], {"m": ["probe"]}, SandboxOptions()).outcomes["probe/case"]
+    outcome = run_calls(folder, [call], {"m": ["probe"]}, SandboxOptions(warm_pool=warm_pool)).outcomes["probe/case"]
     assert outcome.value is not None, outcome
     return outcome.value
 
 
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
 @pytest.mark.parametrize("level", [Level.ROOT, Level.USER])
-def test_jail_hides_the_repository_and_the_network(tmp_path, monkeypatch, level):
+def test_jail_hides_the_repository_and_the_network(tmp_path, monkeypatch, level, warm_pool):
     """Does the worker see no repository, reach no network, write only its scratch folder, and hold no
-    capabilities, at this level?"""
+    capabilities, at this level, forked from the warm pool (isolation set up after the fork) or started cold?"""
     if level not in levels():
         pytest.skip(f"this machine cannot set up the {level.value} level (see docs/security.md)")
-    seen = run_probe(tmp_path, monkeypatch, level)
+    seen = run_probe(tmp_path, monkeypatch, level, warm_pool=warm_pool)
     assert seen["repository"] is False and seen["solutions"] is False and seen["home"] is False
     assert seen["network"] == "Network is unreachable"
     assert seen["write_usr"] is False and seen["write_scratch"] is True

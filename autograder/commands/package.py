@@ -1,0 +1,129 @@
+"""`autograder package gradescope|classroom` (docs/gradescope.md, docs/classroom.md) and the two commands the
+packages run on the platform: `gradescope-run` (run_autograder) and `classroom-grade` (the Actions workflow)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(commands) -> None:
+    package = commands.add_parser(
+        "package", help="instructors: build the Gradescope autograder zip or the GitHub Classroom workflow")
+    platforms = package.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
+
+    gradescope = platforms.add_parser("gradescope", help="the autograder zip to upload to Gradescope "
+                                                         "(holds the solutions: keep it private)")
+    gradescope.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    gradescope.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write")
+    gradescope.set_defaults(func=cmd_package_gradescope)
+
+    classroom = platforms.add_parser("classroom", help="the GitHub Actions workflow for the students' repositories "
+                                                       "(DIR/.github/workflows/classroom.yml and DIR/README.md)")
+    classroom.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    classroom.add_argument("--out", required=True, metavar="DIR", help="folder to write the workflow into")
+    classroom.add_argument("--course-repo", metavar="OWNER/NAME",
+                           help="the private course repository the workflow checks out (default: the "
+                                "AUTOGRADER_COURSE_REPO variable of the student's repository or organization)")
+    classroom.set_defaults(func=cmd_package_classroom)
+
+    # Run by the packages on the platform, not by people: added without help, so `autograder -h` does not list them.
+    gradescope_run = commands.add_parser("gradescope-run", description="Gradescope's run_autograder: grade "
+                                         "ROOT/submission, write ROOT/results/results.json; always exits 0")
+    gradescope_run.add_argument("--root", required=True, help="Gradescope's /autograder folder")
+    gradescope_run.add_argument("--assignment", help="assignment id (default: the only one)")
+    gradescope_run.set_defaults(func=cmd_gradescope_run)
+
+    classroom_grade = commands.add_parser("classroom-grade", description="GitHub Classroom: grade a student's "
+                                          "repository, print the feedback, write the reporter's result JSON")
+    classroom_grade.add_argument("submission", metavar="SUBMISSION_DIR", help="the student's repository (the "
+                                 "modules at its root or in assignments/<id>/)")
+    classroom_grade.add_argument("--assignment", help="assignment id (default: the only one)")
+    classroom_grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
+    classroom_grade.add_argument("--output", metavar="FILE", help="where to write the result JSON for "
+                                 "classroom-resources/autograding-grading-reporter")
+    classroom_grade.set_defaults(func=cmd_classroom_grade)
+
+
+def package_root() -> Path:
+    """The source checkout this package runs from: the folder holding its pyproject.toml."""
+    import autograder
+    from autograder.cli import UsageError
+
+    root = Path(autograder.__file__).resolve().parent.parent
+    if not (root / "pyproject.toml").is_file():
+        raise UsageError(f"{root}: no pyproject.toml there (the autograder is installed, not run from its source); "
+                         f"run `autograder package` from a source checkout of the course repository, e.g. "
+                         f"after `pip install -e .`")
+    return root
+
+
+def cmd_package_gradescope(args: argparse.Namespace) -> int:
+    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.packaging.gradescope import build_zip
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise UsageError(f"--out {args.out}: Gradescope takes a .zip file; name it e.g. {out.stem or 'autograder'}.zip")
+    course = load(args)
+    assignment = course.assignment(args.assignment)
+    build_zip(course, assignment, out, package_root())
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB): upload it as the autograder of {assignment.id} "
+          f"(docs/gradescope.md); it holds the reference solutions, keep it private")
+    return EXIT_OK
+
+
+def cmd_package_classroom(args: argparse.Namespace) -> int:
+    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.packaging.classroom import WORKFLOW_PATH, readme, valid_repository, workflow
+
+    if args.course_repo is not None and not valid_repository(args.course_repo):
+        raise UsageError(f"--course-repo {args.course_repo!r}: expected OWNER/NAME of a GitHub repository, "
+                         f"e.g. inf721/course")
+    course = load(args)
+    assignment = course.assignment(args.assignment)
+    out = Path(args.out)
+    write_atomic(out / WORKFLOW_PATH, workflow(assignment.id, args.course_repo))
+    write_atomic(out / "README.md", readme(assignment.id, args.course_repo))
+    print(f"wrote {out / WORKFLOW_PATH} and {out / 'README.md'}: copy .github/ into the template repository of "
+          f"{assignment.id} and set what README.md lists (docs/classroom.md)")
+    return EXIT_OK
+
+
+def cmd_gradescope_run(args: argparse.Namespace) -> int:
+    """Always writes ROOT/results/results.json, even when the course cannot be loaded, and exits 0."""
+    import traceback
+
+    from autograder.cli import EXIT_OK, load
+    from autograder.packaging.gradescope import run_submission, write_failure
+
+    root = Path(args.root)
+    try:
+        course = load(args)
+        assignment = course.assignment(args.assignment)
+    except Exception:  # noqa: BLE001 (a bad package must still give the student a results.json)
+        print(traceback.format_exc())
+        write_failure(root)
+        return EXIT_OK
+    run_submission(course, assignment, root)
+    return EXIT_OK
+
+
+def cmd_classroom_grade(args: argparse.Namespace) -> int:
+    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.packaging.classroom import dumps_result, submission_folder
+    from autograder.pipeline import grade
+    from autograder.reporters import text
+
+    repository = Path(args.submission)
+    if not repository.is_dir():
+        raise UsageError(f"{repository}: no such submission folder")
+    course = load(args, repository)
+    assignment = course.assignment(args.assignment)
+    folder = submission_folder(repository, assignment)
+    run = grade(course, assignment, folder, student=args.student or None)
+    # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
+    sys.stdout.write(text.feedback(run))
+    if args.output:
+        write_atomic(Path(args.output), dumps_result(run))
+    return EXIT_OK

@@ -1,0 +1,125 @@
+"""An nbgrader course folder from the course's spec and reference solutions (host side, trusted code only).
+
+One notebook per module of the assignment, `source/<assignment>/<module>.ipynb`:
+
+    read-only Markdown   the module's title and docstring
+    code                 the module's imports (students may add their own)
+    per exercise, in the order of the solution file:
+      read-only Markdown   the exercise's title and statement
+      solution             the reference function with its `### BEGIN SOLUTION` regions
+      autograded test      the cases with the reference's expected values; hidden ones in a hidden-test region
+
+and `nbgrader_config.py`. Pure: returns texts by relative path; the command writes them.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+
+from autograder import scoring
+from autograder.cases import Case, expand_exercise
+from autograder.nbgrader import cells
+from autograder.nbgrader.config import config_text
+from autograder.nbgrader.payload import PackedCase, pack
+from autograder.nbgrader.source import ModuleSource, split_module
+from autograder.nbgrader.testcode import cell_source
+from autograder.reference import ReferenceSolutions, expected_for
+from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec
+from autograder.stubs import display_name
+
+CONFIG = "nbgrader_config.py"
+
+
+class BuildError(Exception):
+    """The course cannot be turned into nbgrader notebooks; the message names the file or the module."""
+
+
+def default_timeout(assignment: AssignmentSpec, modules: tuple[str, ...]) -> int:
+    """Seconds per cell: the longest `exercise_seconds` of the exercises built (a test cell runs one exercise)."""
+    return math.ceil(max(e.limits.exercise_seconds for e in assignment.exercises if e.module in modules))
+
+
+def build_course(course: CourseSpec, assignment: AssignmentSpec, modules: tuple[str, ...] | None = None,
+                 timeout: int | None = None) -> dict[str, str]:
+    """Relative path -> text of every file of the nbgrader course folder, for `modules` (default: all)."""
+    chosen = _modules(assignment, modules)
+    reference = ReferenceSolutions(assignment.solutions, assignment.id)
+    files = {CONFIG: config_text(course.code, assignment.id, timeout or default_timeout(assignment, chosen))}
+    for module in chosen:
+        path = f"source/{assignment.id}/{module}.ipynb"
+        files[path] = cells.dumps(module_notebook(course, assignment, module, reference))
+    return files
+
+
+def _modules(assignment: AssignmentSpec, modules: tuple[str, ...] | None) -> tuple[str, ...]:
+    if modules is None:
+        return assignment.modules
+    unknown = [m for m in modules if m not in assignment.modules]
+    if unknown:
+        raise BuildError(f"no module {', '.join(map(repr, unknown))} in assignment {assignment.id}; its modules are "
+                         f"{', '.join(assignment.modules)}")
+    return tuple(m for m in assignment.modules if m in modules)
+
+
+def module_notebook(course: CourseSpec, assignment: AssignmentSpec, module: str,
+                    reference: ReferenceSolutions) -> dict:
+    """The instructor's notebook of one module (nbgrader's source version)."""
+    source = _module_source(assignment, module)
+    notebook = [cells.read_only_markdown(f"{module}_intro", _intro(assignment, module, source))]
+    if source.preamble:
+        notebook.append(cells.plain_code(f"{module}_imports", source.preamble))
+    for exercise_id, code in source.exercises:
+        exercise = assignment.exercise(exercise_id)
+        notebook += [cells.read_only_markdown(f"{exercise.id}_statement", _statement(exercise)),
+                     cells.solution_code(f"{exercise.id}_solution", code),
+                     cells.autograded_code(f"{exercise.id}_tests", _test_cell(course, assignment, exercise, reference),
+                                           exercise.points)]
+    return cells.notebook(notebook)
+
+
+def _module_source(assignment: AssignmentSpec, module: str) -> ModuleSource:
+    path = assignment.solutions / f"{module}.py"
+    name = display_name(assignment.solutions, module)
+    if not path.is_file():
+        raise BuildError(f"{name}: no reference solution for module {module} of assignment {assignment.id}")
+    exercises = tuple(e.id for e in assignment.exercises if e.module == module)
+    return split_module(path.read_text(encoding="utf-8"), name, exercises)
+
+
+def _intro(assignment: AssignmentSpec, module: str, source: ModuleSource) -> str:
+    return f"# {assignment.title}: `{module}`\n\n{source.docstring}".rstrip()
+
+
+def _statement(exercise: ExerciseSpec) -> str:
+    return f"## {exercise.title} ({_points(exercise.points)})\n\n{exercise.statement.rstrip()}"
+
+
+def _points(points: float) -> str:
+    value = int(points) if float(points).is_integer() else points
+    return f"{value} point{'' if value == 1 else 's'}"
+
+
+def _test_cell(course: CourseSpec, assignment: AssignmentSpec, exercise: ExerciseSpec,
+               reference: ReferenceSolutions) -> str:
+    # The kernel runs the cases as they are, on the CPU: the @cuda copies and the speed cases, which need the
+    # sandbox's device handling and timing, are graded by `autograder grade` / `grade-all` only.
+    cases = [c for c in expand_exercise(course.seed, assignment.id, exercise)
+             if c.device != "cuda" and c.speed is None]
+    shares = scoring.shares(exercise.points, [c.weight for c in cases])
+    packed = [_packed(case, share, exercise, reference) for case, share in zip(cases, shares)]
+    visible = [p for p in packed if p.visible]
+    hidden = [p for p in packed if not p.visible]
+    return cell_source(exercise, _signature(reference, exercise), pack(visible) if visible else "",
+                       pack(hidden) if hidden else "")
+
+
+def _packed(case: Case, share: float, exercise: ExerciseSpec, reference: ReferenceSolutions) -> PackedCase:
+    expected = expected_for(case, exercise.module, reference)
+    return PackedCase(exercise=exercise.id, name=case.name, visible=case.visible, max_score=share, args=case.args,
+                      expected=expected.value, raises=expected.raises, note=case.note)
+
+
+def _signature(reference: ReferenceSolutions, exercise: ExerciseSpec) -> str:
+    """The reference function's signature as the sandboxed grader states it (autograder.pipeline)."""
+    function = getattr(reference.module(exercise.module), exercise.id)
+    return str(inspect.signature(function).replace(return_annotation=inspect.Signature.empty)).replace("'", "")

@@ -1,0 +1,157 @@
+"""What an autograded test cell calls, in the kernel that runs the student's notebook.
+
+`grade(function, cases, points=...)` calls the student's function on each case, judges the outcome as the
+sandboxed grader does (autograder.verdict, the comparators of autograder.compare, one tolerance rule), prints
+a short report to stdout and returns the partial score: the shares of the cases that passed, a plain float
+between 0 and `points`. As the cell's last expression it is what nbgrader records as the cell's score.
+
+Nothing reaches stderr while the student's code runs (autograder.nbgrader.capture): nbgrader would score the
+cell 0. A student's exception is a failed case; an interrupt (nbgrader's cell timeout) stops the whole cell.
+The kernel is the isolation here: no sandbox, no per-case time limit.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import traceback
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable
+
+from autograder import codec, scoring
+from autograder.cases import Case
+from autograder.nbgrader.capture import captured
+from autograder.nbgrader.payload import PackedCase, unpack
+from autograder.reference import Expected
+from autograder.results import Status
+from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
+from autograder.spec import Comparison, DtypeRule, HiddenDetail
+from autograder.verdict import Loading, judge, student_view
+
+INDENT = "    "
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """What the course's limits mean in a kernel: output kept per case, and the memory limit named when a
+    case runs out of memory (the kernel enforces neither time nor memory per case)."""
+
+    output_kb: int = 64
+    memory_mb: int = 4096
+
+
+def grade(function: Callable[..., Any], cases: list[str], *, points: float, signature: str, rtol: float,
+          atol: float, dtype: str, hidden_detail: str = "message", output_kb: int = 64,
+          memory_mb: int = 4096) -> float:
+    """Run the packed `cases` on `function`, print one line per case, return the score of the cases passed."""
+    rule = Comparison(rtol=rtol, atol=atol, dtype=DtypeRule(dtype))
+    detail = HiddenDetail(hidden_detail)
+    limits = _Limits(output_kb=output_kb, memory_mb=memory_mb)
+    with captured(output_kb * 1024) as grader_output:  # torch's import, say, must not warn on stderr either
+        packed = [case for text in cases for case in unpack(text)]
+        loading = _loading(function, {case.exercise for case in packed}, signature)
+        results = [_Result(case, *_judge(function, case, loading, rule, detail, limits)) for case in packed]
+    score = sum((_fraction(r.score) for r in results), Fraction(0))
+    name = packed[0].exercise if packed else getattr(function, "__name__", "function")
+    print(_report(name, results, score, points, grader_output.text))
+    return float(min(score, _fraction(points)))
+
+
+@dataclass(frozen=True)
+class _Result:
+    case: PackedCase
+    status: Status
+    shown: str
+    """What the student reads: one line, then the details a visible case shows."""
+
+    @property
+    def score(self) -> float:
+        return scoring.score(self.status, self.case.max_score)
+
+
+def _report(name: str, results: list[_Result], score: Fraction, points: float, grader_output: str) -> str:
+    passed = sum(r.status is Status.PASSED for r in results)
+    carried = sum((_fraction(r.case.max_score) for r in results), Fraction(0))
+    lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of {_number(points)} points"]
+    if carried < _fraction(points):
+        hidden = _number(_fraction(points) - carried)
+        lines.append(f"(hidden cases worth {hidden} points run when your work is graded)")
+    for result in results:
+        head, *rest = result.shown.splitlines() or [""]
+        if result.status is Status.PASSED:
+            lines.append(f"{INDENT}passed  {result.case.name}" + ("" if head == "passed" else f": {head}"))
+        else:
+            lines.append(f"{INDENT}{result.status.value.upper().replace('_', ' ')}  {result.case.name} "
+                         f"(0 of {_number(result.case.max_score)}): {head}")
+        lines += [f"{INDENT * 3}{line}" for line in rest]
+    if grader_output.strip():
+        lines.append("Output while grading, outside the calls of your function:")
+        lines += [f"{INDENT}{line}" for line in grader_output.rstrip().splitlines()]
+    return "\n".join(lines)
+
+
+def _fraction(value: float) -> Fraction:
+    """Scores are multiples of 1/10000 of a point (autograder.scoring): exact sums, no float drift."""
+    return Fraction(value).limit_denominator(10_000)
+
+
+def _number(value: float | Fraction) -> str:
+    return f"{float(_fraction(value)):g}"
+
+
+def _loading(function: Callable[..., Any], exercises: set[str], signature: str) -> Loading:
+    """The function's signature as the sandbox's worker reports it, for the same signature check."""
+    try:
+        found = str(inspect.signature(function))
+    except (TypeError, ValueError):
+        found = "(...)"
+    return Loading(module=ModuleLoad(module="notebook", ok=True, functions=dict.fromkeys(exercises, found)),
+                   expected_signature=signature)
+
+
+def _judge(function: Callable[..., Any], case: PackedCase, loading: Loading, rule: Comparison,
+           detail: HiddenDetail, limits: _Limits) -> tuple[Status, str]:
+    """The case's status and what the student reads of it (one line, then details for visible cases)."""
+    outcome = _run(function, case, limits.output_kb)
+    call = Case(exercise=case.exercise, name=case.name, visible=case.visible, weight=1.0, args=case.args,
+                raises=case.raises, note=case.note)
+    verdict = judge(call, Expected(value=case.expected, raises=case.raises), outcome, loading, rule,
+                    limits.memory_mb)
+    shown = student_view(verdict, case.visible, detail, case.note)
+    return verdict.status, "\n".join(p for p in (shown.message, shown.details) if p)
+
+
+def _run(function: Callable[..., Any], case: PackedCase, output_kb: int) -> Outcome:
+    before = {key: _encoded(value) for key, value in case.args.items()}
+    with captured(output_kb * 1024) as printed:
+        try:
+            value = function(**case.args)
+            error = None
+        except (Exception, SystemExit) as raised:  # not KeyboardInterrupt: nbgrader's timeout must stop the cell
+            value, error = None, raised
+    mutated = tuple(key for key, value_before in before.items() if _encoded(case.args[key]) != value_before)
+    if error is not None:
+        kind = type(error)
+        return Outcome(OutcomeKind.RAISED, error_type=kind.__name__,
+                       error_mro=tuple(c.__name__ for c in kind.__mro__), message=str(error),
+                       traceback=_student_traceback(error), stdout=printed.text, mutated=mutated)
+    try:
+        returned = codec.decode(codec.encode(value))
+    except codec.CodecError as too_big:
+        return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError", error_mro=("ReturnValueError",),
+                       message=f"the returned value cannot be graded: {too_big}", stdout=printed.text)
+    return Outcome(OutcomeKind.RETURNED, value=returned, stdout=printed.text, mutated=mutated)
+
+
+def _student_traceback(error: BaseException) -> str:
+    """The traceback without this module's frames: it starts at the student's function."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != __file__]
+    return "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + \
+        "".join(traceback.format_exception_only(type(error), error)).rstrip()
+
+
+def _encoded(value: Any) -> str:
+    try:
+        return json.dumps(codec.encode(value), sort_keys=True)
+    except codec.CodecError as error:
+        return f"<{error}>"

@@ -1,0 +1,38 @@
+"""The course folder's `nbgrader_config.py`: course id, gradebook, kernel and the per-cell timeout.
+
+Paths are computed from the file's own location when nbgrader reads it, so the folder can move and the
+same course gives the same bytes wherever it is built.
+"""
+from __future__ import annotations
+
+from autograder.stubs import STUB_LINES
+
+DATABASE = "gradebook.db"
+
+
+def config_text(course_code: str, assignment_id: str, timeout: int) -> str:
+    """The config; `timeout` is nbgrader's limit (seconds) on one cell's execution (`c.Execute.timeout`)."""
+    stub = "\n".join(STUB_LINES)
+    return f'''"""nbgrader configuration of {course_code}, written by `autograder nbgrader build {assignment_id}`.
+
+Run nbgrader's commands in this folder (docs/nbgrader.md). Rebuilding overwrites this file.
+"""
+import os
+
+c = get_config()  # noqa: F821  (nbgrader defines get_config when it reads this file)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = here
+c.CourseDirectory.course_id = {course_code!r}
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, {DATABASE!r})
+
+# The notebooks' kernel; it must import the `autograder` package (its test cells call autograder.nbgrader).
+c.Execute.kernel_name = "python3"
+# Seconds one cell may run: a test cell runs all cases of one exercise. Past it the kernel is interrupted,
+# the cell errors and scores 0, and the next cells still run.
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+
+# The students' copy: what replaces the solution regions (the same lines as `autograder release` writes).
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+'''

@@ -1,0 +1,188 @@
+"""The warm pool: workers forked from a process that has already imported NumPy and torch.
+
+A fresh interpreter that imports torch costs seconds before any student code runs; a fork of one that already
+has costs milliseconds. Each grader process keeps one fork server (`zygote.py`, standalone, started with
+`python -I -S` like a cold worker: no grader module, no course, no repository path in it) and asks it for one
+child per worker start. The child sets up everything a cold worker gets (its own session, resource limits, the
+jail's namespaces, root and private uid, an empty environment) after the fork and before the student's first
+line runs, so isolation is the same, and a child that crashes, hangs or fills its memory takes nothing else with
+it: it is a separate process under the same limits, killed with its whole process group when its worker ends.
+
+Where the pool cannot be used (the server does not start, a request fails), `host` starts workers cold and says
+so once on the `autograder.sandbox` logger. `sandbox.warm_pool: false` in course.yaml turns it off.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+CHANNEL_FD = 3
+"""The fd of the worker's message pipe in a forked child (zygote.py puts it there)."""
+PRELOAD = ("numpy", "torch")
+START_SECONDS = 120.0
+REPLY_SECONDS = 30.0
+FINISH_SECONDS = 60.0
+RUNTIME_FILES = ("zygote.py", "worker.py", "jail.py")
+MARK, MARK_ROOM = "AUTOGRADER_SCRATCH", 1024
+
+log = logging.getLogger("autograder.sandbox")
+
+
+class PoolError(Exception):
+    """The warm pool cannot start a worker; the host starts it cold instead."""
+
+
+class WarmProcess:
+    """A worker forked by the zygote, with what the host needs of a subprocess: pid, stdout, finish()."""
+
+    def __init__(self, pid: int, reply: socket.socket, stdout):
+        self.pid, self.stdout = pid, stdout
+        self._reply = reply
+        self.returncode: int | None = None
+
+    def finish(self) -> int | None:
+        """Kill the worker's process group, wait until it is reaped; its return code (negative: a signal)."""
+        if self.returncode is None:
+            try:
+                self._reply.settimeout(FINISH_SECONDS)
+                self._reply.send(b"finish")
+                message = json.loads(self._reply.recv(4096) or b"{}")
+                status = message.get("status")
+                self.returncode = int(status) if isinstance(status, int) else None
+            except (OSError, ValueError):
+                self.returncode = None  # the zygote died: its children die with it (PDEATHSIG)
+            finally:
+                self._reply.close()
+        return self.returncode
+
+
+class Zygote:
+    """One fork server, owned by the process that started it."""
+
+    def __init__(self, python: str, paths: list[str], env: dict[str, str]):
+        from autograder import codec
+
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.runtime = Path(tempfile.mkdtemp(prefix="autograder-pool-"))
+        here = Path(__file__).parent
+        for name in RUNTIME_FILES:
+            shutil.copyfile(here / name, self.runtime / name)
+        shutil.copyfile(codec.__file__, self.runtime / "codec.py")
+        settings = self.runtime / "settings.json"
+        settings.write_text(json.dumps({"paths": paths, "preload": list(PRELOAD)}), encoding="utf-8")
+        env = {**env, MARK: "_" * MARK_ROOM}  # room for each child's scratch marker (zygote.py's _mark)
+        self.control, remote = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.log_path = self.runtime / "zygote.log"
+        with remote, open(self.log_path, "wb") as log_file:
+            self.process = subprocess.Popen(
+                [python, "-I", "-S", "-B", str(self.runtime / "zygote.py"), str(remote.fileno()), str(settings)],
+                cwd=self.runtime, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
+                pass_fds=(remote.fileno(),), start_new_session=True)
+        self.control.settimeout(START_SECONDS)
+        try:
+            ready = json.loads(self.control.recv(4096) or b"{}")
+        except (OSError, ValueError) as error:
+            ready = {"error": str(error)}
+        if "ready" not in ready:
+            self.close()
+            raise PoolError(f"the warm pool did not start ({ready.get('error', 'it exited')}): {self._log_tail()}")
+        self.preloaded = tuple(ready["ready"])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def spawn(self, job: Path, cwd: Path, env: dict[str, str], limits: dict[str, int], jail: dict | None,
+              channel_fd: int) -> WarmProcess:
+        """Fork a worker for `job`. `channel_fd` is the write end of its message pipe (the caller closes it)."""
+        request = json.dumps({"job": str(job), "cwd": str(cwd), "env": env, "limits": limits, "jail": jail})
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        read_fd, write_fd = os.pipe()
+        try:
+            with self.lock:
+                socket.send_fds(self.control, [request.encode()], [theirs.fileno(), channel_fd, write_fd])
+            mine.settimeout(REPLY_SECONDS)
+            reply = json.loads(mine.recv(4096) or b"{}")
+        except (OSError, ValueError) as error:
+            mine.close()
+            os.close(read_fd)
+            raise PoolError(f"the warm pool did not answer: {error}") from None
+        finally:
+            theirs.close()
+            os.close(write_fd)
+        if not isinstance(reply.get("pid"), int):
+            mine.close()
+            os.close(read_fd)
+            raise PoolError(f"the warm pool refused a worker: {reply.get('error', reply)}")
+        return WarmProcess(reply["pid"], mine, os.fdopen(read_fd, "rb"))
+
+    def close(self) -> None:
+        self.control.close()  # the zygote kills its children and exits when its control socket closes
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:].strip() or "no output"
+        except OSError:
+            return "no output"
+
+
+_zygotes: dict[tuple[int, str, tuple[str, ...]], Zygote] = {}
+_broken: dict[tuple[int, str, tuple[str, ...]], str] = {}
+_lock = threading.Lock()
+
+
+def zygote(python: str, paths: list[str], env: dict[str, str]) -> Zygote:
+    """This process's fork server for `python` and `paths`, started on first use and again if it died.
+    Raises PoolError where it cannot start (and, after that, at once: the host goes cold for good)."""
+    key = (os.getpid(), python, tuple(paths))  # a forked grader process never shares its parent's server
+    with _lock:
+        if key in _broken:
+            raise PoolError(_broken[key])
+        server = _zygotes.get(key)
+        if server is not None and server.alive():
+            return server
+        if server is not None:
+            log.warning("autograder: the warm pool's server exited (%s); starting a new one", server._log_tail())
+            server.close()
+        try:
+            server = Zygote(python, paths, env)
+        except PoolError as error:
+            _broken[key] = str(error)
+            log.warning("autograder: %s; workers start cold (a fresh interpreter each)", error)
+            raise
+        _zygotes[key] = server
+        return server
+
+
+def discard(server: Zygote, reason: str) -> None:
+    """Stop a server that failed a request; the next worker starts a new one."""
+    log.warning("autograder: %s; restarting the warm pool", reason)
+    with _lock:
+        for key, value in list(_zygotes.items()):
+            if value is server:
+                del _zygotes[key]
+    server.close()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop this process's servers (and with them any worker still running)."""
+    with _lock:
+        mine = [key for key in _zygotes if key[0] == os.getpid()]
+        servers = [_zygotes.pop(key) for key in mine]
+    for server in servers:
+        server.close()

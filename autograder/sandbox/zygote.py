@@ -1,0 +1,204 @@
+"""The warm pool's fork server: imports NumPy and torch once, then forks one fresh worker per submission.
+
+Standalone (standard library, plus the modules it preloads), like worker.py and jail.py beside it in a private
+runtime folder; the host (`autograder.sandbox.pool`) starts it as
+
+    python -I -S -B zygote.py CONTROL_FD SETTINGS.json
+
+SETTINGS holds `paths` (site-packages to import from) and `preload` (module names). It imports them, loads the
+worker, the codec and the jail, says `{"ready": ...}` on the control socket (a Unix SOCK_SEQPACKET socket) and
+then serves requests, one datagram each: a JSON object plus three file descriptors, in this order:
+
+    reply     a socket of this request only: the child's pid goes back on it, then its exit status
+    channel   the write end of the worker's message pipe (becomes fd 3 in the child)
+    output    the write end of the pipe for the child's stdout and stderr
+
+The object says `job` (the worker's job file), `cwd`, `env`, `limits` (address space and file size, bytes) and
+`jail` (the jail's configuration, or null for process isolation only). The child starts a session of its own,
+dies with this process, takes its limits, enters the jail (namespaces, new root, private uid), and runs the
+worker: isolation is set up in the child, after the fork, exactly as jail.py does before exec'ing a cold worker.
+
+When the host writes anything on `reply` (or closes it), the child's process group is killed, the child reaped
+and its status sent back: a return code as subprocess gives it (negative: killed by that signal). The child
+is reaped only then, so its pid cannot be reused while the host may still signal it. This process holds
+nothing of the grader's: no course, no solutions, no grader modules; its children inherit only that.
+"""
+import ctypes
+import importlib.util
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import socket
+import sys
+import traceback
+
+RUNTIME = os.path.dirname(os.path.abspath(__file__))
+CHANNEL_FD = 3
+MAX_REQUEST = 1 << 20
+PR_SET_PDEATHSIG = 1
+EXIT_SETUP_FAILED = 125
+MARK = "AUTOGRADER_SCRATCH"
+MARK_ROOM = 1024
+
+
+def _load(name, filename):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(RUNTIME, filename))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _die_with_parent():
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _child(request, channel, output, worker, jail):
+    """In the forked child: never returns."""
+    try:
+        os.setsid()
+        _die_with_parent()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.dup2(channel, CHANNEL_FD)
+        os.closerange(CHANNEL_FD + 1, os.sysconf("SC_OPEN_MAX"))
+        limits = request["limits"]
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if MARK in request["env"]:
+            _mark(request["env"])
+        if request["jail"] is not None:
+            jail.enter(request["jail"])
+        os.chdir(request["cwd"])
+        sys.argv = ["submission"]
+    except BaseException as error:  # noqa: BLE001 (reported on the output pipe, which the host keeps for staff)
+        os.write(2, f"autograder zygote: could not set up the sandbox: {error}\n".encode())
+        os._exit(EXIT_SETUP_FAILED)
+    try:
+        worker.run(request["job"])
+    except BaseException:  # noqa: BLE001 (worker.run ends with os._exit; reaching here is the worker's bug)
+        os.write(2, traceback.format_exc().encode())
+    os._exit(EXIT_SETUP_FAILED)
+
+
+def _mark(env):
+    """Write the scratch marker (AUTOGRADER_SCRATCH=...) into this process's original environment block, the bytes
+    /proc/PID/environ shows: a forked child keeps the block it was forked with, not os.environ, and the host
+    finds processes that left the worker's group (setsid, a double fork) by that marker. The zygote was started
+    with a placeholder of MARK_ROOM characters there."""
+    marker = f"{MARK}={env[MARK]}".encode()
+    fields = open("/proc/self/stat", "rb").read().rsplit(b")", 1)[1].split()
+    start, end = int(fields[47]), int(fields[48])  # env_start and env_end: fields 50 and 51 of proc(5)
+    with open("/proc/self/mem", "r+b", buffering=0) as memory:
+        memory.seek(start)
+        block = memory.read(end - start)
+        at = block.find(f"{MARK}=".encode())
+        room = block.find(b"\0", at) - at if at >= 0 else -1
+        if at < 0 or len(marker) > room:
+            raise OSError(f"no room for the scratch marker in the environment block ({len(marker)} > {room})")
+        memory.seek(start + at)
+        memory.write(marker.ljust(room, b"\0"))
+
+
+def _status(raw):
+    return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
+
+
+def _finish(pid):
+    """Kill the child's process group (strays that stayed in it included) and reap the child."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    _, raw = os.waitpid(pid, 0)
+    return _status(raw)
+
+
+def _send(sock, message):
+    try:
+        sock.send(json.dumps(message).encode())
+    except OSError:
+        pass  # the host is gone or stopped waiting: nothing to tell
+
+
+def serve(control, worker, jail):
+    children = {}  # reply socket -> pid
+    while True:
+        readable, _, _ = select.select([control, *children], [], [])
+        for sock in readable:
+            if sock is control:
+                try:
+                    data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 3)
+                except OSError:
+                    data, fds = b"", []
+                if not data:  # the host closed the pool
+                    for pid in children.values():
+                        _finish(pid)
+                    return
+                if len(fds) != 3:
+                    for fd in fds:
+                        os.close(fd)
+                    continue
+                reply_fd, channel, output = fds
+                reply = socket.socket(fileno=reply_fd)
+                try:
+                    request = json.loads(data)
+                except ValueError as error:
+                    _send(reply, {"error": f"bad request: {error}"})
+                    for fd in (channel, output):
+                        os.close(fd)
+                    reply.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    control.close()
+                    reply.close()
+                    _child(request, channel, output, worker, jail)
+                os.close(channel)
+                os.close(output)
+                children[reply] = pid
+                _send(reply, {"pid": pid})
+            else:
+                try:
+                    sock.recv(64)  # read the request: closing with it unread would reset the host's end
+                except OSError:
+                    pass
+                pid = children.pop(sock)
+                status = _finish(pid)
+                _send(sock, {"status": status})
+                sock.close()
+
+
+def main(argv):
+    _die_with_parent()
+    control = socket.socket(fileno=int(argv[1]))
+    with open(argv[2], encoding="utf-8") as handle:
+        settings = json.load(handle)
+    sys.path[:] = sys.path + [p for p in settings["paths"] if p not in sys.path]
+    loaded = []
+    for name in settings["preload"]:
+        try:
+            importlib.import_module(name)
+            loaded.append(name)
+        except ImportError:
+            pass
+    worker = _load("_autograder_worker", "worker.py")
+    worker.load_codec()
+    jail = _load("_autograder_jail", "jail.py")
+    shutil.rmtree(RUNTIME, ignore_errors=True)  # all loaded: nothing is left behind if the grader is killed
+    control.send(json.dumps({"ready": loaded, "pid": os.getpid()}).encode())
+    serve(control, worker, jail)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

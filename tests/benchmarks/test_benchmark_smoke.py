@@ -1,0 +1,70 @@
+"""Does the benchmark (benchmarks/, docs/benchmark.md) still run, and do the implementations it times agree with
+F.conv2d? Tiny shapes and one repeat: the benchmark's numbers themselves are not tested."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # `benchmarks` is a folder of the repository, not an installed package
+    sys.path.insert(0, str(REPO))
+
+from benchmarks import __main__ as cli, grading, kernels  # noqa: E402
+
+TINY = ((2, 3, 6, 7, 4, 3), (1, 2, 5, 5, 3, 3))
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """One torch thread, as in tests/solutions: the tensors are tiny and the machine may be busy."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_every_implementation_agrees_with_conv2d_at_a_tiny_shape():
+    """Do the naive loop, the NumPy reference and the torch reference all compute F.conv2d's values?"""
+    import torch
+
+    rows = kernels.measure(torch.device("cpu"), shapes=TINY[:1], repeats=1)
+    names = {(row.name, row.dtype) for row in rows}
+    assert names == {("F.conv2d", "float32"), ("F.conv2d", "float64"), ("torch reference (unfold + matmul)",
+                     "float32"), ("NumPy reference (im2col)", "float64"), ("naive pixel loop (NumPy)", "float64")}
+    for row in rows:
+        assert row.max_error < (1e-5 if row.dtype == "float32" else 1e-12), row
+        assert row.seconds > 0 and row.gflops > 0
+    assert [row.ratio for row in rows if row.name == "F.conv2d"] == [1.0, 1.0]
+
+
+def test_the_naive_loop_runs_on_the_smallest_benchmark_shape_only():
+    flops = [kernels.conv_flops(*shape) for shape in kernels.SHAPES]
+    assert flops[0] <= kernels.NAIVE_MAX_FLOPS < min(flops[1:])
+
+
+def test_the_kernel_table_and_its_targets_are_printed_and_written(tmp_path, monkeypatch, capsys):
+    """Does `python -m benchmarks --only kernels` print the table, the ceiling, the CUDA line and a target per
+    larger shape, and write the same Markdown file?"""
+    monkeypatch.setattr(kernels, "SHAPES", TINY)
+    monkeypatch.setattr(kernels, "MATMUL_SIZE", 64)
+    out = tmp_path / "bench.md"
+    assert cli.main(["--only", "kernels", "--repeats", "1", "--seconds", "0", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.strip() in capsys.readouterr().out.replace(f"\nwrote {out}", "")
+    assert "| NumPy reference (im2col)" in text and "matmul ceiling on cpu: 64x64 float32" in text
+    assert "CUDA" in text
+    assert text.count("NumPy reference within 3x of F.conv2d") == 2  # float64 and float32, the larger shape only
+
+
+def test_generated_submissions_mix_references_and_known_bugs(tmp_path):
+    kinds = grading.make_submissions(tmp_path, 10)
+    assert sum(kinds.values()) == 10 and kinds["reference"] < 10
+    folders = sorted(tmp_path.iterdir())
+    assert [f.name for f in folders] == [f"s{i:02d}" for i in range(10)]
+    for folder in folders:
+        assert sorted(p.name for p in folder.iterdir()) == ["answers.yaml", "conv_numpy.py", "conv_torch.py",
+                                                             "filters.py", "shapes.py"]

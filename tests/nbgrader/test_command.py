@@ -1,0 +1,44 @@
+"""`autograder nbgrader build`: files written, and clear refusals (unknown assignment or module, a folder in use)."""
+from __future__ import annotations
+
+from support import ASSIGNMENT, REPO
+
+from autograder.cli import EXIT_OK, EXIT_UNUSABLE, main
+
+
+def _build(out, *extra):
+    return main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(out), "--modules", "shapes",
+                 *extra])
+
+
+def test_build_writes_the_config_and_the_notebooks(tmp_path, capsys):
+    assert _build(tmp_path / "course", "--timeout", "9") == EXIT_OK
+    assert sorted(p.relative_to(tmp_path / "course").as_posix() for p in (tmp_path / "course").rglob("*")
+                  if p.is_file()) == ["nbgrader_config.py", f"source/{ASSIGNMENT}/shapes.ipynb"]
+    assert "c.Execute.timeout = 9\n" in (tmp_path / "course" / "nbgrader_config.py").read_text()
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'course' / 'source' / ASSIGNMENT / 'shapes.ipynb'}" in out
+    assert f"nbgrader generate_assignment {ASSIGNMENT}" in out
+
+
+def test_a_folder_that_is_not_empty_needs_force(tmp_path, capsys):
+    (tmp_path / "gradebook.db").write_text("")
+    assert _build(tmp_path) == EXIT_UNUSABLE
+    assert f"autograder: {tmp_path}: the folder is not empty; pass --force" in capsys.readouterr().err
+    assert _build(tmp_path, "--force") == EXIT_OK
+    assert (tmp_path / "gradebook.db").exists() and (tmp_path / "nbgrader_config.py").exists()
+
+
+def test_an_unknown_assignment_or_module_is_refused(tmp_path, capsys):
+    assert main(["--course", str(REPO), "nbgrader", "build", "l11", "--out", str(tmp_path)]) == EXIT_UNUSABLE
+    assert "no assignment 'l11' in this course; known assignments: l10_convolutions" in capsys.readouterr().err
+    assert main(["--course", str(REPO), "nbgrader", "build", "--out", str(tmp_path), "--modules", "convs"]) \
+        == EXIT_UNUSABLE
+    assert "no module 'convs' in assignment l10_convolutions; its modules are shapes, filters, conv_numpy, " \
+           "conv_torch" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_timeout_below_one_second_is_refused(tmp_path, capsys):
+    assert _build(tmp_path, "--timeout", "0") == EXIT_UNUSABLE
+    assert "--timeout 0: give at least 1 second" in capsys.readouterr().err

@@ -1,0 +1,148 @@
+"""The HTML report (reporters/html.py) on real gradings: one submission with a flipped conv2d kernel that prints
+HTML, graded once for the module, and the bundled buggy example (its visible cases, as `check` runs them)."""
+from __future__ import annotations
+
+import base64
+import inspect
+import re
+from html import escape
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from autograder.pipeline import grade, grade_with_values
+from autograder.reporters import html
+from autograder.reporters.pictures import pictures_for
+from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+from autograder.values import CaseValues
+
+from support import ASSIGNMENT, REPO, make_variant
+
+SCRIPT = "<script>alert(1)</script>"
+STUDENT = 'mallory<img src=x onerror="alert(2)">'
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    torch = pytest.importorskip("torch")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def flipped(course, assignment, tmp_path_factory):
+    """(run, values) of the reference with conv2d's kernel flipped and an HTML-looking print, all cases."""
+    folder = make_variant(tmp_path_factory.mktemp("flipped") / "flipped", "conv_numpy",
+                          "    padded = zero_pad(image, padding)\n",
+                          f"    print({SCRIPT!r})\n    kernel = kernel[::-1, ::-1]\n    padded = zero_pad(image, padding)\n")
+    return grade_with_values(course, assignment, folder, student=STUDENT)
+
+
+@pytest.fixture(scope="module")
+def flipped_page(course, assignment, flipped) -> str:
+    run, values = flipped
+    return html.report(run, values, course=f"{course.code} {course.title}", title=assignment.title)
+
+
+def figures(page: str) -> list[tuple[bytes, str]]:
+    """(PNG bytes, alt text) of every embedded image."""
+    found = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*alt="([^"]*)"', page)
+    return [(base64.b64decode(data), alt) for data, alt in found]
+
+
+def test_student_text_is_escaped(flipped_page):
+    """Does what the student printed, and the student id, appear escaped, never as markup?"""
+    assert SCRIPT not in flipped_page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in flipped_page
+    assert STUDENT not in flipped_page and "mallory&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in flipped_page
+    assert "<script" not in flipped_page.lower() and "<img src=x" not in flipped_page
+
+
+def test_a_failing_visible_image_case_is_drawn(flipped, flipped_page):
+    """Is the first failing visible conv2d case drawn, as a PNG with input, expected, yours and difference?"""
+    run, _ = flipped
+    conv2d = next(e for e in run.exercises if e.id == "conv2d")
+    failing = [c.case for c in conv2d.cases if c.visible and not c.passed]
+    assert failing, "the flipped kernel should fail a visible conv2d case"
+    section = flipped_page.split('id="ex-conv2d"', 1)[1].split("</section>", 1)[0]
+    drawn = figures(section)
+    assert 1 <= len(drawn) <= 2
+    png, alt = drawn[0]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert alt.startswith(f"conv2d, case {failing[0]}: the input image") and "the difference" in alt
+    assert "This looks like the known mistake" in section  # the exercise's diagnosis is shown
+
+
+def test_hidden_cases_are_never_drawn_nor_kept(flipped, flipped_page):
+    """Are the values of hidden cases never kept, and no picture or hidden detail shown for them?"""
+    run, values = flipped
+    hidden = {f"{c.exercise}/{c.case}" for e in run.exercises for c in e.cases if not c.visible}
+    assert hidden and not hidden & {v.key for v in values}
+    for _, alt in figures(flipped_page):
+        exercise, case = alt.split(", case ", 1)[0], alt.split(", case ", 1)[1].split(":", 1)[0]
+        assert f"{exercise}/{case}" not in hidden
+    failing = [c for e in run.exercises for c in e.cases if not c.visible and c.status.is_student_fault]
+    assert failing and all(c.details == "" or "Called" not in c.details for c in failing)
+    assert all(escape(c.staff) not in flipped_page for c in failing)  # the mismatch table with expected values
+
+
+def test_a_hidden_case_value_given_by_mistake_is_not_drawn(flipped):
+    """Even if the values of a hidden case reached the reporter, would it refuse to draw them?"""
+    run, values = flipped
+    conv2d = next(e for e in run.exercises if e.id == "conv2d")
+    hidden = next(c for c in conv2d.cases if not c.visible)
+    leaked = CaseValues("conv2d", hidden.case, {"image": np.eye(4)}, np.eye(3), np.zeros((3, 3)))
+    drawn = pictures_for(run, (leaked,))
+    assert all(p.case != hidden.case for p in drawn)
+
+
+def test_the_same_run_gives_the_same_bytes(course, assignment, flipped, flipped_page):
+    """Is the page (PNG bytes included) identical when rendered again from the same run?"""
+    run, values = flipped
+    again = html.report(run, values, course=f"{course.code} {course.title}", title=assignment.title)
+    assert again == flipped_page
+    for png, _ in figures(flipped_page):
+        assert b"tEXt" not in png and b"tIME" not in png  # no software name, no date
+
+
+def test_the_page_is_self_contained(flipped_page):
+    """Does the page load nothing: no script, no external stylesheet, font or image?"""
+    lower = flipped_page.lower()
+    assert "<script" not in lower and "<link" not in lower and "@import" not in lower
+    assert not re.search(r'(src|href)="(?!data:|#)', flipped_page)
+    assert "url(" not in lower
+
+
+def test_the_buggy_example_gets_pictures(course, assignment):
+    """Does the bundled buggy example (visible cases, as `check` runs them) give a report with pictures of its
+    image-like outputs, and its score table?"""
+    run, values = grade_with_values(course, assignment, REPO / "examples" / ASSIGNMENT / "buggy_student",
+                                    visible_only=True)
+    page = html.report(run, values, title=assignment.title)
+    drawn = figures(page)
+    assert {alt.split(",", 1)[0] for _, alt in drawn} >= {"conv2d_single", "conv2d", "conv_volume"}
+    assert all(len(png) < 100_000 for png, _ in drawn)
+    assert '<a href="#ex-conv_param_count">conv_param_count</a>' in page
+    assert len(page) < 600_000
+
+
+def test_grade_keeps_its_signature(flipped):
+    """Does `grade` keep its signature (it returns the run that `grade_with_values` returns with the values)?"""
+    run, _ = flipped
+    assert isinstance(run, GradingRun)
+    assert list(inspect.signature(grade).parameters) == ["course", "assignment", "submission", "student",
+                                                         "visible_only"]
+
+
+def test_messages_and_notes_are_escaped_without_grading():
+    """A hand-made run: are messages, details, notes and titles escaped, and a run without pictures fine?"""
+    case = CaseResult("conv2d", "c<1>", True, Status.FAILED, 0.0, 1.0, SCRIPT, details=f"a & b\n{SCRIPT}")
+    exercise = ExerciseResult("conv2d", "conv_numpy", "Conv <b>", 1.0, (case,), notes=(SCRIPT,))
+    run = GradingRun("l10", STUDENT, "sub", (exercise,), notes=(SCRIPT,))
+    page = html.page(run, course="INF721 <i>")
+    assert SCRIPT not in page and "<b>" not in page and "<i>" not in page and "c&lt;1&gt;" in page
+    assert "<pre>a &amp; b\n&lt;script&gt;" in page
+    assert page == html.page(replace(run), course="INF721 <i>")
