@@ -58,7 +58,14 @@ def machine() -> list[str]:
             else "no CUDA")
     return [f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {platform.platform()}, {cpus} cores usable, "
             f"Python {platform.python_version()}, torch {torch.__version__} ({cuda}), numpy {np.__version__}, "
-            f"torch threads {torch.get_num_threads()} (torch's default), {load()}"]
+            f"torch threads {torch.get_num_threads()} ({_threads_from('OMP_NUM_THREADS', 'torch')}), "
+            f"NumPy's BLAS threads: {_threads_from('OPENBLAS_NUM_THREADS', 'OpenBLAS')}, {load()}"]
+
+
+def _threads_from(variable: str, library: str) -> str:
+    """Where a thread count comes from: the benchmark never sets one, so it is the environment's or the default."""
+    value = os.environ.get(variable)
+    return f"{variable}={value}" if value else f"{library}'s default"
 
 
 def load() -> str:
@@ -115,23 +122,32 @@ def grading_section(args: argparse.Namespace, targets: list[list[str]]) -> list[
 
     import_s, graded, nb = grading.measure(args.submissions, args.nbgrader_submissions,
                                            import_repeats=3 if args.quick else 5)
+    runs = 2 * (3 if args.quick else 5)
     kinds = ", ".join(f"{n} {kind}" for kind, n in graded.kinds.items())
     out = [f"## Grading throughput (submissions: {kinds})", ""]
-    runs = 2 * (3 if args.quick else 5)
-    rows = [[f"python -c \"import torch\" (median of {runs}, before and after)", "-", f"{import_s:.2f}", f"{import_s:.2f}", "1.00"],
-            [f"autograder grade-all ({graded.jobs} jobs, processes)", str(graded.submissions),
-             f"{graded.seconds:.1f}", f"{graded.per_submission:.2f}", f"{graded.per_submission / import_s:.2f}"]]
+    rows = [[f"python -c \"import torch\" (median of {runs}, before and after)", "-",
+             f"{import_s:.2f}", f"{import_s:.2f}", "1.00"]]
+    if not graded.failed:
+        rows.append([f"autograder grade-all ({graded.jobs} jobs, processes)", str(graded.submissions),
+                     f"{graded.seconds:.1f}", f"{graded.per_submission:.2f}",
+                     f"{graded.per_submission / import_s:.2f}"])
     if not nb.skipped:
         rows.append(["nbgrader autograde (sequential, total / count)", str(nb.submissions), f"{nb.seconds:.1f}",
                      f"{nb.per_submission:.2f}", f"{nb.per_submission / import_s:.2f}"])
     out += table(["measurement", "submissions", "wall (s)", "per submission (s)", "per submission / import torch"],
                  rows)
+    if graded.failed:
+        out += ["", f"- grade-all: not measured (failed: {graded.failed})"]
     if nb.skipped:
         out += ["", f"- nbgrader: not measured ({nb.skipped})"]
-    targets.append([f"grade-all per submission (over {graded.submissions}) below one `import torch`",
-                    f"{graded.per_submission / import_s:.2f}x import torch", verdict(graded.per_submission < import_s)])
-    if nb.skipped:
-        targets.append([">= 10x the throughput of nbgrader autograde", "nbgrader not measured", "n/a"])
+    target = f"grade-all per submission (over {graded.submissions}) below one `import torch`"
+    if graded.failed:
+        targets.append([target, "grade-all failed", "n/a"])
+    else:
+        targets.append([target, f"{graded.per_submission / import_s:.2f}x import torch",
+                        verdict(graded.per_submission < import_s)])
+    if nb.skipped or graded.failed:
+        targets.append([">= 10x the throughput of nbgrader autograde", "not measured", "n/a"])
     else:
         speedup = nb.per_submission / graded.per_submission
         targets.append([">= 10x the throughput of nbgrader autograde", f"{speedup:.1f}x", verdict(speedup >= 10)])

@@ -88,10 +88,14 @@ def make_submissions(folder: Path, count: int) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class GradeAll:
+    """One timed `autograder grade-all`."""
+
     submissions: int
     seconds: float
     jobs: int
     kinds: dict[str, int]
+    failed: str = ""
+    """Non-empty when the command failed: the first line of the error and its output's last lines."""
 
     @property
     def per_submission(self) -> float:
@@ -104,9 +108,18 @@ def grade_all_seconds(count: int, work: Path) -> GradeAll:
     kinds = make_submissions(submissions, count)
     command = _bin("autograder") or [sys.executable, "-c", "import sys; from autograder.cli import main; "
                                                            "sys.exit(main(sys.argv[1:]))"]
-    seconds = _seconds(command + ["--course", str(REPO), "grade-all", str(submissions), "--out",
-                                  str(work / "grades"), "--assignment", ASSIGNMENT], cwd=work)
-    return GradeAll(count, seconds, len(os.sched_getaffinity(0)), kinds)
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        seconds = _seconds(command + ["--course", str(REPO), "grade-all", str(submissions), "--out",
+                                      str(work / "grades"), "--assignment", ASSIGNMENT], cwd=work)
+    except RuntimeError as error:
+        return GradeAll(count, 0.0, jobs, kinds, failed=_summary(error))
+    return GradeAll(count, seconds, jobs, kinds)
+
+
+def _summary(error: RuntimeError) -> str:
+    lines = str(error).splitlines()
+    return f"{lines[0]}: {' | '.join(lines[-3:])[-300:]}"
 
 
 @dataclass(frozen=True)
@@ -151,8 +164,7 @@ def nbgrader_seconds(count: int, work: Path) -> Nbgrader:
                 shutil.copyfile(notebook, submitted / notebook.name)
         seconds = _seconds(nbgrader + ["autograde", ASSIGNMENT, "--force"], cwd=course)
     except RuntimeError as error:
-        lines = str(error).splitlines()
-        return Nbgrader(skipped=f"failed: {lines[0]}: {' | '.join(lines[-3:])[-300:]}")
+        return Nbgrader(skipped=f"failed: {_summary(error)}")
     return Nbgrader(count, seconds)
 
 

@@ -26,7 +26,9 @@ from pathlib import Path
 
 CHANNEL_FD = 3
 """The fd of the worker's message pipe in a forked child (zygote.py puts it there)."""
-PRELOAD = ("numpy", "torch")
+PRELOAD = ("numpy", "torch", "torch._dynamo")
+"""Imported once by the server. torch._dynamo is what the first optimizer step imports (measured 1.3 s, in every
+submission's learn_filter); it starts no thread with the worker environment's one-thread settings."""
 START_SECONDS = 120.0
 REPLY_SECONDS = 30.0
 FINISH_SECONDS = 60.0
@@ -95,6 +97,10 @@ class Zygote:
         if "ready" not in ready:
             self.close()
             raise PoolError(f"the warm pool did not start ({ready.get('error', 'it exited')}): {self._log_tail()}")
+        if ready.get("threads") != 1:  # a fork copies one thread: locks another one held would never be released
+            self.close()
+            raise PoolError(f"the warm pool's server runs {ready.get('threads')} threads after importing "
+                            f"{', '.join(PRELOAD)}; forking it is not safe")
         self.preloaded = tuple(ready["ready"])
 
     def alive(self) -> bool:

@@ -2,6 +2,7 @@
 F.conv2d? Tiny shapes and one repeat: the benchmark's numbers themselves are not tested."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -68,3 +69,28 @@ def test_generated_submissions_mix_references_and_known_bugs(tmp_path):
     for folder in folders:
         assert sorted(p.name for p in folder.iterdir()) == ["answers.yaml", "conv_numpy.py", "conv_torch.py",
                                                              "filters.py", "shapes.py"]
+
+
+def test_the_grading_table_reports_what_it_could_not_measure(tmp_path, monkeypatch, capsys):
+    """When grade-all fails or nbgrader is missing, does the table say so, with n/a targets, instead of crashing?"""
+    def fake_measure(submissions, nbgrader_submissions, import_repeats):
+        return (1.5, grading.GradeAll(submissions, 0.0, 2, {"reference": submissions}, failed="exit 2: boom"),
+                grading.Nbgrader(skipped="nbgrader is not installed"))
+
+    monkeypatch.setattr(grading, "measure", fake_measure)
+    assert cli.main(["--only", "grading", "--quick", "--out", str(tmp_path / "g.md")]) == 0
+    text = (tmp_path / "g.md").read_text()
+    assert "- grade-all: not measured (failed: exit 2: boom)" in text
+    assert "- nbgrader: not measured (nbgrader is not installed)" in text
+    assert text.count("| n/a") == 2
+
+
+def test_the_grading_targets_compare_per_submission_times(tmp_path, monkeypatch):
+    def fake_measure(submissions, nbgrader_submissions, import_repeats):
+        return 2.0, grading.GradeAll(10, 10.0, 2, {"reference": 10}), grading.Nbgrader(3, 30.0)
+
+    monkeypatch.setattr(grading, "measure", fake_measure)
+    cli.main(["--only", "grading", "--quick", "--out", str(tmp_path / "g.md")])
+    text = (tmp_path / "g.md").read_text()
+    assert re.search(r"below one `import torch`\s*\|\s*0\.50x import torch\s*\|\s*PASS", text)  # 1 s against 2 s
+    assert re.search(r"nbgrader autograde\s*\|\s*10\.0x\s*\|\s*PASS", text)  # 10 s per submission against 1 s
