@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 
 import yaml
 from yaml.constructor import SafeConstructor
+from autograder import pyast
 
 
 class SpecError(Exception):
@@ -974,7 +975,7 @@ class _Solutions:
     @staticmethod
     def _parse(path: Path, file: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=file)
+            tree = pyast.parse(path.read_text(encoding="utf-8"), file)
         except SyntaxError as error:
             raise SpecError(file, error.lineno, None, f"syntax error in the reference solution: {error.msg}") from None
         except (ValueError, UnicodeDecodeError) as error:

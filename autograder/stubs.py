@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+from autograder import pyast
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -188,7 +189,7 @@ def _check_stub(stub: str, filename: str, origin: list[int], inserted: dict[int,
 
     try:
         compile(stub, filename, "exec", dont_inherit=True)
-        tree = ast.parse(stub, filename)
+        tree = pyast.parse(stub, filename)
     except SyntaxError as error:
         # The message's own line numbers ("... after 'if' statement on line 7") count stub lines: map them back.
         reason = re.sub(r"\bline (\d+)", lambda match: f"line {where(int(match.group(1)))}", error.msg)
@@ -196,7 +197,7 @@ def _check_stub(stub: str, filename: str, origin: list[int], inserted: dict[int,
                         f"the stub made from this file is not valid Python ({reason}); "
                         f"is the `{BEGIN}` marker indented like the code it replaces?") from None
 
-    source_functions = {node.lineno: node for node in ast.walk(ast.parse(source, filename))
+    source_functions = {node.lineno: node for node in ast.walk(pyast.parse(source, filename))
                         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for node, function in _statements_with_function(tree):
         if node.lineno in inserted and function is None:

@@ -6,11 +6,11 @@ did it leave its inputs alone, and finally is the value right.
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
 import numpy as np
 
+from autograder import pyast
 from autograder.cases import Case
 from autograder.codec import TensorData
 from autograder.compare import compare, describe
@@ -123,7 +123,7 @@ def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | Non
 def _names(signature: str) -> list[str]:
     """Parameter names of a signature text such as '(n: int, f: int, padding=0)'."""
     try:
-        function = ast.parse(f"def f{signature}: pass").body[0]
+        function = pyast.parse(f"def f{signature}: pass").body[0]
     except SyntaxError:  # a default whose repr is not Python (<object at 0x...>): read the names by hand
         return _names_by_hand(signature)
     arguments = function.args

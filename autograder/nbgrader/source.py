@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from autograder import pyast
 from autograder.stubs import BEGIN
 
 
@@ -34,7 +35,7 @@ def split_module(text: str, filename: str, exercises: tuple[str, ...]) -> Module
     """Split a solution module; SourceError naming `filename` when an exercise's function is missing, has no
     solution region, or a solution region sits outside the exercises' functions."""
     try:
-        tree = ast.parse(text, filename)
+        tree = pyast.parse(text, filename)
     except SyntaxError as error:
         raise SourceError(filename, error.lineno or 1, f"not valid Python ({error.msg})") from None
     lines = text.splitlines()

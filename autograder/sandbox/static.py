@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
+from autograder import pyast
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...]) -> li
     if not forbidden:
         return []
     try:
-        tree = ast.parse(source)
+        tree = pyast.parse(source)
     except SyntaxError:
         return []  # reported when the worker imports the module
     aliases = _aliases(tree)

@@ -1,4 +1,4 @@
-"""Fixtures of the batch-grading tests: a reduced course and a generated class of submissions.
+"""Fixtures of the batch-grading tests: a reduced course (helpers are in batch_helpers.py).
 
 The reduced course keeps only the `shapes` and `filters` exercises of l10_convolutions (35 points, no
 questions): its submissions never import torch, so one grades in well under a second instead of 4-6 s, and its
@@ -6,112 +6,13 @@ time limits are short, so that an infinite loop costs about two seconds.
 """
 from __future__ import annotations
 
-import json
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
-from support import ASSIGNMENT, REPO
-
-SMALL_MODULES = ("shapes", "filters")
-SMALL_TOTAL = 35
-SOLUTIONS = REPO / "solutions" / ASSIGNMENT
+from support import write_small_course
 
 
 @pytest.fixture(scope="session")
 def small_course(tmp_path_factory) -> Path:
     """A course folder whose assignment has only the shapes and filters exercises."""
-    root = tmp_path_factory.mktemp("small_course")
-    course = yaml.safe_load((REPO / "course.yaml").read_text())
-    course["defaults"]["limits"].update(case_seconds=1, exercise_seconds=2)
-    (root / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
-    shutil.copytree(SOLUTIONS, root / "solutions" / ASSIGNMENT, ignore=shutil.ignore_patterns("__pycache__"))
-    spec = yaml.safe_load((REPO / "assignments" / ASSIGNMENT / "assignment.yaml").read_text())
-    spec["exercises"] = [e for e in spec["exercises"] if e["module"] in SMALL_MODULES]
-    spec.pop("questions", None)
-    folder = root / "assignments" / ASSIGNMENT
-    folder.mkdir(parents=True)
-    (folder / "assignment.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    for module in SMALL_MODULES:
-        shutil.copy(REPO / "assignments" / ASSIGNMENT / f"{module}.py", folder)
-    return root
-
-
-def solution_files(**changes: tuple[str, str]) -> dict[str, bytes]:
-    """The reference modules of the reduced assignment, `module=(old, new)` replacing `old` once."""
-    files = {}
-    for module in SMALL_MODULES:
-        text = (SOLUTIONS / f"{module}.py").read_text()
-        if module in changes:
-            old, new = changes[module]
-            assert old in text, f"{old!r} not in {module}.py"
-            text = text.replace(old, new, 1)
-        files[f"{module}.py"] = text.encode()
-    return files
-
-
-def write_folder(target: Path, files: dict[str, bytes]) -> Path:
-    for name, content in files.items():
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(content)
-    return target
-
-
-def write_zip(target: Path, files: dict[str, bytes], prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(prefix + name, content)
-    return target
-
-
-def notebook(source: str, tests: str = "assert False, 'an nbgrader test cell'") -> bytes:
-    """A notebook with `source` in a solution cell, a test cell, and a magic line."""
-    cell = lambda text, meta: {"cell_type": "code", "source": text, "metadata": meta, "outputs": [],
-                               "execution_count": None}
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "markdown", "source": "# Exercise", "metadata": {}},
-        cell("%matplotlib inline\n!pip install nothing\nimport numpy as np", {}),
-        cell(source, {"nbgrader": {"grade": False, "solution": True, "grade_id": "sol"}}),
-        cell(tests, {"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}}),
-    ]}).encode()
-
-
-BUGS = {
-    "bias_missing": {"shapes": ("return int((f * f * in_channels + 1) * filters)", "return int(f * f * in_channels * filters)")},
-    "bias_per_weight": {"shapes": ("return int((height * width * channels + 1) * units)", "return int(2 * height * width * channels * units)")},
-    "flipped_kernel": {"filters": ("np.tensordot(windows, kernel,", "np.tensordot(windows, kernel[::-1, ::-1],")},
-    "infinite_loop": {"shapes": ("    return int((f - 1) // 2)", "    while True:\n        pass")},
-    "exit_at_import": {"filters": ("import numpy as np", "import sys\nimport numpy as np\nsys.exit(3)")},
-}
-"""Buggy and hostile submissions: each the reference with one change."""
-
-
-def make_class(folder: Path, size: int = 30) -> dict[str, str]:
-    """`size` submissions (folders, zips, nbgrader folders; correct, buggy, hostile): {student: kind}."""
-    folder.mkdir(parents=True, exist_ok=True)
-    kinds = {}
-    plan = ["correct", *BUGS, "stub", "zip_slip", "zip_bomb"]
-    for index in range(size):
-        kind = plan[index % len(plan)]
-        student = f"s{index:02d}_{kind}"
-        kinds[student] = kind
-        if kind == "stub":
-            write_folder(folder / student, {f"{m}.py": (REPO / "assignments" / ASSIGNMENT / f"{m}.py").read_bytes()
-                                            for m in SMALL_MODULES})
-        elif kind == "zip_slip":
-            write_zip(folder / f"{student}.zip", {**solution_files(), "../../escaped.py": b"x = 1\n"})
-        elif kind == "zip_bomb":
-            write_zip(folder / f"{student}.zip", {**solution_files(), "big.bin": bytes(60 * 2**20)})
-        else:
-            files = solution_files(**BUGS.get(kind, {}))
-            layout = index % 3
-            if layout == 0:
-                write_folder(folder / student, files)
-            elif layout == 1:
-                write_zip(folder / f"{student}.zip", files, prefix=f"{student}/")
-            else:
-                write_folder(folder / student / ASSIGNMENT, {
-                    "shapes.ipynb": notebook(files["shapes.py"].decode()), "filters.py": files["filters.py"]})
-    return kinds
+    return write_small_course(tmp_path_factory.mktemp("small_course"), {"case_seconds": 1, "exercise_seconds": 2})

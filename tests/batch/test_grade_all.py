@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BUGS, SMALL_TOTAL, make_class, solution_files, write_folder, write_zip
+from batch_helpers import BUGS, SMALL_TOTAL, make_class, solution_files, write_folder, write_zip
 
 from autograder.cli import main
 

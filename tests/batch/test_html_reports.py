@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import BUGS, solution_files, write_folder
+from batch_helpers import BUGS, solution_files, write_folder
 
 from autograder.cli import main
 

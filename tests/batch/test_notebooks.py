@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import notebook
+from batch_helpers import notebook
 
 from autograder.batch.notebooks import notebook_to_module
 from autograder.batch.unzip import SubmissionRejected

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import notebook, write_folder, write_zip
+from batch_helpers import notebook, write_folder, write_zip
 from support import ASSIGNMENT
 
 from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, read_files

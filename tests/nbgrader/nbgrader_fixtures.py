@@ -6,13 +6,10 @@ own, so a second one here would break `pytest tests/batch tests/nbgrader`. Test 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-import yaml
-from support import ASSIGNMENT, REPO
+from support import ASSIGNMENT, write_small_course
 
-SMALL_MODULES = ("shapes", "filters")
 SMALL_TOTAL = 35
 
 
@@ -21,17 +18,7 @@ def small_course(tmp_path_factory):
     """The course with only the shapes and filters exercises of l10_convolutions (35 points, no questions)."""
     from autograder.spec import load_course
 
-    root = tmp_path_factory.mktemp("nbgrader_small_course")
-    shutil.copy(REPO / "course.yaml", root)
-    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    spec = yaml.safe_load((REPO / "assignments" / ASSIGNMENT / "assignment.yaml").read_text())
-    spec["exercises"] = [e for e in spec["exercises"] if e["module"] in SMALL_MODULES]
-    spec.pop("questions", None)
-    folder = root / "assignments" / ASSIGNMENT
-    folder.mkdir(parents=True)
-    (folder / "assignment.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    return load_course(root)
+    return load_course(write_small_course(tmp_path_factory.mktemp("nbgrader_small_course")))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from nbgrader_fixtures import SMALL_MODULES, SMALL_TOTAL, nbgrader_meta
+from nbgrader_fixtures import SMALL_TOTAL, nbgrader_meta
+from support import SMALL_MODULES
 from nbgrader_fixtures import small_course, small_files  # noqa: F401 (fixtures used by name)
 from support import ASSIGNMENT
 

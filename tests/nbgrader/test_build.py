@@ -5,7 +5,8 @@ import re
 
 import nbformat
 import pytest
-from nbgrader_fixtures import SMALL_MODULES, nbgrader_meta, notebook_of, source_of
+from nbgrader_fixtures import nbgrader_meta, notebook_of, source_of
+from support import SMALL_MODULES
 from nbgrader_fixtures import small_course, small_files  # noqa: F401 (fixtures used by name)
 from support import ASSIGNMENT
 

@@ -7,17 +7,14 @@ submission, broken metadata) use the reduced course: only the `shapes` and `filt
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
-from support import ASSIGNMENT, REPO
+from support import ASSIGNMENT, REPO, write_small_course
 
 BUGGY = REPO / "examples" / ASSIGNMENT / "buggy_student"
 STUDENT = "2024001"
-SMALL_MODULES = ("shapes", "filters")
 
 
 @dataclass(frozen=True)
@@ -43,16 +40,4 @@ def buggy(tmp_path_factory) -> Expected:
 @pytest.fixture(scope="session")
 def small_course(tmp_path_factory) -> Path:
     """A course folder whose assignment has only the shapes and filters exercises (35 points)."""
-    root = tmp_path_factory.mktemp("small_course")
-    shutil.copy(REPO / "course.yaml", root / "course.yaml")
-    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    spec = yaml.safe_load((REPO / "assignments" / ASSIGNMENT / "assignment.yaml").read_text())
-    spec["exercises"] = [e for e in spec["exercises"] if e["module"] in SMALL_MODULES]
-    spec.pop("questions", None)
-    folder = root / "assignments" / ASSIGNMENT
-    folder.mkdir(parents=True)
-    (folder / "assignment.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    for module in SMALL_MODULES:
-        shutil.copy(REPO / "assignments" / ASSIGNMENT / f"{module}.py", folder)
-    return root
+    return write_small_course(tmp_path_factory.mktemp("small_course"))
