@@ -194,6 +194,8 @@ class _Session:
         self.dropped = 0
         self.starts = 0
         self.pooled = 0
+        self.cuda = False
+        """Whether the worker being started runs CUDA cases (its memory limit is then on data: _rlimits)."""
         self.spent: dict[str, float] = {}
         self.crashes: dict[str, int] = {}
         """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
@@ -317,6 +319,7 @@ class _Session:
 
     def _start(self, job: dict, write_fd: int):
         """The worker: forked from the warm pool where it can be, else a fresh interpreter."""
+        self.cuda = any(call["device"] == "cuda" for call in job["calls"])
         job_path = self.scratch / "job.json"
         env = _worker_env(self.scratch)
         visible = isolation_.visible_paths(self.options.python, job["paths"])
@@ -345,8 +348,13 @@ class _Session:
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
                                       start_new_session=True, preexec_fn=self._limits))
 
-    def _rlimits(self) -> dict[str, int]:
-        return {"memory": self.options.memory_mb * 2**20, "file": FILE_LIMIT_BYTES}
+    def _rlimits(self) -> dict[str, int | str]:
+        """The worker's resource limits. Memory is an address-space limit (RLIMIT_AS), except in a worker that
+        runs CUDA cases: CUDA reserves tens of GB of address space when it starts and fails under RLIMIT_AS, so
+        there the limit is on data (RLIMIT_DATA: heap and private writable mappings, what NumPy and torch's CPU
+        tensors allocate; not the GPU's memory)."""
+        return {"memory": self.options.memory_mb * 2**20, "file": FILE_LIMIT_BYTES,
+                "memory_kind": "data" if self.cuda else "address space"}
 
     def _import_seconds(self, calls: list[Call], module: str) -> float:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
@@ -354,7 +362,8 @@ class _Session:
     def _limits(self) -> None:  # runs in the child between fork and exec
         _die_with_parent()
         limits = self._rlimits()
-        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+        kind = resource.RLIMIT_DATA if limits["memory_kind"] == "data" else resource.RLIMIT_AS
+        resource.setrlimit(kind, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
 

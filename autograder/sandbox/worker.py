@@ -190,7 +190,8 @@ def _synchronizer(device):
     """Waits for the device's queued work, so that a timing covers it (CUDA runs asynchronously)."""
     if device in (None, "cpu") or "torch" not in sys.modules:
         return lambda: None
-    return sys.modules["torch"].cuda.synchronize
+    cuda = sys.modules["torch"].cuda
+    return lambda: cuda.synchronize() if cuda.is_initialized() else None  # nothing queued where CUDA never started
 
 
 def _time_against(func, args, timing, baselines, first, sync):

@@ -13,7 +13,8 @@ then serves requests, one datagram each: a JSON object plus three file descripto
     channel   the write end of the worker's message pipe (becomes fd 3 in the child)
     output    the write end of the pipe for the child's stdout and stderr
 
-The object says `job` (the worker's job file), `cwd`, `env`, `limits` (address space and file size, bytes) and
+The object says `job` (the worker's job file), `cwd`, `env`, `limits` (memory and file size in bytes, and whether
+the memory limit is on the address space or on data, as host.py's _rlimits explains) and
 `jail` (the jail's configuration, or null for process isolation only). The child starts a session of its own,
 dies with this process, takes its limits, enters the jail (namespaces, new root, private uid), and runs the
 worker: isolation is set up in the child, after the fork, exactly as jail.py does before exec'ing a cold worker.
@@ -68,7 +69,8 @@ def _child(request, channel, output, worker, jail):
         os.dup2(channel, CHANNEL_FD)
         os.closerange(CHANNEL_FD + 1, os.sysconf("SC_OPEN_MAX"))
         limits = request["limits"]
-        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+        kind = resource.RLIMIT_DATA if limits["memory_kind"] == "data" else resource.RLIMIT_AS
+        resource.setrlimit(kind, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
         os.environ.clear()

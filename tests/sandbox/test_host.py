@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -314,3 +315,21 @@ def test_a_submission_that_changes_the_clock_is_not_believed(tmp_path):
     a = np.ones(3)
     outcome = run_calls(folder, [timed("forged", a=a, b=a)], {"m": ["forged"]}).outcomes["forged/case"]
     assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is None
+
+
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
+def test_a_worker_with_cuda_cases_is_limited_on_data_not_address_space(tmp_path, warm_pool):
+    """CUDA reserves tens of GB of address space when it starts: does a worker that runs CUDA cases get its memory
+    limit on data (RLIMIT_DATA) instead of the address space, and every other worker on the address space?"""
+    import resource
+
+    folder = submission(tmp_path, m="""
+        import resource
+        def limits():
+            return [resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_DATA)[0]]
+    """)
+    plain = run(folder, call("limits"), memory_mb=3000, warm_pool=warm_pool).outcomes["limits/case"].value
+    cuda = run_calls(folder, [replace(call("limits"), device="cuda")], {"m": ["limits"]},
+                     SandboxOptions(memory_mb=3000, warm_pool=warm_pool)).outcomes["limits/case"].value
+    assert plain == [3000 * 2**20, resource.RLIM_INFINITY]
+    assert cuda == [resource.RLIM_INFINITY, 3000 * 2**20]
