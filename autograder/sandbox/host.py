@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from autograder import codec
@@ -36,10 +37,10 @@ START_SECONDS = 120.0
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 FILE_LIMIT_BYTES = 64 * 2**20
+"""RLIMIT_FSIZE of the worker: the largest file it may write."""
 TIMING_MARGIN_SECONDS = 0.1
 """CPU time of a speed case the worker's reported timings need not account for (clock ticks of 10 ms, encoding
 and sending the result)."""
-"""RLIMIT_FSIZE of the worker: the largest file it may write."""
 MAX_SUBMISSION_FILES = 2000
 MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
@@ -194,8 +195,6 @@ class _Session:
         self.dropped = 0
         self.starts = 0
         self.pooled = 0
-        self.cuda = False
-        """Whether the worker being started runs CUDA cases (its memory limit is then on data: _rlimits)."""
         self.spent: dict[str, float] = {}
         self.crashes: dict[str, int] = {}
         """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
@@ -319,7 +318,7 @@ class _Session:
 
     def _start(self, job: dict, write_fd: int):
         """The worker: forked from the warm pool where it can be, else a fresh interpreter."""
-        self.cuda = any(call["device"] == "cuda" for call in job["calls"])
+        limits = self._rlimits(cuda=any(call["device"] == "cuda" for call in job["calls"]))
         job_path = self.scratch / "job.json"
         env = _worker_env(self.scratch)
         visible = isolation_.visible_paths(self.options.python, job["paths"])
@@ -331,7 +330,7 @@ class _Session:
                                               self.options.processes)
                 job_path.write_text(json.dumps({**job, "channel_fd": pool.CHANNEL_FD}), encoding="utf-8")
                 try:
-                    process = server.spawn(job_path, self.work, env, self._rlimits(), jail, write_fd)
+                    process = server.spawn(job_path, self.work, env, limits, jail, write_fd)
                 except pool.PoolError as error:
                     pool.discard(server, str(error))
                     raise
@@ -346,26 +345,18 @@ class _Session:
             visible=visible, owned=owned, processes=self.options.processes)
         return _Cold(subprocess.Popen(argv, cwd=self.work, env=env, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
-                                      start_new_session=True, preexec_fn=self._limits))
+                                      start_new_session=True, preexec_fn=partial(_limit, limits)))
 
-    def _rlimits(self) -> dict[str, int | str]:
+    def _rlimits(self, cuda: bool) -> dict[str, int | str]:
         """The worker's resource limits. Memory is an address-space limit (RLIMIT_AS), except in a worker that
         runs CUDA cases: CUDA reserves tens of GB of address space when it starts and fails under RLIMIT_AS, so
         there the limit is on data (RLIMIT_DATA: heap and private writable mappings, what NumPy and torch's CPU
         tensors allocate; not the GPU's memory)."""
         return {"memory": self.options.memory_mb * 2**20, "file": FILE_LIMIT_BYTES,
-                "memory_kind": "data" if self.cuda else "address space"}
+                "memory_kind": "data" if cuda else "address space"}
 
     def _import_seconds(self, calls: list[Call], module: str) -> float:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
-
-    def _limits(self) -> None:  # runs in the child between fork and exec
-        _die_with_parent()
-        limits = self._rlimits()
-        kind = resource.RLIMIT_DATA if limits["memory_kind"] == "data" else resource.RLIMIT_AS
-        resource.setrlimit(kind, (limits["memory"], limits["memory"]))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
 
     def _messages(self, fd: int, deadline):
         """JSON messages from the channel until EOF; raises _Timeout when the current deadline passes."""
@@ -436,6 +427,15 @@ class _Session:
         else:
             self.outcomes[name] = Outcome(OutcomeKind.CRASHED, message=f"the process {what}")
             self.crashes[call.exercise] = self.crashes.get(call.exercise, 0) + 1
+
+
+def _limit(limits: dict) -> None:
+    """A cold worker's resource limits (Session._rlimits), set in the child between fork and exec."""
+    _die_with_parent()
+    kind = resource.RLIMIT_DATA if limits["memory_kind"] == "data" else resource.RLIMIT_AS
+    resource.setrlimit(kind, (limits["memory"], limits["memory"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
 
 
 def _die_with_parent() -> None:
