@@ -100,6 +100,11 @@ def _bind(source, root, writable):
 
 def _build_root(config, root):
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    # A fresh /tmp and /dev/shm first: a visible path under /tmp (a virtualenv made there) is bound on top of it,
+    # not hidden by it.
+    for name in ("/tmp", "/dev/shm"):
+        os.makedirs(root + name, exist_ok=True)
+        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
     for path in config["visible"]:
         if os.path.exists(path):
             _bind(path, root, writable=False)
@@ -113,9 +118,6 @@ def _build_root(config, root):
     if os.path.isdir("/sys"):
         _bind("/sys", root, writable=False)
     os.symlink("/proc/self/fd", root + "/dev/fd")
-    for name in ("/tmp", "/dev/shm"):
-        os.makedirs(root + name, exist_ok=True)
-        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
     os.makedirs(root + "/proc", exist_ok=True)
     if config["mode"] == "root":
         _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")

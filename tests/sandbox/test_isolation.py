@@ -99,3 +99,31 @@ def test_required_namespaces_stop_with_a_reason(monkeypatch):
     chosen = isolation_.choose(Policy.AUTO)
     assert chosen.level is Level.PROCESS and "Operation not permitted" in chosen.reason
     assert isolation_.choose(Policy.PROCESS).level is Level.PROCESS
+
+
+@pytest.mark.parametrize("level", [Level.ROOT, Level.USER])
+def test_a_visible_folder_under_tmp_stays_visible(tmp_path, level):
+    """Is a read-only path under /tmp (a virtualenv made there, as in a fresh clone in /tmp) still seen in the jail,
+    not hidden by the jail's own fresh /tmp?"""
+    import subprocess
+    import sys
+    import tempfile
+
+    if level not in levels():
+        pytest.skip(f"this machine cannot set up the {level.value} level (see docs/security.md)")
+    library = Path(tempfile.mkdtemp(prefix="autograder-test-library-", dir="/tmp"))
+    try:
+        library.chmod(0o755)  # readable by the worker's private uid, as a virtualenv is
+        (library / "here.txt").write_text("seen")
+        scratch = tmp_path / "scratch"
+        (scratch / "work").mkdir(parents=True)
+        check = f"import sys; sys.exit(0 if open({str(library / 'here.txt')!r}).read() == 'seen' else 3)"
+        visible = isolation_.visible_paths(sys.executable, []) + [str(library)]
+        argv = isolation_.command(Isolation(level), scratch, [sys.executable, "-I", "-S", "-c", check],
+                                  {"PATH": "/usr/bin:/bin"}, scratch / "work", visible, [scratch / "work"], 64)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    finally:
+        import shutil
+
+        shutil.rmtree(library, ignore_errors=True)
