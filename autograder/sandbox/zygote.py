@@ -80,7 +80,6 @@ def _child(request, channel, output, worker, jail):
         if request["jail"] is not None:
             jail.enter(request["jail"])
         os.chdir(request["cwd"])
-        sys.argv = ["submission"]
     except BaseException as error:  # noqa: BLE001 (reported on the output pipe, which the host keeps for staff)
         os.write(2, f"autograder zygote: could not set up the sandbox: {error}\n".encode())
         os._exit(EXIT_SETUP_FAILED)

@@ -333,3 +333,17 @@ def test_a_worker_with_cuda_cases_is_limited_on_data_not_address_space(tmp_path,
                      SandboxOptions(memory_mb=3000, warm_pool=warm_pool)).outcomes["limits/case"].value
     assert plain == [3000 * 2**20, resource.RLIM_INFINITY]
     assert cuda == [resource.RLIM_INFINITY, 3000 * 2**20]
+
+
+def test_a_baseline_that_cannot_be_imported_is_the_graders_fault(tmp_path):
+    """If a speed case names a baseline this machine cannot import, is that case a grader error (not blamed on the
+    student), and the function never called?"""
+    from autograder.sandbox.protocol import Timing
+
+    folder = submission(tmp_path, m="""
+        def f(a, b):
+            return a + b
+    """)
+    speed = replace(timed("f", a=1, b=2), timing=Timing("nowhere.to.be.found", ("a", "b"), 5, 10.0))
+    outcome = run_calls(folder, [speed], {"m": ["f"]}).outcomes["f/case"]
+    assert outcome.grader_fault and "nowhere.to.be.found" in outcome.message
