@@ -80,7 +80,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
     report = run_calls(submission, calls, functions, SandboxOptions(
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
-        warm_pool=course.warm_pool))
+        warm_pool=course.warm_pool, disk_mb=course.disk_mb))
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
                               expected_signature=_signature(reference, e),

@@ -230,6 +230,8 @@ class CourseSpec:
     """How the student's process is isolated: auto, namespaces or process (autograder.sandbox.isolation)."""
     warm_pool: bool = True
     """Fork workers from a process that has imported torch (autograder.sandbox.pool)."""
+    disk_mb: int = 256
+    """What one submission's worker may write in all (autograder.sandbox.disk)."""
     cuda_unavailable: str = "cpu"
     """Where the grading machine has no CUDA: "cpu" gives each CUDA case the score of the same case on the CPU,
     "drop" takes the CUDA cases' points out of the maximum."""
@@ -573,9 +575,10 @@ def load_course(root: Path) -> CourseSpec:
     limits = _override(defaults.get("limits"), Limits(), _LIMITS)
     compare = _override(defaults.get("compare"), Comparison(), _COMPARE)
     reporting = _override(defaults.get("reporting"), Reporting(), _REPORTING)
-    sandbox = _get(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool")), {})
+    sandbox = _get(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool", "disk_mb")), {})
     isolation = _get(sandbox, "isolation", lambda n: _one_of(n, ISOLATIONS), "auto")
     warm_pool = _get(sandbox, "warm_pool", _Node.boolean, True)
+    disk_mb = _get(sandbox, "disk_mb", _disk_mb, 256)
     gpu = _get(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
     cuda_unavailable = _get(gpu, "cuda_unavailable", lambda n: _one_of(n, CUDA_UNAVAILABLE), "cpu")
     assignments, seen = [], {}
@@ -590,7 +593,7 @@ def load_course(root: Path) -> CourseSpec:
                                            hidden_detail=reporting.hidden_detail))
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
                       reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
-                      warm_pool=warm_pool, cuda_unavailable=cuda_unavailable)
+                      warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable)
 
 
 # ---- assignments/<id>/assignment.yaml -------------------------------------------------------------------------
@@ -738,6 +741,13 @@ def _case(n: _Node, signature: _Signature, seen: dict[str, int]) -> CaseSpec:
                     raises=_get(spec, "raises", lambda r: _one_of(r, RAISABLE)),
                     note=_get(spec, "note", _Node.string), location=n.location,
                     speed=_get(spec, "speed", lambda v: _speed(v, spec)))
+
+
+def _disk_mb(n: _Node) -> int:
+    value = n.integer()
+    if not 16 <= value <= 65536:
+        raise n.error(f"disk_mb must be between 16 and 65536 (MB), not {value}")
+    return value
 
 
 def _speed(n: _Node, case: dict[str, _Node]) -> SpeedSpec:

@@ -99,6 +99,8 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
         return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses))
     if outcome.kind is OutcomeKind.TIMEOUT:
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
+    if outcome.kind is OutcomeKind.PROTOCOL:
+        return Verdict(Status.FAILED, outcome.message, _printed(outcome.stdout))
     if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):
         return Verdict(Status.CRASHED, outcome.message or "the student's process stopped", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.RAISED:
@@ -203,15 +205,16 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
     speed = case.speed
     limit = f"{speed.max_ratio:g}x the time of {speed.baseline} on the same input"
     if outcome.timing is None:
-        return Verdict(Status.FAILED, "right, but the speed case could not be timed: the times your process "
-                                      "reported do not add up to the time it took (did your code change the clock?)")
+        return Verdict(Status.FAILED, f"right, but the speed case could not be timed: {outcome.timing_problem}",
+                       staff=outcome.timing_problem)
     student, baseline = outcome.timing
     ratio = student / baseline if baseline > 0 else float("inf")
-    staff = (f"{ratio:.1f}x: {student * 1e3:.3f} ms against {baseline * 1e3:.3f} ms for {speed.baseline} "
-             f"(medians of up to {speed.repeats} runs; the limit is {speed.max_ratio:g}x)")
+    measured = ", ".join(f"{r:.1f}x" for r in outcome.timing_ratios) or f"{ratio:.1f}x"
+    staff = (f"{ratio:.1f}x: {student * 1e3:.3f} ms against {baseline * 1e3:.3f} ms of CPU time per call for "
+             f"{speed.baseline} (measurements: {measured}; the limit is {speed.max_ratio:g}x)")
     if ratio <= speed.max_ratio:
         return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
-    return Verdict(Status.FAILED, f"right, but slower than {limit} (the median of several runs in your process); "
+    return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
                                   "a Python loop over pixels is this slow: use unfold and one matrix product",
                    staff=staff, hidden=f"right, but slower than {limit}")
 

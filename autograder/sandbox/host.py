@@ -1,46 +1,46 @@
-"""The grader's side of the sandbox: one worker process per submission, watched, limited and restarted.
+"""The grader's side of the sandbox: one worker process per submission, driven one request at a time, watched,
+limited and restarted.
 
 The submission is copied into a fresh scratch folder; the worker runs there with `python -I -S`, an
 environment with nothing from the grader's, only the interpreter's library folders on `sys.path` (no
-repository path, no `.pth` hooks), resource limits, and its own process group. A case that hangs is killed
-at its time limit; a worker that crashes or exits is restarted for the remaining calls, so one bad case
-costs only itself. Everything that comes back is decoded by the strict codec.
+repository path, no `.pth` hooks), resource limits, and its own process group. The host sends one request
+(import a module, call a function with its inputs) and sets its deadline on its own clock; the only thing it
+takes from the worker is the answer to that request. A case that hangs is killed at its time limit; a worker
+that crashes, exits or breaks the protocol is replaced for the remaining calls, so one bad case costs only
+itself. Everything that comes back is decoded by the strict codec; speed cases are timed from outside
+(speed.py), inputs changed in place are seen in shared memory (arguments.py).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
-import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import sysconfig
 import tempfile
-import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from autograder import codec
+from autograder.sandbox import arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
-from autograder.sandbox import pool
-from autograder.sandbox.isolation import Isolation, Policy
+from autograder.sandbox.isolation import Isolation, Level, Policy
+from autograder.sandbox.process import Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker, pipes
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
-CODEC_SOURCE = Path(codec.__file__)
+RUNTIME_SOURCES = (WORKER_SOURCE, Path(codec.__file__), Path(wire.__file__))
 START_SECONDS = 120.0
 """How long the worker may take to start (importing torch on a loaded machine), not charged to any case."""
-MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 FILE_LIMIT_BYTES = 64 * 2**20
 """RLIMIT_FSIZE of the worker: the largest file it may write."""
-TIMING_MARGIN_SECONDS = 0.1
-"""CPU time of a speed case the worker's reported timings need not account for (clock ticks of 10 ms, encoding
-and sending the result)."""
 MAX_SUBMISSION_FILES = 2000
 MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
@@ -62,6 +62,9 @@ class SandboxOptions:
     python: str = sys.executable
     warm_pool: bool = True
     """Fork workers from a server that has imported NumPy and torch (autograder.sandbox.pool)."""
+    disk_mb: int = 256
+    """What the worker may write in all (its folder and /tmp together): a size-limited file system with
+    namespaces, the host's watch of the scratch folder without (autograder.sandbox.disk)."""
 
 
 def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str]],
@@ -74,8 +77,8 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         copy_submission(submission, work)
         runtime = scratch / "runtime"
         runtime.mkdir()
-        shutil.copyfile(WORKER_SOURCE, runtime / "worker.py")
-        shutil.copyfile(CODEC_SOURCE, runtime / "codec.py")
+        for source in RUNTIME_SOURCES:
+            shutil.copyfile(source, runtime / source.name)
         (scratch / "tmp").mkdir()
         session = _Session(scratch, work, runtime, functions, options, isolation)
         return session.run(calls)
@@ -163,28 +166,9 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def _worker_env(scratch: Path) -> dict[str, str]:
-    return {**base_env(), "HOME": str(scratch / "tmp"), "TMPDIR": str(scratch / "tmp"),
-            "AUTOGRADER_SCRATCH": str(scratch)}
-
-
-class _OutputDrain(threading.Thread):
-    """Reads one of the worker's pipes to the end, keeping only the first `limit` bytes."""
-
-    def __init__(self, stream, limit: int):
-        super().__init__(daemon=True)
-        self.stream, self.limit = stream, limit
-        self.kept = bytearray()
-        self.dropped = 0
-
-    def run(self) -> None:
-        while chunk := self.stream.read(65536):
-            room = self.limit - len(self.kept)
-            self.kept += chunk[:max(room, 0)]
-            self.dropped += max(0, len(chunk) - max(room, 0))
-
-
 class _Session:
+    """One submission's grading run: workers started one after another until every call is settled."""
+
     def __init__(self, scratch: Path, work: Path, runtime: Path, functions: dict[str, list[str]],
                  options: SandboxOptions, isolation: Isolation):
         self.scratch, self.work, self.runtime = scratch, work, runtime
@@ -196,10 +180,21 @@ class _Session:
         self.starts = 0
         self.pooled = 0
         self.spent: dict[str, float] = {}
-        self.crashes: dict[str, int] = {}
         """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
+        self.crashes: dict[str, int] = {}
+        self.baseline: Worker | None = None
+        """The worker that runs speed cases' baselines (never student code), started at the first speed case."""
+        self.baseline_home: Path | None = None
 
     def run(self, calls: list[Call]) -> SandboxReport:
+        try:
+            return self._run(calls)
+        finally:
+            self._drop_baseline()
+            if self.baseline_home is not None:
+                shutil.rmtree(self.baseline_home, ignore_errors=True)
+
+    def _run(self, calls: list[Call]) -> SandboxReport:
         pending = list(calls)
         while pending:
             self.starts += 1
@@ -207,14 +202,10 @@ class _Session:
             self._run_worker(pending)
             pending = [c for c in pending if c.key not in self.outcomes and self._module_ok(c.module)]
             for call in pending:
-                if self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
-                    self.outcomes[call.key] = _used_up(call)
-                elif self.crashes.get(call.exercise, 0) >= MAX_CRASHES:
-                    self.outcomes[call.key] = Outcome(OutcomeKind.CRASHED, message=(
-                        f"not run: {call.function} crashed the process in {MAX_CRASHES} earlier cases"))
+                self._settle_without_running(call)
             pending = [c for c in pending if c.key not in self.outcomes]
             if pending and len(self.outcomes) + len(self.modules) == settled:
-                # A worker that stops between calls without settling anything would loop forever.
+                # A worker that stops without settling anything would loop forever.
                 tail = self._output_tail()
                 for call in pending:
                     self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, grader_fault=True,
@@ -231,6 +222,15 @@ class _Session:
                              output_dropped=self.dropped, starts=self.starts, pooled=self.pooled,
                              isolation=self.isolation)
 
+    def _settle_without_running(self, call: Call) -> bool:
+        """Settle a call whose exercise has used up its time or crashed too often; True when settled."""
+        if self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
+            self.outcomes[call.key] = _used_up(call)
+        elif self.crashes.get(call.exercise, 0) >= MAX_CRASHES:
+            self.outcomes[call.key] = Outcome(OutcomeKind.CRASHED, message=(
+                f"not run: {call.function} crashed the process in {MAX_CRASHES} earlier cases"))
+        return call.key in self.outcomes
+
     def _output_tail(self) -> str:
         """The end of what the worker printed: for staff when the worker failed in a way that is ours."""
         return self.output.decode("utf-8", "replace")[-2000:]
@@ -240,170 +240,227 @@ class _Session:
         return load is None or load.ok
 
     def _run_worker(self, calls: list[Call]) -> None:
-        read_fd, write_fd = os.pipe()
-        paths = library_paths()
-        job = {"channel_fd": write_fd, "work": str(self.work), "paths": [os.path.realpath(p) for p in paths],
-               "needs_torch": any(c.needs_torch for c in calls),
-               "functions": self.functions,
-               "calls": [{"id": c.key, "exercise": c.exercise, "module": c.module, "function": c.function,
-                          "args": {k: codec.encode(v) for k, v in c.args.items()},
-                          "forbidden": list(c.forbidden), "device": c.device,
-                          "timing": None if c.timing is None else {
-                              "baseline": c.timing.baseline, "args": list(c.timing.args),
-                              "repeats": c.timing.repeats, "max_ratio": c.timing.max_ratio},
-                          "exercise_seconds": max(c.exercise_seconds - self.spent.get(c.exercise, 0.0), 0.0)}
-                         for c in calls]}
-        by_key = {c.key: c for c in calls}
-        limit = self.options.output_kb * 1024
-        try:
-            process = self._start(job, write_fd)
-        finally:
-            os.close(write_fd)
-        uid = isolation_.private_uid(self.isolation, process.pid)
-        drain = _OutputDrain(process.stdout, max(limit - len(self.output), 0))
+        """Start one worker and drive it through `calls` until they are all settled or it fails."""
+        cuda = any(c.device == "cuda" for c in calls)
+        worker = self._start(self._job(calls, baseline=False), cuda, jailed=True)
+        drain = OutputDrain(worker.process.stdout, max(self.options.output_kb * 1024 - len(self.output), 0))
         drain.start()
-        current: tuple[str, str] | None = None  # ("start", call key) or ("import", module)
-        cpu_at_start: float | None = None
-        deadline = time.monotonic() + START_SECONDS
-        spent = self.spent
-        started_at = 0.0
-        reason = "crashed"
+        watch = disk.Watch(self.scratch, self.options.disk_mb, worker.pid) \
+            if self.isolation.level is Level.PROCESS else None
+        current: tuple[str, str] | None = None  # ("import", module), ("call", key) or ("timing", key)
+        reason, detail = "done", ""
         try:
-            for message in self._messages(read_fd, lambda: deadline):
-                event = message.get("event")
-                if event == "ready":
-                    deadline = float("inf")
-                elif event == "import":
-                    module = str(message.get("module"))
-                    current, deadline = ("import", module), time.monotonic() + self._import_seconds(calls, module)
-                elif event == "imported":
-                    self._record_import(message)
-                    current, deadline = None, float("inf")
-                elif event == "start" and message.get("id") in by_key:
-                    call = by_key[message["id"]]
-                    budget = call.exercise_seconds - spent.get(call.exercise, 0.0)
-                    started_at = time.monotonic()
-                    cpu_at_start = _cpu_seconds(process.pid) if call.timing is not None else None
-                    current, deadline = ("start", call.key), started_at + max(min(call.case_seconds, budget), 0.0)
-                elif event == "result" and message.get("id") in by_key:
-                    call = by_key[message["id"]]
-                    timed = current == ("start", call.key)
-                    spent[call.exercise] = spent.get(call.exercise, 0.0) + (time.monotonic() - started_at if timed
-                                                                            else 0.0)
-                    cpu = _cpu_seconds(process.pid) if timed and call.timing is not None else None
-                    used = cpu - cpu_at_start if cpu is not None and cpu_at_start is not None else None
-                    self.outcomes[call.key] = _outcome(message, call, used)
-                    current, deadline = None, float("inf")
-                elif event == "done":
-                    reason = "done"
-                    break
-            else:
-                reason = "exited"
-        except _Timeout:
+            ready = worker.receive(time.monotonic() + START_SECONDS)
+            if ready.get("op") != "ready":
+                raise ProtocolBreak("the first message was not 'ready'")
+            imported: set[str] = set()  # by this worker: a replacement imports the modules again
+            for call in calls:
+                if call.key in self.outcomes or not self._module_ok(call.module):
+                    continue
+                if call.module not in imported:
+                    current = ("import", call.module)
+                    answer = worker.ask({"op": "import", "module": call.module,
+                                         "functions": self.functions.get(call.module, [])},
+                                        self._import_seconds(calls, call.module), "imported")
+                    load = _module_load(call.module, answer)
+                    if call.module not in self.modules or not load.ok:
+                        self.modules[call.module] = load
+                    imported.add(call.module)
+                    current = None
+                    if not load.ok:
+                        continue
+                if self._settle_without_running(call):
+                    continue
+                current = ("call", call.key)
+                outcome = self._call(worker, call)
+                if call.timing is not None and outcome.kind is OutcomeKind.RETURNED:
+                    self.outcomes[call.key] = outcome  # settled already, should the timing fail
+                    current = ("timing", call.key)
+                    outcome = self._timed(worker, call, outcome)
+                self.outcomes[call.key] = outcome
+                current = None
+        except Timeout:
             reason = "timeout"
-            if current is not None and current[0] == "start":
-                call = by_key[current[1]]
-                spent[call.exercise] = spent.get(call.exercise, 0.0) + time.monotonic() - started_at
-        except _Overflow as overflow:
-            reason = f"overflow:{overflow}"
+        except Stopped:
+            reason = "exited"
+        except ProtocolBreak as error:
+            reason, detail = "protocol", str(error)
+        except speed.Interrupted as interrupted:
+            reason = {Timeout: "timeout", Stopped: "exited"}.get(type(interrupted.cause), "protocol")
+            detail = str(interrupted.cause)
         finally:
-            returncode = process.finish()
-            kill_strays(self.scratch, uid)  # before draining: an escaped child may hold the output pipe open
-            os.close(read_fd)
+            if watch is not None:
+                watch.stop()
+            returncode = worker.finish()
+            kill_strays(self.scratch, worker.uid)  # before draining: an escaped child may hold the output pipe open
             drain.join(timeout=5)
             self.output += drain.kept
             self.dropped += drain.dropped
+        if watch is not None and watch.exceeded:
+            reason, detail = "disk", watch.exceeded
         if reason != "done":
-            self._blame(current, calls, reason, returncode, spent)
+            self._blame(current, calls, reason, detail, returncode)
 
-    def _start(self, job: dict, write_fd: int):
-        """The worker: forked from the warm pool where it can be, else a fresh interpreter."""
-        limits = self._rlimits(cuda=any(call["device"] == "cuda" for call in job["calls"]))
-        job_path = self.scratch / "job.json"
-        env = _worker_env(self.scratch)
+    def _call(self, worker: Worker, call: Call) -> Outcome:
+        """One graded call: its inputs sent with it, its deadline on the host's clock, its inputs read back."""
+        budget = call.exercise_seconds - self.spent.get(call.exercise, 0.0)
+        encoded, placed = arguments.encode(worker.arena, call.args, call.device)
+        request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
+                   "forbid": list(call.forbidden), "device": call.device}
+        started = time.monotonic()
+        try:
+            answer = worker.ask(request, max(min(call.case_seconds, budget), 0.0), "result")
+        finally:
+            self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
+        mutated = arguments.changed_in_place(worker.arena, placed)
+        return _outcome(answer, call, mutated, time.monotonic() - started)
+
+    def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
+        """The speed case's timing (speed.py), against a baseline worker that never runs student code."""
+        timing = call.timing
+        baseline = self._baseline_worker()
+        if baseline is None:
+            return replace(outcome, timing=None, timing_problem="the baseline worker could not start",
+                           grader_fault=True)
+        positional = list(timing.args)
+        probe = {"op": "call", "id": "baseline-probe", "target": timing.baseline, "positional": positional,
+                 "args": arguments.encode(baseline.arena, call.args, None)[0]}
+        try:
+            answer = baseline.ask(probe, call.case_seconds, "result")
+        except (Timeout, Stopped, ProtocolBreak) as error:
+            self._drop_baseline()
+            return replace(outcome, grader_fault=True, message=f"the baseline {timing.baseline} failed: {error}")
+        if answer.get("kind") != "returned":
+            self._drop_baseline()
+            return replace(outcome, grader_fault=True,
+                           message=f"{timing.baseline}, the speed case's baseline, cannot be run here "
+                                   f"({answer.get('kind')}: {_text(answer.get('error', {}), 'message', 300)})")
+
+        def ask(target: Worker, request: dict, seconds: float) -> dict:
+            try:
+                return target.ask(request, seconds, "result")
+            except (Timeout, Stopped, ProtocolBreak) as error:
+                if target is baseline:
+                    raise _BaselineFailed(str(error)) from None
+                raise speed.Interrupted(error) from None
+
+        seed = int.from_bytes(hashlib.sha256(call.key.encode()).digest()[:4], "big")
+        request = {"op": "call", "module": call.module, "function": call.function,
+                   "forbid": list(call.forbidden), "device": None, "positional": []}
+        try:
+            measured = speed.measure(worker, baseline, self.scratch, request, timing.baseline, positional, call.args,
+                                     timing.max_ratio, timing.repeats, max(call.case_seconds, 5.0), seed, ask)
+        except _BaselineFailed as error:
+            self._drop_baseline()
+            return replace(outcome, grader_fault=True, message=f"the baseline {timing.baseline} failed: {error}")
+        except speed.Interrupted as interrupted:
+            if isinstance(interrupted.cause, Timeout):  # a timed run that did not finish in time: too slow
+                self.outcomes[call.key] = replace(outcome, timing=(float("inf"), 1.0))
+            else:
+                self.outcomes[call.key] = replace(outcome, timing=None, timing_problem=(
+                    "your process stopped or broke the grading protocol during the timed runs"))
+            raise
+        if measured.student is None:
+            return replace(outcome, timing=None, timing_problem=measured.problem)
+        return replace(outcome, timing=(measured.student, measured.baseline), timing_ratios=measured.ratios)
+
+    def _baseline_worker(self) -> Worker | None:
+        if self.baseline is None:
+            try:
+                worker = self._start(self._job([], baseline=True), cuda=False, jailed=False)
+                ready = worker.receive(time.monotonic() + START_SECONDS)
+                if ready.get("op") != "ready":
+                    raise ProtocolBreak("the baseline worker did not say ready")
+            except (Timeout, Stopped, ProtocolBreak, OSError):
+                return None
+            self.baseline = worker
+        return self.baseline
+
+    def _drop_baseline(self) -> None:
+        if self.baseline is not None:
+            self.baseline.finish()
+            self.baseline = None
+
+    def _job(self, calls: list[Call], baseline: bool) -> dict:
+        """The worker's set-up: folders, library paths, and the course's forbidden APIs; never a call."""
+        paths = [os.path.realpath(p) for p in library_paths()]
+        return {"work": str(self.work), "paths": paths, "baseline": baseline,
+                "needs_torch": baseline or any(c.needs_torch or c.timing is not None for c in calls),
+                "forbidden": sorted({name for c in calls for name in c.forbidden})}
+
+    def _start(self, job: dict, cuda: bool, jailed: bool) -> Worker:
+        """A worker, forked from the warm pool where it can be, else a fresh interpreter. `jailed` is False only
+        for the baseline worker, which never runs student code (and is not marked as part of the sandbox, so its
+        CPU time is not counted as the student's)."""
+        limits = self._rlimits(cuda)
+        (host_request, worker_request), (worker_response, host_response) = pipes()
+        arena = wire.Arena()
+        name = "baseline" if job["baseline"] else "worker"
+        # The baseline worker lives outside the scratch folder: kill_strays, run after each student worker, would
+        # otherwise end it, and the student's CPU count (marker) must not include it.
+        folder = self.scratch / "tmp" if jailed else Path(tempfile.mkdtemp(prefix="autograder-baseline-"))
+        cwd = self.work if jailed else folder
+        if not jailed:
+            self.baseline_home = folder
+        env = _worker_env(self.scratch, folder, marked=jailed)
         visible = isolation_.visible_paths(self.options.python, job["paths"])
         owned = [self.work, self.scratch / "tmp"]
-        if self.options.warm_pool:
-            try:
-                server = pool.zygote(self.options.python, job["paths"], base_env())
-                jail = isolation_.jail_config(self.isolation, self.scratch, env, self.work, visible, owned,
-                                              self.options.processes)
-                job_path.write_text(json.dumps({**job, "channel_fd": pool.CHANNEL_FD}), encoding="utf-8")
+        isolation = self.isolation if jailed else Isolation(Level.PROCESS)
+        job_path = self.scratch / f"{name}-job.json"
+        try:
+            if self.options.warm_pool:
                 try:
-                    process = server.spawn(job_path, self.work, env, limits, jail, write_fd)
-                except pool.PoolError as error:
-                    pool.discard(server, str(error))
-                    raise
-                self.pooled += 1
-                return process
-            except pool.PoolError:
-                pass  # logged by the pool; this worker starts cold
-        job_path.write_text(json.dumps({**job, "channel_fd": write_fd}), encoding="utf-8")
-        argv = isolation_.command(
-            self.isolation, self.scratch,
-            [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)], env, self.work,
-            visible=visible, owned=owned, processes=self.options.processes)
-        return _Cold(subprocess.Popen(argv, cwd=self.work, env=env, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
-                                      start_new_session=True, preexec_fn=partial(_limit, limits)))
+                    server = pool.zygote(self.options.python, job["paths"], base_env())
+                    jail = isolation_.jail_config(isolation, self.scratch, env, self.work, visible, owned,
+                                                  self.options.processes, self.options.disk_mb)
+                    job_path.write_text(json.dumps({**job, "fds": _fds(pool.CHANNELS)}), encoding="utf-8")
+                    try:
+                        process = server.spawn(job_path, cwd, env, limits, jail,
+                                               [worker_request, worker_response, arena.fd])
+                    except pool.PoolError as error:
+                        pool.discard(server, str(error))
+                        raise
+                    self.pooled += 1
+                    return Worker(process, host_request, host_response, arena,
+                                  isolation_.private_uid(isolation, process.pid))
+                except pool.PoolError:
+                    pass  # logged by the pool; this worker starts cold
+            channels = Channels(worker_request, worker_response, arena.fd)
+            job_path.write_text(json.dumps({**job, "fds": _fds(channels)}), encoding="utf-8")
+            argv = isolation_.command(
+                isolation, self.scratch,
+                [self.options.python, "-I", "-S", "-B", str(self.runtime / "worker.py"), str(job_path)], env,
+                self.work, visible=visible, owned=owned, processes=self.options.processes,
+                disk_mb=self.options.disk_mb)
+            popen = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, pass_fds=(worker_request, worker_response, arena.fd),
+                                     start_new_session=True, preexec_fn=partial(_limit, limits))
+            process = Cold(popen)
+            return Worker(process, host_request, host_response, arena, isolation_.private_uid(isolation, process.pid))
+        except BaseException:
+            for fd in (host_request, host_response):
+                os.close(fd)
+            arena.close()
+            raise
+        finally:
+            os.close(worker_request)
+            os.close(worker_response)
 
     def _rlimits(self, cuda: bool) -> dict[str, int | str]:
         """The worker's resource limits. Memory is an address-space limit (RLIMIT_AS), except in a worker that
         runs CUDA cases: CUDA reserves tens of GB of address space when it starts and fails under RLIMIT_AS, so
         there the limit is on data (RLIMIT_DATA: heap and private writable mappings, what NumPy and torch's CPU
         tensors allocate; not the GPU's memory)."""
-        return {"memory": self.options.memory_mb * 2**20, "file": FILE_LIMIT_BYTES,
+        return {"memory": self.options.memory_mb * 2**20,
+                "file": min(FILE_LIMIT_BYTES, self.options.disk_mb * 2**20),
                 "memory_kind": "data" if cuda else "address space"}
 
     def _import_seconds(self, calls: list[Call], module: str) -> float:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
 
-    def _messages(self, fd: int, deadline):
-        """JSON messages from the channel until EOF; raises _Timeout when the current deadline passes."""
-        selector = selectors.DefaultSelector()
-        selector.register(fd, selectors.EVENT_READ)
-        buffer = bytearray()
-        try:
-            while True:
-                remaining = deadline() - time.monotonic()
-                if remaining <= 0:
-                    raise _Timeout()
-                if not selector.select(timeout=min(remaining, 1.0)):
-                    continue
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return
-                buffer += chunk
-                while (newline := buffer.find(b"\n")) >= 0:
-                    line, buffer = bytes(buffer[:newline]), buffer[newline + 1:]
-                    try:
-                        message = json.loads(line)
-                    except ValueError:
-                        continue  # not a message of ours: the student wrote to the channel
-                    if isinstance(message, dict):
-                        yield message
-                if len(buffer) > MAX_MESSAGE_BYTES:
-                    raise _Overflow(f"a result larger than {MAX_MESSAGE_BYTES // 2**20} MB")
-        finally:
-            selector.close()
-
-    def _record_import(self, message: dict) -> None:
-        module = str(message.get("module"))
-        if message.get("ok"):
-            functions = message.get("functions") if isinstance(message.get("functions"), dict) else {}
-            self.modules[module] = ModuleLoad(module, True, functions={str(k): (str(v) if v is not None else None)
-                                                                        for k, v in functions.items()},
-                                              stdout=str(message.get("stdout", ""))[:8000])
-        else:
-            error = message.get("error") if isinstance(message.get("error"), dict) else {}
-            self.modules[module] = ModuleLoad(module, False, message=_import_message(module, error),
-                                              traceback=str(error.get("traceback", ""))[:8000],
-                                              stdout=str(message.get("stdout", ""))[:8000])
-
-    def _blame(self, current, calls: list[Call], reason: str, returncode: int | None,
-               spent: dict[str, float]) -> None:
-        """Settle the call or import that was running when the worker stopped without finishing."""
-        what = _stop_reason(reason, returncode, self.options.memory_mb)
+    def _blame(self, current, calls: list[Call], reason: str, detail: str, returncode: int | None) -> None:
+        """Settle the import, call or timing that was in flight when the worker failed."""
+        what = _stop_reason(reason, detail, returncode, self.options.memory_mb, self.options.disk_mb)
         if current is None:
             if not self.outcomes and not self.modules:
                 tail = self._output_tail()
@@ -417,16 +474,34 @@ class _Session:
             verb = "took longer than its time limit" if reason == "timeout" else what
             self.modules[name] = ModuleLoad(name, False, message=f"importing {name}.py {verb}")
             return
+        if kind == "timing":
+            return  # the case's value was settled before its timing began (_timed)
         call = next(c for c in calls if c.key == name)
         if reason == "timeout":
             limit = min(call.case_seconds, call.exercise_seconds)
-            exhausted = spent.get(call.exercise, 0.0) >= call.exercise_seconds  # the time of this case included
+            exhausted = self.spent.get(call.exercise, 0.0) >= call.exercise_seconds
             scope = f"the exercise's time limit of {call.exercise_seconds:g} s" if exhausted \
                 else f"the time limit of {limit:g} s"
             self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded")
-        else:
-            self.outcomes[name] = Outcome(OutcomeKind.CRASHED, message=f"the process {what}")
-            self.crashes[call.exercise] = self.crashes.get(call.exercise, 0) + 1
+            return
+        kind_ = OutcomeKind.PROTOCOL if reason == "protocol" else OutcomeKind.CRASHED
+        self.outcomes[name] = Outcome(kind_, message=f"the process {what}" if kind_ is OutcomeKind.CRASHED else what)
+        self.crashes[call.exercise] = self.crashes.get(call.exercise, 0) + 1
+
+
+class _BaselineFailed(Exception):
+    pass
+
+
+def _fds(channels: Channels) -> dict[str, int]:
+    return {"request": channels.request, "response": channels.response, "arena": channels.arena}
+
+
+def _worker_env(scratch: Path, folder: Path, marked: bool = True) -> dict[str, str]:
+    env = {**base_env(), "HOME": str(folder), "TMPDIR": str(folder)}
+    if marked:
+        env["AUTOGRADER_SCRATCH"] = str(scratch)
+    return env
 
 
 def _limit(limits: dict) -> None:
@@ -449,32 +524,11 @@ def _die_with_parent() -> None:
         pass
 
 
-class _Timeout(Exception):
-    pass
-
-
-class _Overflow(Exception):
-    pass
-
-
-class _Cold:
-    """A worker started as a fresh interpreter, with the warm pool's WarmProcess interface."""
-
-    def __init__(self, popen: subprocess.Popen):
-        self.popen, self.pid, self.stdout = popen, popen.pid, popen.stdout
-
-    def finish(self) -> int | None:
-        """Kill the worker's process group and reap it; its return code."""
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        return self.popen.wait()
-
-
-def _stop_reason(reason: str, returncode: int | None, memory_mb: int) -> str:
-    if reason.startswith("overflow:"):
-        return f"sent {reason.removeprefix('overflow:')} and was stopped"
+def _stop_reason(reason: str, detail: str, returncode: int | None, memory_mb: int, disk_mb: int) -> str:
+    if reason == "protocol":
+        return f"the worker broke the grading protocol ({detail[:200]}); it was stopped and replaced"
+    if reason == "disk":
+        return f"wrote more than the disk limit of {disk_mb} MB ({detail}) and was stopped"
     if reason == "timeout":
         return "took too long"
     if returncode is not None and returncode < 0:
@@ -488,69 +542,72 @@ def _stop_reason(reason: str, returncode: int | None, memory_mb: int) -> str:
     return f"exited with status {returncode} (sys.exit or os._exit?)"
 
 
-def _import_message(module: str, error: dict) -> str:
-    location = error.get("location")
-    where = f"{location[0]}, line {location[1]}" if isinstance(location, list) and len(location) == 2 \
-        else f"{module}.py"
-    return f"{module}.py could not be imported ({where}): {error.get('type', 'Error')}: {error.get('message', '')}"
-
-
 def _used_up(call: Call) -> Outcome:
     return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
                                                 "was used up by earlier cases")
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) the kernel has counted for process `pid` so far; None where /proc cannot say."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
-    except (OSError, IndexError, ValueError):
-        return None
+# ---- reading the worker's answers: every field checked, bounded, and of the type it must have ----------------
+
+def _text(data: object, key: str, limit: int) -> str:
+    value = data.get(key, "") if isinstance(data, dict) else ""
+    return value[:limit] if isinstance(value, str) else ""
 
 
-def _timing(data, cpu: float | None) -> tuple[float, float] | None:
-    """(student, baseline) median CPU seconds of a speed case, or None where they are missing or do not add up.
-
-    The worker times the runs in the student's process, which the student's code could tamper with; the host
-    reads from the kernel how much CPU time that process used between the call's start and its result (`cpu`).
-    Reported times that account for less than half of it (plus a margin for clock ticks and for sending the
-    result) are not believed: a slow function reported as fast."""
-    if not isinstance(data, dict):
-        return None
-    values = [data.get(k) for k in ("student", "baseline", "total")]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf") for v in values):
-        return None
-    student, baseline, total = (float(v) for v in values)
-    if cpu is not None and cpu > 2 * total + TIMING_MARGIN_SECONDS:
-        return None
-    return student, baseline
+def _names(data: object, key: str) -> tuple[str, ...]:
+    value = data.get(key, []) if isinstance(data, dict) else []
+    if not isinstance(value, list):
+        raise ProtocolBreak(f"'{key}' is not a list")
+    return tuple(v[:200] for v in value[:100] if isinstance(v, str))
 
 
-def _outcome(message: dict, call: Call, cpu: float | None = None) -> Outcome:
-    kind = message.get("kind")
-    common = {"seconds": float(message.get("seconds", 0.0) or 0.0), "stdout": str(message.get("stdout", ""))[:8000],
-              "mutated": tuple(str(m) for m in message.get("mutated", []) if isinstance(m, str)),
-              "forbidden": tuple(str(f) for f in message.get("forbidden", []) if isinstance(f, str))}
+def _module_load(module: str, answer: dict) -> ModuleLoad:
+    if answer.get("module") != module or not isinstance(answer.get("ok"), bool):
+        raise ProtocolBreak("an import answer for another module, or without 'ok'")
+    stdout = _text(answer, "stdout", 8000)
+    if answer["ok"]:
+        functions = answer.get("functions")
+        if not isinstance(functions, dict):
+            raise ProtocolBreak("an import answer without 'functions'")
+        return ModuleLoad(module, True, functions={str(k)[:200]: (v[:4096] if isinstance(v, str) else None)
+                                                   for k, v in list(functions.items())[:100]}, stdout=stdout)
+    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+    return ModuleLoad(module, False, message=_import_message(module, error), traceback=_text(error, "traceback", 8000),
+                      stdout=stdout)
+
+
+def _import_message(module: str, error: dict) -> str:
+    location = error.get("location")
+    valid = isinstance(location, list) and len(location) == 2 and isinstance(location[0], str) \
+        and type(location[1]) is int
+    where = f"{location[0][:200]}, line {location[1]}" if valid else f"{module}.py"
+    return f"{module}.py could not be imported ({where}): {_text(error, 'type', 200) or 'Error'}: " \
+           f"{_text(error, 'message', 2000)}"
+
+
+def _outcome(answer: dict, call: Call, mutated: list[str], seconds: float) -> Outcome:
+    """The outcome of one call from the worker's answer; ProtocolBreak when the answer is malformed."""
+    kind = answer.get("kind")
+    common = {"seconds": seconds, "stdout": _text(answer, "stdout", 8000),
+              "mutated": tuple(dict.fromkeys([*mutated, *_names(answer, "changed")])),
+              "forbidden": _names(answer, "forbidden")}
     if kind == "returned":
+        if "value" not in answer:
+            raise ProtocolBreak("a result without a value")
         try:
-            value = codec.decode(message.get("value"))
+            value = codec.decode(answer["value"])
         except (codec.CodecError, ValueError, TypeError, RecursionError) as error:
             return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError",
-                           message=f"the returned value could not be read: {error}", **common)
-        timing = _timing(message.get("timing"), cpu) if call.timing is not None else None
-        return Outcome(OutcomeKind.RETURNED, value=value, timing=timing, **common)
+                           message=f"the returned value could not be read: {str(error)[:300]}", **common)
+        return Outcome(OutcomeKind.RETURNED, value=value, **common)
     if kind == "raised":
-        error = message.get("error") if isinstance(message.get("error"), dict) else {}
-        mro = tuple(str(n) for n in error.get("mro", []))
-        return Outcome(OutcomeKind.RAISED, error_type=str(error.get("type", "Exception")), error_mro=mro,
-                       message=str(error.get("message", ""))[:2000], traceback=str(error.get("traceback", ""))[:8000],
-                       **common)
+        error = answer.get("error")
+        if not isinstance(error, dict):
+            raise ProtocolBreak("an exception without its description")
+        mro = tuple(v[:200] for v in error.get("mro", [])[:20] if isinstance(v, str)) \
+            if isinstance(error.get("mro"), list) else ()
+        return Outcome(OutcomeKind.RAISED, error_type=_text(error, "type", 200) or "Exception", error_mro=mro,
+                       message=_text(error, "message", 2000), traceback=_text(error, "traceback", 8000), **common)
     if kind == "missing":
         return Outcome(OutcomeKind.MISSING, message=f"{call.module}.py has no function {call.function}")
-    if kind == "grader_error":
-        return Outcome(OutcomeKind.NOT_RUN, message=str(message.get("message", ""))[:2000], grader_fault=True)
-    if kind == "skipped":
-        return _used_up(call)
-    return Outcome(OutcomeKind.RAISED, error_type="ProtocolError", message="malformed result")
-
+    raise ProtocolBreak(f"a result of unknown kind {str(kind)[:40]!r}")

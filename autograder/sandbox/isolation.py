@@ -103,10 +103,10 @@ def visible_paths(python: str, libraries: list[str]) -> list[str]:
 
 
 def command(isolation: Isolation, scratch: Path, argv: list[str], env: dict[str, str], cwd: Path,
-            visible: list[str], owned: list[Path], processes: int) -> list[str]:
+            visible: list[str], owned: list[Path], processes: int, disk_mb: int | None = None) -> list[str]:
     """The command line that runs `argv` (its first item an interpreter) under `isolation`; `owned` are the
     folders the worker may write (its working copy, its temporary folder)."""
-    config = jail_config(isolation, scratch, env, cwd, visible, owned, processes)
+    config = jail_config(isolation, scratch, env, cwd, visible, owned, processes, disk_mb)
     if config is None:
         return argv
     path = scratch / "jail.json"
@@ -115,14 +115,14 @@ def command(isolation: Isolation, scratch: Path, argv: list[str], env: dict[str,
 
 
 def jail_config(isolation: Isolation, scratch: Path, env: dict[str, str], cwd: Path, visible: list[str],
-                owned: list[Path], processes: int) -> dict | None:
+                owned: list[Path], processes: int, disk_mb: int | None = None) -> dict | None:
     """jail.py's configuration (also what the warm pool's child enters after the fork); None for PROCESS."""
     if isolation.level is Level.PROCESS:
         return None
     scratch.chmod(0o755)  # the worker's private uid must reach its folders; the rest of scratch stays root's
     return {"mode": isolation.level.value, "root": str(scratch / "root"), "visible": visible,
             "writable": [str(scratch)], "owned": [str(p) for p in owned], "cwd": str(cwd), "env": env,
-            "processes": processes}
+            "processes": processes, "disk_mb": disk_mb}
 
 
 def private_uid(isolation: Isolation, pid: int) -> int | None:

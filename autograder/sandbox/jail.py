@@ -15,6 +15,8 @@ starts with none of them. CONFIG (written by `autograder.sandbox.isolation`) hol
     visible     read-only paths the worker may see (system folders, the interpreter, site-packages).
     writable    paths it may write (the scratch folder with the submission copy); same path inside and out.
     processes   RLIMIT_NPROC for the private uid (mode "root" only).
+    disk_mb     where set, each writable path is a copy on a tmpfs of this size (and /tmp, /dev/shm at most
+                this size): what the worker writes in all is bounded, not only file by file (RLIMIT_FSIZE).
 
 The new root is an empty tmpfs holding only those paths, a fresh /tmp, /dev and a /proc that shows only the
 worker's own processes (hidepid). Everything else, the course repository and its solutions included, does not
@@ -25,6 +27,7 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -100,11 +103,13 @@ def _bind(source, root, writable):
 
 def _build_root(config, root):
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    disk_mb = config.get("disk_mb")
     # A fresh /tmp and /dev/shm first: a visible path under /tmp (a virtualenv made there) is bound on top of it,
     # not hidden by it.
     for name in ("/tmp", "/dev/shm"):
         os.makedirs(root + name, exist_ok=True)
-        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+        size = min(64, int(disk_mb)) if disk_mb else 64
+        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size}m,mode=1777")
     for path in config["visible"]:
         if os.path.exists(path):
             _bind(path, root, writable=False)
@@ -124,8 +129,27 @@ def _build_root(config, root):
     else:  # procfs cannot be mounted without a PID namespace here; the host's, read-only
         _bind("/proc", root, writable=False)
     for path in config["writable"]:
-        _bind(path, root, writable=True)
+        if disk_mb:
+            _copy_to_tmpfs(path, root, int(disk_mb))
+        else:
+            _bind(path, root, writable=True)
     _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _copy_to_tmpfs(path, root, disk_mb):
+    """`path` inside the jail as a copy on a tmpfs of `disk_mb` MB (the jail's own root, built inside it, left out):
+    the worker's writes fill that file system and stop there ("No space left on device")."""
+    target = root + path
+    os.makedirs(target, exist_ok=True)
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_mb}m,mode=755")
+    for name in os.listdir(path):
+        source = os.path.join(path, name)
+        if os.path.realpath(source) == os.path.realpath(root) or root.startswith(source + os.sep):
+            continue
+        if os.path.isdir(source) and not os.path.islink(source):
+            shutil.copytree(source, os.path.join(target, name), symlinks=True)
+        elif os.path.isfile(source):
+            shutil.copy2(source, os.path.join(target, name))
 
 
 class _CapHeader(ctypes.Structure):

@@ -24,15 +24,17 @@ import tempfile
 import threading
 from pathlib import Path
 
-CHANNEL_FD = 3
-"""The fd of the worker's message pipe in a forked child (zygote.py puts it there)."""
+from autograder.sandbox.process import Channels
+
+CHANNELS = Channels(request=3, response=4, arena=5)
+"""Where a forked child finds its request pipe, its response pipe and its arena (zygote.py puts them there)."""
 PRELOAD = ("numpy", "torch", "torch._dynamo")
 """Imported once by the server. torch._dynamo is what the first optimizer step imports (measured 1.3 s, in every
 submission's learn_filter); it starts no thread with the worker environment's one-thread settings."""
 START_SECONDS = 120.0
 REPLY_SECONDS = 30.0
 FINISH_SECONDS = 60.0
-RUNTIME_FILES = ("zygote.py", "worker.py", "jail.py")
+RUNTIME_FILES = ("zygote.py", "worker.py", "jail.py", "wire.py")
 MARK, MARK_ROOM = "AUTOGRADER_SCRATCH", 1024
 
 log = logging.getLogger("autograder.sandbox")
@@ -107,14 +109,15 @@ class Zygote:
         return self.process.poll() is None
 
     def spawn(self, job: Path, cwd: Path, env: dict[str, str], limits: dict[str, int], jail: dict | None,
-              channel_fd: int) -> WarmProcess:
-        """Fork a worker for `job`. `channel_fd` is the write end of its message pipe (the caller closes it)."""
+              channels: list[int]) -> WarmProcess:
+        """Fork a worker for `job`. `channels` are its ends of the request and response pipes and its arena, which
+        the child finds at CHANNELS (the caller closes its copies)."""
         request = json.dumps({"job": str(job), "cwd": str(cwd), "env": env, "limits": limits, "jail": jail})
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         read_fd, write_fd = os.pipe()
         try:
             with self.lock:
-                socket.send_fds(self.control, [request.encode()], [theirs.fileno(), channel_fd, write_fd])
+                socket.send_fds(self.control, [request.encode()], [theirs.fileno(), write_fd, *channels])
             mine.settimeout(REPLY_SECONDS)
             reply = json.loads(mine.recv(4096) or b"{}")
         except (OSError, ValueError) as error:

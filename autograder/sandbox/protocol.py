@@ -11,15 +11,18 @@ from autograder.sandbox.isolation import Isolation, Level
 
 @dataclass(frozen=True)
 class Timing:
-    """Time a call against a library function on the same arguments, in the student's process."""
+    """Time a call against a library function on the same inputs (autograder.sandbox.speed): the student's
+    function in its worker, the baseline in a worker that never runs student code, both by the kernel's count of
+    their CPU time."""
 
     baseline: str
-    """Dotted name, resolved before any student code runs (so a guard or a student's patch is not timed)."""
+    """Dotted name of the library function, resolved in the baseline worker."""
     args: tuple[str, ...]
     """The call's arguments in the order the baseline takes them positionally."""
     repeats: int
+    """The fewest timed rounds of one measurement."""
     max_ratio: float
-    """Where one run already takes 3 x max_ratio x the baseline, no more are made (a loop over pixels)."""
+    """The student's mean CPU time per call may be at most this many times the baseline's."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +57,8 @@ class OutcomeKind(enum.Enum):
     CRASHED = "crashed"
     MISSING = "missing"
     """The module imported but has no such function."""
+    PROTOCOL = "protocol"
+    """The worker sent something that is not the answer to the call (forged, malformed, too large)."""
     NOT_RUN = "not_run"
     """The module failed to import (see ModuleLoad), or the worker never got to this call."""
 
@@ -72,13 +77,18 @@ class Outcome:
     seconds: float = 0.0
     stdout: str = ""
     mutated: tuple[str, ...] = ()
-    """Arguments the function changed in place."""
+    """Arguments the function changed in place (arrays and CPU tensors: seen by the host in shared memory)."""
     forbidden: tuple[str, ...] = ()
-    """Forbidden APIs the function called (caught at run time)."""
+    """Forbidden APIs the function called (caught at run time by the worker's guards, a second line behind the
+    host's static scan)."""
     grader_fault: bool = False
     """True when the failure is the grader's (the worker could not start), not the student's."""
     timing: tuple[float, float] | None = None
-    """For a speed case: median seconds of the student's function and of the baseline, in the same process."""
+    """For a speed case: mean CPU seconds per call of the student's function and of the baseline, measured by the
+    host (speed.py); None where it could not be timed (`timing_problem` says why)."""
+    timing_problem: str = ""
+    timing_ratios: tuple[float, ...] = ()
+    """Each measurement's ratio (a second one is made when the first is over the limit), for staff."""
 
 
 @dataclass(frozen=True)

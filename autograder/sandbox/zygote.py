@@ -7,11 +7,13 @@ runtime folder; the host (`autograder.sandbox.pool`) starts it as
 
 SETTINGS holds `paths` (site-packages to import from) and `preload` (module names). It imports them, loads the
 worker, the codec and the jail, says `{"ready": ...}` on the control socket (a Unix SOCK_SEQPACKET socket) and
-then serves requests, one datagram each: a JSON object plus three file descriptors, in this order:
+then serves requests, one datagram each: a JSON object plus five file descriptors, in this order:
 
     reply     a socket of this request only: the child's pid goes back on it, then its exit status
-    channel   the write end of the worker's message pipe (becomes fd 3 in the child)
     output    the write end of the pipe for the child's stdout and stderr
+    request   the read end of the worker's request pipe (becomes fd 3 in the child)
+    response  the write end of its response pipe (fd 4)
+    arena     its shared-memory arena (fd 5)
 
 The object says `job` (the worker's job file), `cwd`, `env`, `limits` (memory and file size in bytes, and whether
 the memory limit is on the address space or on data, as host.py's _rlimits explains) and
@@ -25,6 +27,7 @@ is reaped only then, so its pid cannot be reused while the host may still signal
 nothing of the grader's: no course, no solutions, no grader modules; its children inherit only that.
 """
 import ctypes
+import fcntl
 import importlib.util
 import json
 import os
@@ -37,7 +40,8 @@ import sys
 import traceback
 
 RUNTIME = os.path.dirname(os.path.abspath(__file__))
-CHANNEL_FD = 3
+FIRST_CHANNEL_FD = 3
+CHANNEL_COUNT = 3
 MAX_REQUEST = 1 << 20
 PR_SET_PDEATHSIG = 1
 EXIT_SETUP_FAILED = 125
@@ -57,7 +61,7 @@ def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _child(request, channel, output, worker, jail):
+def _child(request, channels, output, worker, jail):
     """In the forked child: never returns."""
     try:
         os.setsid()
@@ -66,8 +70,11 @@ def _child(request, channel, output, worker, jail):
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        os.dup2(channel, CHANNEL_FD)
-        os.closerange(CHANNEL_FD + 1, os.sysconf("SC_OPEN_MAX"))
+        # Move the channels out of the way first: one of them may already sit where another is going.
+        moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in channels]
+        for number, fd in enumerate(moved, FIRST_CHANNEL_FD):
+            os.dup2(fd, number)
+        os.closerange(FIRST_CHANNEL_FD + len(channels), os.sysconf("SC_OPEN_MAX"))
         limits = request["limits"]
         kind = resource.RLIMIT_DATA if limits["memory_kind"] == "data" else resource.RLIMIT_AS
         resource.setrlimit(kind, (limits["memory"], limits["memory"]))
@@ -138,24 +145,24 @@ def serve(control, worker, jail):
         for sock in readable:
             if sock is control:
                 try:
-                    data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 3)
+                    data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 2 + CHANNEL_COUNT)
                 except OSError:
                     data, fds = b"", []
                 if not data:  # the host closed the pool
                     for pid in children.values():
                         _finish(pid)
                     return
-                if len(fds) != 3:
+                if len(fds) != 2 + CHANNEL_COUNT:
                     for fd in fds:
                         os.close(fd)
                     continue
-                reply_fd, channel, output = fds
+                reply_fd, output, *channels = fds
                 reply = socket.socket(fileno=reply_fd)
                 try:
                     request = json.loads(data)
                 except ValueError as error:
                     _send(reply, {"error": f"bad request: {error}"})
-                    for fd in (channel, output):
+                    for fd in (output, *channels):
                         os.close(fd)
                     reply.close()
                     continue
@@ -163,9 +170,9 @@ def serve(control, worker, jail):
                 if pid == 0:
                     control.close()
                     reply.close()
-                    _child(request, channel, output, worker, jail)
-                os.close(channel)
-                os.close(output)
+                    _child(request, channels, output, worker, jail)
+                for fd in (output, *channels):
+                    os.close(fd)
                 children[reply] = pid
                 _send(reply, {"pid": pid})
             else:
@@ -194,6 +201,7 @@ def main(argv):
             pass
     worker = _load("_autograder_worker", "worker.py")
     worker.load_codec()
+    worker.load_wire()
     jail = _load("_autograder_jail", "jail.py")
     shutil.rmtree(RUNTIME, ignore_errors=True)  # all loaded: nothing is left behind if the grader is killed
     threads = len(os.listdir("/proc/self/task"))  # forking is safe with one; the host refuses more

@@ -81,7 +81,8 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "wrong_device": {"conv2d_forward_torch": Broken((Status.FAILED, Status.ERROR), r"meta|device"),
                      "learn_filter": DEPENDENT},
     "forbidden_static": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
-    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
+    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN,
+                                                         r"torch\.nn\.functional\.conv2d|aten::convolution")},
     "forbidden_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate")},
     "syntax_error": {e: Broken(Status.UNGRADABLE, r"conv_numpy\.py.*line \d+")
                      for e in ("zero_pad", "conv2d", "conv_volume", "conv_layer_forward")},

@@ -273,9 +273,9 @@ def timed(function: str, **args) -> Call:
                 case_seconds=10.0, exercise_seconds=30.0, timing=Timing("numpy.add", ("a", "b"), 5, 10.0))
 
 
-def test_a_speed_case_is_timed_against_its_baseline_in_the_same_process(tmp_path):
-    """Does a speed case come back with the medians of the student's function and of the baseline (numpy.add
-    here), the baseline resolved before the student's code could patch it, and a slow function timed once?"""
+def test_a_speed_case_is_timed_from_outside_against_a_baseline_in_another_process(tmp_path):
+    """Does a speed case come back with the CPU time per call of the student's function and of the baseline
+    (numpy.add here), measured by the host, the baseline running where the student's patches cannot reach it?"""
     folder = submission(tmp_path, m="""
         import time
         import numpy
@@ -293,28 +293,49 @@ def test_a_speed_case_is_timed_against_its_baseline_in_the_same_process(tmp_path
     fast, slow = report.outcomes["fast/case"], report.outcomes["slow/case"]
     assert fast.timing is not None and slow.timing is not None
     assert fast.timing[1] < 0.1 and slow.timing[0] >= 0.2 and slow.timing[0] / slow.timing[1] > 100
+    assert len(slow.timing_ratios) == 2, "a ratio over the limit is measured twice"
+    assert fast.timing[0] / fast.timing[1] < 10 and len(fast.timing_ratios) == 1
     np.testing.assert_array_equal(fast.value, a + a)
 
 
-def test_a_submission_that_changes_the_clock_is_not_believed(tmp_path):
-    """If the student's code replaces the worker's clocks so that a slow function looks fast, is the timing dropped
-    (None) rather than believed? The host reads the process's CPU time from the kernel."""
+def test_a_submission_that_changes_the_clock_is_timed_all_the_same(tmp_path):
+    """If the student's code replaces every clock it can reach (time.process_time, time.perf_counter), is the
+    time still the one the kernel counted? The host reads it; nothing in the student's process is asked."""
     folder = submission(tmp_path, m="""
-        import sys, time
+        import time
+        _real = time.process_time
         def forged(a, b):
-            for name in ("__main__", "_autograder_worker"):
-                worker = sys.modules.get(name)
-                if worker is not None and hasattr(worker, "_cpu"):
-                    ticks = iter(range(10**9))
-                    worker._cpu = worker._clock = lambda: next(ticks) * 1e-6
-            end = time.process_time() + 0.8
-            while time.process_time() < end:
+            end = _real() + 0.4
+            while _real() < end:
                 pass
+            time.process_time = time.perf_counter = time.monotonic = lambda: 0.0
             return a + b
     """)
     a = np.ones(3)
     outcome = run_calls(folder, [timed("forged", a=a, b=a)], {"m": ["forged"]}).outcomes["forged/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is not None
+    assert outcome.timing[0] >= 0.35
+
+
+def test_remembering_the_first_answer_does_not_pass_a_speed_case(tmp_path):
+    """A function that is slow once and then answers from memory (or with anything quick) is not fast: the timed
+    runs get fresh inputs and their outputs are compared with the baseline's."""
+    folder = submission(tmp_path, m="""
+        import time
+        _memory = []
+        def remembers(a, b):
+            if _memory:
+                return _memory[0]
+            end = time.process_time() + 0.3
+            while time.process_time() < end:
+                pass
+            _memory.append(a + b)
+            return _memory[0]
+    """)
+    a = np.ones((50, 50))
+    outcome = run_calls(folder, [timed("remembers", a=a, b=a)], {"m": ["remembers"]}).outcomes["remembers/case"]
     assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is None
+    assert "differ from numpy.add" in outcome.timing_problem
 
 
 @pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])

@@ -1,0 +1,184 @@
+"""One worker process as the host drives it: started (warm or cold), asked one request at a time on its own clock,
+its CPU time read from the kernel, and finished.
+
+The host writes requests on one pipe and reads answers on another (frames of wire.py). `ask` sends a request and
+returns the one answer that belongs to it, or raises: `Timeout` when the deadline (set here, on the host's clock,
+when the request is sent) passes, `Stopped` when the worker closed its end (it exited or crashed), and
+`ProtocolBreak` for anything that is not a well-formed answer to the request in flight (a forged message, a
+wrong id, a frame above the size bound). The worker is replaced after any of them.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox import wire
+
+MAX_ANSWER_BYTES = 64 * 2**20
+"""The largest answer a worker may send (a returned value is a few MB at most in this course)."""
+
+
+class Timeout(Exception):
+    pass
+
+
+class Stopped(Exception):
+    pass
+
+
+class ProtocolBreak(Exception):
+    """The worker sent something that is not the answer to the request in flight."""
+
+
+@dataclass(frozen=True)
+class Channels:
+    """The worker's ends of its pipes and arena, as the numbers it finds them at."""
+
+    request: int
+    response: int
+    arena: int
+
+
+class Worker:
+    """A started worker: its process (WarmProcess or Cold), the host's ends of its pipes, and its arena."""
+
+    def __init__(self, process, request_fd: int, response_fd: int, arena: wire.Arena, uid: int | None):
+        self.process, self.pid, self.uid = process, process.pid, uid
+        self.request_fd, self.response_fd, self.arena = request_fd, response_fd, arena
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(response_fd, selectors.EVENT_READ)
+
+    def send(self, message: dict) -> None:
+        try:
+            wire.write_frame(self.request_fd, message)
+        except (BrokenPipeError, OSError) as error:
+            raise Stopped(str(error)) from None
+
+    def receive(self, deadline: float, limit: int = MAX_ANSWER_BYTES) -> dict:
+        """The next frame, read before `deadline` (time.monotonic()); linear in its size and bounded by `limit`."""
+        header = self._read(wire.HEADER, deadline)
+        try:
+            length = wire.frame_length(header, limit)
+            return wire.unpack(self._read(length, deadline))
+        except wire.WireError as error:
+            raise ProtocolBreak(str(error)) from None
+
+    def ask(self, message: dict, seconds: float, op: str) -> dict:
+        """Send `message`; the answer with `op` and the same id (if it has one), read within `seconds`."""
+        self.send(message)
+        answer = self.receive(time.monotonic() + seconds)
+        if answer.get("op") != op or ("id" in message and answer.get("id") != message["id"]):
+            raise ProtocolBreak(f"expected the answer to {message.get('op')} {message.get('id', '')}".rstrip()
+                                + f", got a message {str(answer.get('op'))[:40]!r}")
+        return answer
+
+    def _read(self, count: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Timeout()
+            if not self._selector.select(timeout=min(remaining, 1.0)):
+                continue
+            chunk = os.read(self.response_fd, min(count - len(data), 1 << 20))
+            if not chunk:
+                raise Stopped("the worker closed its channel")
+            data += chunk
+        return bytes(data)
+
+    def cpu_seconds(self, scratch: Path) -> float:
+        """CPU time of the worker and everything it started (see `sandbox_cpu`)."""
+        return sandbox_cpu(self.pid, scratch, self.uid)
+
+    def finish(self) -> int | None:
+        self._selector.close()
+        for fd in (self.request_fd, self.response_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.arena.close()
+        return self.process.finish()
+
+
+class Cold:
+    """A worker started as a fresh interpreter, with the warm pool's WarmProcess interface."""
+
+    def __init__(self, popen: subprocess.Popen):
+        self.popen, self.pid, self.stdout = popen, popen.pid, popen.stdout
+
+    def finish(self) -> int | None:
+        """Kill the worker's process group and reap it; its return code."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return self.popen.wait()
+
+
+def pipes() -> tuple[tuple[int, int], tuple[int, int]]:
+    """(host's request write end, worker's request read end), (worker's response write end, host's read end)."""
+    request_read, request_write = os.pipe()
+    response_read, response_write = os.pipe()
+    return (request_write, request_read), (response_write, response_read)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds of process `pid` (all its threads, those that ended included) plus its reaped children's, as the
+    kernel counts them: the process CPU clock (nanoseconds) where it can be read, the tick counts of /proc/PID/stat
+    otherwise (a zombie)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own, children = (int(fields[11]) + int(fields[12])), (int(fields[13]) + int(fields[14]))
+    except (OSError, IndexError, ValueError):
+        return None
+    try:
+        seconds = time.clock_gettime(((~pid) << 3) | 2)  # CPUCLOCK_SCHED of the whole process: clock_getcpuclockid
+    except OSError:
+        seconds = own / CLOCK_TICKS
+    return seconds + children / CLOCK_TICKS
+
+
+def sandbox_cpu(pid: int, scratch: Path, uid: int | None) -> float:
+    """CPU seconds used so far by the worker `pid` and every other process of its sandbox (marked by the scratch
+    folder or owned by its private uid, as `host.kill_strays` finds them). The worker is a child subreaper, so
+    orphaned descendants are reaped into its children's time."""
+    total = process_cpu(pid) or 0.0
+    marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
+    for entry in Path("/proc").glob("[0-9]*"):
+        other = int(entry.name)
+        if other == pid:
+            continue
+        try:
+            owned = uid is not None and entry.stat().st_uid == uid
+            if not owned and marker not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+        except OSError:
+            continue
+        total += process_cpu(other) or 0.0
+    return total
+
+
+class OutputDrain(threading.Thread):
+    """Reads one of the worker's pipes to the end, keeping only the first `limit` bytes."""
+
+    def __init__(self, stream, limit: int):
+        super().__init__(daemon=True)
+        self.stream, self.limit = stream, limit
+        self.kept = bytearray()
+        self.dropped = 0
+
+    def run(self) -> None:
+        while chunk := self.stream.read(65536):
+            room = self.limit - len(self.kept)
+            self.kept += chunk[:max(room, 0)]
+            self.dropped += max(0, len(chunk) - max(room, 0))

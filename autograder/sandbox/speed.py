@@ -1,0 +1,155 @@
+"""Speed cases, measured from outside the student's process.
+
+The student's function runs in its worker; the baseline (e.g. `torch.nn.functional.conv2d`) runs in a separate
+*baseline worker* that never imports student code. Each round gives both the same fresh inputs (the case's
+arrays replaced by seeded random ones of the same shape and dtype, so that remembering an earlier answer does not
+help) and asks each for its output in an arena slot; the host compares the two outputs (a function that answers
+quickly with something else is not faster, it is wrong) and reads the CPU time each process used from the kernel:
+what the student's code says about time is never asked. Rounds go on until the baseline has used MIN_SECONDS
+of CPU time (clock noise is then a few percent) or the student's side is clearly over the limit. A ratio over the
+limit is measured a second time, and the case fails only when both measurements are over it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from autograder.sandbox import arguments, wire
+from autograder.sandbox.process import Worker, process_cpu, sandbox_cpu
+
+MIN_SECONDS = 0.15
+"""CPU time the baseline's side of one measurement must reach (its clock reads nanoseconds)."""
+MAX_ROUNDS = 400
+MEASUREMENTS = 2
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The outcome of timing one speed case."""
+
+    student: float | None = None
+    """Mean CPU seconds of one call of the student's function (None when it could not be timed)."""
+    baseline: float | None = None
+    ratios: tuple[float, ...] = ()
+    problem: str = ""
+    """Why it could not be timed, in words for the student (the outputs differed, the function raised...)."""
+
+
+class Interrupted(Exception):
+    """The student's worker failed during a timed round (timeout, crash, protocol): the host replaces it."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def measure(student: Worker, baseline: Worker, scratch: Path, call: dict, target: str, positional: list[str],
+            args: dict[str, Any], max_ratio: float, repeats: int, seconds: float, seed: int,
+            ask: Callable[[Worker, dict, float], dict]) -> Measured:
+    """Time `call` (the student's request, without its args) against `target` on `args`' shapes.
+
+    `ask(worker, request, seconds)` sends one request and returns its answer (raising on a timeout or a broken
+    protocol); `seconds` bounds the whole timing."""
+    rng = np.random.default_rng(seed)
+    deadline = time.monotonic() + seconds
+    ratios, student_means, baseline_means = [], [], []
+    for _ in range(MEASUREMENTS):
+        result = _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats,
+                                  deadline, rng, ask)
+        if isinstance(result, str):
+            return Measured(problem=result)
+        student_mean, baseline_mean = result
+        ratio = student_mean / baseline_mean if baseline_mean > 0 else float("inf")
+        ratios.append(ratio)
+        student_means.append(student_mean)
+        baseline_means.append(baseline_mean)
+        if ratio <= max_ratio:
+            break
+    best = min(range(len(ratios)), key=ratios.__getitem__)
+    return Measured(student_means[best], baseline_means[best], tuple(ratios))
+
+
+def _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats, deadline,
+                     rng, ask):
+    student_start = sandbox_cpu(student.pid, scratch, student.uid)
+    baseline_start = process_cpu(baseline.pid) or 0.0
+    rounds, running_student, running_baseline = 0, 0.0, 0.0
+    while True:
+        inputs = _fresh(args, rng)
+        outputs = []
+        for worker, request in ((student, call), (baseline, {"op": "call", "target": target,
+                                                             "positional": positional})):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:  # out of time: what was measured, or not even one round (far too slow)
+                return _means(student, baseline, scratch, student_start, baseline_start, rounds) if rounds \
+                    else (float("inf"), 1.0)
+            placed = _place(worker.arena, inputs)
+            slot = worker.arena.slot(_output_bytes(inputs))
+            before = process_cpu(worker.pid) or 0.0
+            answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot}, remaining)
+            used = (process_cpu(worker.pid) or 0.0) - before
+            if worker is student:
+                running_student += used
+            else:
+                running_baseline += used
+            if answer.get("kind") != "returned":
+                who = "your function" if worker is student else f"the baseline {target}"
+                return f"{who} raised on the timing inputs (random values of the case's shapes)"
+            described = answer.get("slot")
+            output = wire.array_from(worker.arena.read(slot), described) if isinstance(described, dict) else None
+            if output is None:
+                return ("your function did not return an array or tensor that fits the expected output's size on the "
+                        "timing inputs" if worker is student else f"the baseline {target} returned no array")
+            outputs.append(output)
+        if not _same(outputs[0], outputs[1]):
+            return ("your function's results on the timing inputs (random values of the case's shapes) differ from "
+                    f"{target}'s: a speed case times a function that computes the same thing every time")
+        rounds += 1
+        clearly_slow = running_student > 3 * max_ratio * max(running_baseline, 1e-9) and running_student >= 0.05
+        enough = running_baseline >= MIN_SECONDS and rounds >= repeats
+        if clearly_slow or enough or rounds >= MAX_ROUNDS:
+            return _means(student, baseline, scratch, student_start, baseline_start, rounds)
+
+
+def _means(student, baseline, scratch, student_start, baseline_start, rounds):
+    student_total = sandbox_cpu(student.pid, scratch, student.uid) - student_start
+    baseline_total = (process_cpu(baseline.pid) or 0.0) - baseline_start
+    return student_total / rounds, baseline_total / rounds
+
+
+def _fresh(args: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """The case's arguments with every floating-point array or tensor replaced by new standard-normal values."""
+    fresh = {}
+    for name, value in args.items():
+        placed = arguments.placeable(value)
+        if placed is not None and placed[0].dtype.kind == "f":
+            values = rng.standard_normal(placed[0].shape).astype(placed[0].dtype)
+            fresh[name] = arguments.like(value, values)
+        else:
+            fresh[name] = value
+    return fresh
+
+
+def _place(arena: wire.Arena, args: dict[str, Any]) -> dict[str, Any]:
+    return arguments.encode(arena, args, device=None)[0]
+
+
+def _output_bytes(args: dict[str, Any]) -> int:
+    """Room for the output: the inputs' total size times 8, at least 1 MiB (a convolution's output is of the
+    order of its input)."""
+    total = sum(placed[0].nbytes for placed in map(arguments.placeable, args.values()) if placed is not None)
+    return max(8 * total, 1 << 20)
+
+
+def _same(mine: np.ndarray, theirs: np.ndarray) -> bool:
+    if mine.shape != theirs.shape or mine.dtype.kind not in "fc" and mine.dtype != theirs.dtype:
+        return False
+    a, b = mine.astype(np.float64), theirs.astype(np.float64)
+    if not np.all(np.isfinite(a)):
+        return False
+    scale = float(np.max(np.abs(b))) if b.size else 0.0
+    return bool(np.allclose(a, b, rtol=1e-3, atol=1e-4 * max(scale, 1e-12)))
