@@ -72,6 +72,19 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "spawn_children": {},
     "network": {},
     "mutates_input": {"conv_volume": Broken(Status.FAILED, r"modified its input")},
+    # The protocol (issue 11): nothing the worker says but the answer to the call in flight is believed.
+    "forged_channel": {"conv2d_forward_torch": Broken((Status.FAILED, Status.CRASHED),
+                                                      r"broke the grading protocol|crashed the process in 3|got int 0"),
+                       "learn_filter": Broken((Status.ERROR, Status.FAILED, Status.CRASHED), None)},
+    "deadline_bypass": {"output_size": Broken((Status.FAILED, Status.CRASHED, Status.TIMEOUT),
+                                              r"broke the grading protocol|crashed the process in 3|time limit"),
+                        "cnn_output_shapes": Broken((Status.FAILED, Status.CRASHED, Status.TIMEOUT), None)},
+    "speed_forgery": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # see test_a_forged_clock_...
+    "disk_fill": {"same_padding": Broken((Status.ERROR, Status.CRASHED),
+                                         r"No space left on device|disk limit|crashed the process in 3")},
+    "hides_mutation": {"conv_volume": Broken(Status.FAILED, r"modified its input")},
+    "oversized_frame": {"edge_kernels": Broken((Status.FAILED, Status.CRASHED),
+                                               r"broke the grading protocol|crashed the process in 3")},
     "nan_output": {"conv2d": Broken(Status.FAILED, r"contains NaN")},
     "wrong_dtype": {"conv2d_forward_torch": Broken(Status.FAILED, r"dtype (torch\.)?float64 differs")},
     "wrong_shape": {"conv_volume": Broken(Status.FAILED, r"shape \(\d+, \d+, 1\) differs from the expected")},
@@ -275,3 +288,20 @@ def test_a_grader_crash_is_its_own_outcome(course, tmp_path, monkeypatch):
     assert {c.status for c in cases} == {Status.GRADER_ERROR}
     assert all("instructor" in c.message and "the grader's own bug" in c.staff for c in cases)
     assert "the grader's own bug" not in gradescope.dumps(run, "visible")
+
+
+def test_a_forged_clock_does_not_pass_the_speed_case(graded):
+    """Does a loop over pixels that makes every clock of its process read 0 still fail the speed case as slow (and
+    only that case)? The host reads the CPU time from the kernel and runs the baseline in another process."""
+    run, _ = graded["runs"]["speed_forgery"]
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    failing = {c.case: c.message for c in exercise.cases if not c.passed and c.status is not Status.SKIPPED}
+    assert list(failing) == ["vectorised_speed"] and "slower than" in failing["vectorised_speed"], failing
+
+
+def test_the_protocol_attacks_cost_seconds_not_minutes(graded):
+    """Forged answers, a deadline bypass and an announced 4 GB frame are refused at once: each of those
+    submissions is graded in well under a minute, and the grader goes on."""
+    for name in ("forged_channel", "deadline_bypass", "oversized_frame", "disk_fill"):
+        _, seconds = graded["runs"][name]
+        assert seconds < 60, (name, seconds)
