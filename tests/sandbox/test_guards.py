@@ -1,0 +1,93 @@
+"""The worker's run-time guards against forbidden APIs, driven through the sandbox: does every path to a convolution
+raise while an exercise that forbids it runs, and nothing else?"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from test_host import call, run, submission
+
+from autograder.sandbox import OutcomeKind
+
+TORCH_FORBIDDEN = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d")
+NUMPY_FORBIDDEN = ("numpy.convolve", "numpy.correlate")
+
+TORCH_PATHS = {
+    "functional": "torch.nn.functional.conv2d(x, w)",
+    "module": "torch.nn.Conv2d(1, 1, 3, bias=False)(x)",
+    "aten_overload": "torch.ops.aten.convolution.default(x, w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)",
+    "aten_packet": "torch.ops.aten.conv2d(x, w)",
+    "variable_functions": "torch._C._VariableFunctions.conv2d(x, w)",
+    "vf": "torch._VF.conv2d(x, w) if hasattr(torch._VF, 'conv2d') else torch.conv2d(x, w)",
+    "kept_before_the_guard": "KEPT(x, w)",
+    "mkldnn": "torch.mkldnn_convolution(x, w, None, [0, 0], [1, 1], [1, 1], 1)",
+    "transpose": "torch.nn.functional.conv_transpose2d(x, w)",
+}
+
+
+@pytest.mark.parametrize("path", sorted(TORCH_PATHS))
+def test_every_path_to_a_torch_convolution_raises(tmp_path, path):
+    """Whatever Python path reaches an aten convolution (a private namespace, an overload, a reference kept at import
+    time), is it refused at torch's dispatcher while a forbidding exercise runs, and recorded?"""
+    folder = submission(tmp_path, m=f"""
+        import torch
+        KEPT = torch.nn.functional.conv2d
+        def conv(x, w):
+            return {TORCH_PATHS[path]}
+    """)
+    x, w = np.ones((1, 1, 5, 5), np.float32), np.ones((1, 1, 3, 3), np.float32)
+    import torch
+
+    forbidding = replace(call("conv", x=torch.from_numpy(x), w=torch.from_numpy(w)), forbidden=TORCH_FORBIDDEN)
+    outcome = run(folder, forbidding).outcomes["conv/case"]
+    assert outcome.kind is OutcomeKind.RAISED and outcome.error_type == "ForbiddenAPIError", outcome
+    assert outcome.forbidden and "aten::" in outcome.forbidden[0]
+
+
+def test_torch_convolutions_are_allowed_where_nothing_forbids_them(tmp_path):
+    """Is the same call fine in an exercise without a forbidden list (learn_filter may use F.conv2d), in the same
+    worker, right after a forbidding one?"""
+    import torch
+
+    folder = submission(tmp_path, m="""
+        import torch
+        def conv(x, w):
+            return torch.nn.functional.conv2d(x, w)
+        def allowed(x, w):
+            return torch.nn.functional.conv2d(x, w)
+    """)
+    x, w = torch.ones((1, 1, 5, 5)), torch.ones((1, 1, 3, 3))
+    report = run(folder, replace(call("conv", x=x, w=w), forbidden=TORCH_FORBIDDEN), call("allowed", x=x, w=w))
+    assert report.outcomes["conv/case"].error_type == "ForbiddenAPIError"
+    assert report.outcomes["allowed/case"].kind is OutcomeKind.RETURNED
+    assert report.outcomes["allowed/case"].value.shape == (1, 1, 3, 3)
+
+
+NUMPY_PATHS = {
+    "public": "np.convolve(a, b)",
+    "imported_name": "CONVOLVE(a, b)",
+    "kept_alias": "KEPT(a, b)",
+    "core_numeric": "numpy.core.numeric.convolve(a, b)",
+    "private_core": "numpy._core.numeric.convolve(a, b)",
+    "multiarray": "numpy._core.multiarray.correlate(a, b[::-1], 2)",
+    "correlate": "np.correlate(a, b)",
+}
+
+
+@pytest.mark.parametrize("path", sorted(NUMPY_PATHS))
+def test_numpy_convolutions_are_matched_by_identity(tmp_path, path):
+    """Are NumPy's convolutions refused under every name that reaches the same function object (an alias kept at
+    import, numpy.core, the C function inside), not only under the dotted name in the spec?"""
+    folder = submission(tmp_path, m=f"""
+        import numpy as np
+        import numpy
+        import numpy.core.numeric
+        from numpy import convolve as CONVOLVE
+        KEPT = np.convolve
+        def conv(a, b):
+            return {NUMPY_PATHS[path]}
+    """)
+    forbidding = replace(call("conv", a=np.arange(5.0), b=np.ones(3)), forbidden=NUMPY_FORBIDDEN)
+    outcome = run(folder, forbidding).outcomes["conv/case"]
+    assert outcome.kind is OutcomeKind.RAISED and outcome.error_type == "ForbiddenAPIError", outcome
