@@ -166,3 +166,18 @@ def test_grade_all_grades_the_class_around_a_crashing_notebook(parsing_class, tm
     capsys.readouterr()
     assert main(command) == EXIT_OK
     assert "graded 0, skipped 3 graded before" in capsys.readouterr().out
+
+
+def test_gradescope_run_says_why_a_crashing_notebook_is_ungradable(parsing_class, tmp_path, capsys):
+    """Does run_autograder give the student of a notebook with a 5000-digit number a results.json in which every
+    case is ungradable naming the notebook and the reason (not "the grader failed")?"""
+    from autograder.packaging.gradescope import run_submission
+    from autograder.spec import load_course
+
+    course, klass = parsing_class
+    spec = load_course(course)
+    shutil.copytree(klass / "bob", tmp_path / "submission")
+    assert run_submission(spec, spec.assignment(ASSIGNMENT), tmp_path) == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["tests"] and all("submission/shapes.ipynb: not a Jupyter notebook (ValueError" in t["output"]
+                                    for t in results["tests"])
