@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from autograder.results import Status
@@ -35,24 +36,33 @@ class UsageError(Exception):
     """A problem with the command line or the files it names; printed without a traceback."""
 
 
-def find_course(explicit: str | None, *hints: Path) -> Path:
-    """The course root: --course, $AUTOGRADER_COURSE, or the nearest folder above cwd or a hint with course.yaml."""
+def find_course(explicit: str | None, *submissions: Path) -> Path:
+    """The course root: --course, $AUTOGRADER_COURSE, or the nearest folder with course.yaml at or above the
+    current folder. Never a submission's: a submission may hold a course.yaml and solutions/ of its own (which the
+    grader would import as the reference), so the folders being graded are no hints, and a course found from the
+    current folder that lies in one of `submissions` is refused."""
     if explicit or os.environ.get("AUTOGRADER_COURSE"):
         root = Path(explicit or os.environ["AUTOGRADER_COURSE"]).resolve()
         if not (root / "course.yaml").is_file():
             raise UsageError(f"{root}: no course.yaml there (given by --course or AUTOGRADER_COURSE)")
         return root
-    for start in (Path.cwd(), *hints):
-        for folder in (start.resolve(), *start.resolve().parents):
-            if (folder / "course.yaml").is_file():
-                return folder
-    raise UsageError("no course.yaml found in this folder or above it; run inside the course repository "
-                     "or pass --course PATH")
+    here = Path.cwd().resolve()
+    root = next((folder for folder in (here, *here.parents) if (folder / "course.yaml").is_file()), None)
+    if root is None:
+        raise UsageError("no course.yaml in the current folder or above it; run inside the course repository, "
+                         "pass --course PATH or set AUTOGRADER_COURSE=PATH")
+    for submission in submissions:
+        folder = Path(submission).resolve()
+        if root == folder or folder in root.parents:
+            raise UsageError(f"{root}/course.yaml is inside the submission {submission}: a course is never taken "
+                             f"from a submission; run from the course repository or pass --course PATH")
+    return root
 
 
-def load(args: argparse.Namespace, *hints: Path) -> CourseSpec:
-    """The course of the command line (--course) or found from the current folder or the hints."""
-    return load_course(find_course(args.course, *hints))
+def load(args: argparse.Namespace, *submissions: Path) -> CourseSpec:
+    """The course of the command line (--course), $AUTOGRADER_COURSE or the current folder upwards; never from
+    the `submissions` being graded (see find_course)."""
+    return load_course(find_course(args.course, *submissions))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -121,7 +131,6 @@ def _default_submission(directory: Path, assignment_id: str) -> Path:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.pipeline import grade_with_values
     from autograder.reporters import gradescope, text
 
     submissions = [Path(s) for s in args.submissions]
@@ -130,14 +139,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     _check_html(args.html, args.out_dir, submissions)
     for submission in submissions:
         _require_folder(submission)
-    course = load(args, submissions[0])
+    course = load(args, *submissions)
     assignment = course.assignment(args.assignment)
     runs = []
     for submission in submissions:
-        run, values = grade_with_values(course, assignment, submission, student=args.student)
+        run, values = _graded(course, assignment, submission, args.student)
         runs.append(run)
-        if args.html is not None:
-            _write_html(args.html, args.out_dir, _unique_name(submission, submissions), course, assignment, run, values)
         results = gradescope.dumps(run, course.reporting.hidden_visibility)
         targets = []
         if args.out:
@@ -149,6 +156,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
                          json.dumps(run.to_dict(), indent=1, sort_keys=True) + "\n")
         for target in targets:
             write_atomic(target, results)
+        if args.html is not None:  # after results.json: a report that fails to render costs only itself
+            try:
+                _write_html(args.html, args.out_dir, _unique_name(submission, submissions), course, assignment, run,
+                            values)
+            except Exception:  # noqa: BLE001 (the grader's bug, for staff)
+                print(f"autograder: the HTML report of {submission} could not be written:\n"
+                      f"{traceback.format_exc()}", file=sys.stderr)
         if len(submissions) == 1 and not args.quiet:
             sys.stdout.write(text.feedback(run))
         for exercise in run.exercises:
@@ -158,6 +172,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if len(submissions) > 1 or args.quiet:
         sys.stdout.write(text.score_table(runs, [_unique_name(s, submissions) for s in submissions]))
     return EXIT_OK
+
+
+def _graded(course: CourseSpec, assignment, submission: Path, student: str | None):
+    """(run, case values) of one submission; a grading that raised (the grader's bug, never the submission's)
+    still gives a run, every case GRADER_ERROR, so that results.json is always written."""
+    from autograder.pipeline import failed_run, grade_with_values
+
+    try:
+        return grade_with_values(course, assignment, submission, student=student)
+    except (IsolationError, KeyboardInterrupt):
+        raise  # the machine, or the person at it: no submission's fault
+    except Exception:  # noqa: BLE001
+        return failed_run(course, assignment, submission, student, traceback.format_exc()), ()
 
 
 def _check_html(html: str | None, out_dir: str | None, submissions: list[Path]) -> None:
@@ -210,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Auto-graded exercises for INF721 L10: "
                                      "check your work, grade submissions, validate the course.")
     parser.add_argument("--course", help="course root (folder with course.yaml); default: found from the "
-                                         "current folder upwards, or $AUTOGRADER_COURSE")
+                                         "current folder upwards, or $AUTOGRADER_COURSE; never from a "
+                                         "submission")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="students: run the visible cases on your modules")

@@ -15,10 +15,11 @@ from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
-from autograder.sandbox.static import scan_submission
+from autograder.sandbox.static import forbidden_uses
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, diagnose_exercise
-from autograder.questions.grading import grade_questions
+from autograder.intake import ModuleSource, read_modules
+from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
 
@@ -36,8 +37,25 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
     (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small."""
     kept: list[CaseValues] = []
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept)
-    questions, notes = grade_questions(course, assignment, submission, student, visible_only)  # answers.yaml
+    try:
+        questions, notes = grade_questions(course, assignment, submission, student, visible_only)  # answers.yaml
+    except Exception:  # the grader's own bug: the questions say so, the code exercises stand
+        questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
     return replace(run, exercises=run.exercises + questions, notes=run.notes + notes), tuple(kept)
+
+
+def failed_run(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
+               staff: str) -> GradingRun:
+    """The run of a grading that raised (a bug of the grader's): every case, questions included, GRADER_ERROR
+    with `staff` for staff, so that a command still writes a results.json with the assignment's maximum."""
+    try:
+        cases = expand_assignment(course, assignment, student=student)
+        verdicts = {c.key: Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=staff) for c in cases}
+        run = _assemble(assignment, submission, student, False, cases, verdicts, ())
+        return replace(run, exercises=run.exercises + failed_questions(assignment, staff))
+    except Exception:  # noqa: BLE001 (even the cases cannot be made: an empty run, still a results.json)
+        return GradingRun(assignment=assignment.id, student=student, submission=submission.name, exercises=(),
+                          notes=(GRADER_FAILED,), staff_notes=(staff,))
 
 
 def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
@@ -60,10 +78,15 @@ def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission:
 def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cases: list[Case],
            student: str | None, visible_only: bool, kept: list[CaseValues]) -> GradingRun:
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
+    sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
+    refused = {module: source.problem for module, source in sources.items() if source.problem}
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
         exercise = assignment.exercise(case.exercise)
+        if exercise.module in refused:
+            verdicts[case.key] = Verdict(Status.UNGRADABLE, refused[exercise.module])
+            continue
         if case.device == "cuda" and not devices.cuda().available:
             verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
             continue
@@ -74,7 +97,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
             verdicts[case.key] = Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=str(error))
 
     calls = [_call(case, assignment.exercise(case.exercise)) for case in cases if case.key in expected]
-    functions = {m: [e.id for e in assignment.exercises if e.module == m] for m in assignment.modules}
+    functions = {m: [e.id for e in assignment.exercises if e.module == m] for m in assignment.modules
+                 if m not in refused}
     memory_mb = max((e.limits.memory_mb for e in assignment.exercises), default=course.limits.memory_mb)
     output_kb = max((e.limits.output_kb for e in assignment.exercises), default=course.limits.output_kb)
     processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
@@ -84,7 +108,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
                               expected_signature=_signature(reference, e),
-                              static_uses=tuple(scan_submission(submission, e.module, e.id, e.forbidden)))
+                              static_uses=_static_uses(sources[e.module], e))
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -94,12 +118,19 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
     kept.extend(visible_values(cases, expected, report.outcomes))
-    notes = _run_notes(report.output, report.output_dropped, report.modules)
+    hidden_ran = any(not case.visible for case in cases if case.key in expected)
+    notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
     mistakes = partial(reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
     diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
                  for e in assignment.exercises}
-    return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
-                     course.cuda_unavailable)
+    run = _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
+                    course.cuda_unavailable)
+    return replace(run, staff_notes=staff_notes)
+
+
+def _static_uses(source: ModuleSource, exercise: ExerciseSpec) -> tuple:
+    """Forbidden APIs in the module's source as read before the run, within the size cap (never re-read)."""
+    return () if source.text is None else tuple(forbidden_uses(source.text, exercise.id, exercise.forbidden))
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
@@ -134,16 +165,25 @@ def _signature(reference: ReferenceSolutions, exercise: ExerciseSpec) -> str:
         .replace("'", "")
 
 
-def _run_notes(output: str, dropped: int, modules: dict[str, ModuleLoad]) -> tuple[str, ...]:
-    notes = []
+def _run_notes(output: str, dropped: int, modules: dict[str, ModuleLoad],
+               hidden_ran: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(notes for the student, notes for staff). What the process printed outside the calls (os.write, a thread,
+    a child) cannot be told apart by case, so when hidden cases ran it may hold their inputs: staff only."""
+    notes, staff = [], []
     if output.strip():
-        notes.append("Your code printed outside the graded calls:\n" + output.rstrip()[:4000])
+        printed = "Your code printed outside the graded calls:\n" + output.rstrip()[:4000]
+        if hidden_ran:
+            staff.append(printed)
+            notes.append(f"Your code printed {len(output.strip())} characters outside the graded calls (os.write, "
+                         f"a thread or a child process); they are not shown, as hidden cases ran meanwhile")
+        else:
+            notes.append(printed)
     if dropped:
         notes.append(f"{dropped} more bytes of output were dropped (the output limit was reached)")
     for load in modules.values():
         if load.ok and load.stdout.strip():
             notes.append(f"Importing {load.module}.py printed:\n{load.stdout.rstrip()[:2000]}")
-    return tuple(notes)
+    return tuple(notes), tuple(staff)
 
 
 def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None, visible_only: bool,

@@ -102,6 +102,9 @@ class GradingRun:
     visible_only: bool = False
     notes: tuple[str, ...] = field(default=())
     """Run-wide messages: output of the student's process that was truncated, and the like."""
+    staff_notes: tuple[str, ...] = field(default=())
+    """Run-wide messages for instructors only (run.json), never rendered for the student: e.g. what the student's
+    process printed outside the calls while hidden cases ran, which can hold their inputs."""
 
     @property
     def score(self) -> float:
@@ -114,10 +117,12 @@ class GradingRun:
     def to_dict(self) -> dict[str, Any]:
         return {"assignment": self.assignment, "student": self.student, "submission": self.submission,
                 "visible_only": self.visible_only, "score": self.score, "max_score": self.max_score,
-                "notes": list(self.notes), "exercises": [e.to_dict() for e in self.exercises]}
+                "notes": list(self.notes), "staff_notes": list(self.staff_notes),
+                "exercises": [e.to_dict() for e in self.exercises]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GradingRun":
         return cls(assignment=data["assignment"], student=data["student"], submission=data["submission"],
                    exercises=tuple(ExerciseResult.from_dict(e) for e in data["exercises"]),
-                   visible_only=data["visible_only"], notes=tuple(data["notes"]))
+                   visible_only=data["visible_only"], notes=tuple(data["notes"]),
+                   staff_notes=tuple(data.get("staff_notes", ())))

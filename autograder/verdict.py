@@ -6,6 +6,7 @@ did it leave its inputs alone, and finally is the value right.
 """
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,9 @@ class Verdict:
 
 
 HIDDEN_NO_DETAIL = "did not pass (this hidden case shows no details)"
+HIDDEN_CRASH = "the process stopped while running this hidden case (a crash, an exit or the memory limit)"
+MAX_SIGNATURE_CHARS = 4096
+"""The longest signature text (as the student's process reports it) the grader parses; a real one is < 200."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.PROTOCOL:
         return Verdict(Status.FAILED, outcome.message, _printed(outcome.stdout))
-    if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):
-        return Verdict(Status.CRASHED, outcome.message or "the student's process stopped", _printed(outcome.stdout))
+    if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):  # an exit status or signal the code chose can
+        return Verdict(Status.CRASHED, outcome.message or "the student's process stopped",  # carry an input
+                       _printed(outcome.stdout), hidden=HIDDEN_CRASH)
     if outcome.kind is OutcomeKind.RAISED:
         return _raised(case, expected, outcome, memory_mb)
     return _returned(case, expected, outcome, rule)
@@ -116,6 +121,11 @@ def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | Non
         return Verdict(Status.UNGRADABLE, f"{outcome.message}: define it with the signature "
                                           f"{case.exercise}{loading.expected_signature}")
     signature = load.functions.get(case.exercise) if load is not None else None
+    if signature is not None and len(signature) > MAX_SIGNATURE_CHARS:
+        return Verdict(Status.UNGRADABLE, f"{case.exercise}: its signature is {len(signature)} characters long, more "
+                                          f"than the {MAX_SIGNATURE_CHARS} the grader reads (a default value with a "
+                                          f"long repr?); expected {case.exercise}{loading.expected_signature}, with "
+                                          f"short defaults")
     if signature is not None and _names(signature) != _names(loading.expected_signature):
         return Verdict(Status.UNGRADABLE, f"{case.exercise} has the signature {case.exercise}{signature}, "
                                           f"expected {case.exercise}{loading.expected_signature}")
@@ -123,11 +133,12 @@ def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | Non
 
 
 def _names(signature: str) -> list[str]:
-    """Parameter names of a signature text such as '(n: int, f: int, padding=0)'."""
+    """Parameter names of a signature text such as '(n: int, f: int, padding=0)'. The text comes from the
+    student's process: the caller caps its length (MAX_SIGNATURE_CHARS), so parsing it costs microseconds."""
     try:
         function = pyast.parse(f"def f{signature}: pass").body[0]
-    except SyntaxError:  # a default whose repr is not Python (<object at 0x...>): read the names by hand
-        return _names_by_hand(signature)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # a default whose repr is not Python
+        return _names_by_hand(signature)                            # (<object at 0x...>): read the names by hand
     arguments = function.args
     names = [a.arg for a in arguments.posonlyargs + arguments.args]
     names += [f"*{arguments.vararg.arg}"] if arguments.vararg else []
@@ -136,11 +147,13 @@ def _names(signature: str) -> list[str]:
 
 
 def _names_by_hand(signature: str) -> list[str]:
+    """The names, split at top-level commas in one pass (each parameter sliced once: linear in the text)."""
     inner = signature.strip()
     if inner.startswith("("):
         inner = inner[1:inner.rfind(")")]
-    names, depth, current, quote = [], 0, "", ""
-    for char in inner + ",":
+    inner += ","
+    names, depth, start, quote = [], 0, 0, ""
+    for index, char in enumerate(inner):
         if quote:
             quote = "" if char == quote else quote
         elif char in "'\"":
@@ -149,13 +162,11 @@ def _names_by_hand(signature: str) -> list[str]:
             depth += 1
         elif char in ")]}>":
             depth -= 1
-        if char == "," and depth == 0 and not quote:
-            token = current.strip()
+        elif char == "," and depth == 0:
+            token = inner[start:index].strip()
             if token and token not in ("*", "/"):
                 names.append(token.split(":")[0].split("=")[0].strip())
-            current = ""
-        else:
-            current += char
+            start = index + 1
     return names
 
 
@@ -176,9 +187,21 @@ def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) ->
         return Verdict(Status.PASSED, f"raised {expected.raises} as expected")
     if outcome.error_type == "MemoryError":
         return Verdict(Status.ERROR, f"memory limit of {memory_mb} MB exceeded (MemoryError)", details)
+    # A hidden case names the exception's class, not its message: the message is the student's text, which can
+    # hold the hidden inputs (`raise ValueError(repr(image))`); so can a class the code named itself.
+    kind = _builtin_exception(outcome)
     if expected.raises is not None:
-        return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments, but it raised {error}", details)
-    return Verdict(Status.ERROR, f"raised {error}", details)
+        return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments, but it raised {error}", details,
+                       hidden=f"expected {expected.raises} for these arguments, but it raised {kind}")
+    return Verdict(Status.ERROR, f"raised {error}", details, hidden=f"raised {kind}")
+
+
+def _builtin_exception(outcome: Outcome) -> str:
+    """'IndexError', or 'an exception derived from ValueError' for a class of the submission's own."""
+    names = (outcome.error_type, *outcome.error_mro)
+    builtin = next((n for n in names if isinstance(getattr(builtins, n, None), type)
+                    and issubclass(getattr(builtins, n), BaseException)), "Exception")
+    return builtin if builtin == outcome.error_type else f"an exception derived from {builtin}"
 
 
 def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison) -> Verdict:

@@ -122,6 +122,31 @@ def test_names_parsing(signature, names):
     assert _names(signature) == names
 
 
+def test_a_signature_longer_than_the_cap_is_ungradable_unparsed(monkeypatch):
+    """Is a signature text over MAX_SIGNATURE_CHARS (a 2 MiB default's repr) ungradable with its length and the
+    cap, without being parsed, and is the message short?"""
+    import autograder.verdict as module
+
+    monkeypatch.setattr(module, "_names", lambda text: pytest.fail("parsed an over-long signature"))
+    huge = "(image, kernel, padding=[" + "0, " * 700_000 + "])"
+    result = verdict(returned(np.array([[1.0]])), loading=loaded(huge))
+    assert result.status is Status.UNGRADABLE
+    assert result.message.startswith(f"conv2d: its signature is {len(huge)} characters long, more than the "
+                                     f"{module.MAX_SIGNATURE_CHARS} the grader reads")
+    assert len(result.message) < 500
+
+
+def test_names_by_hand_is_linear():
+    """Does splitting a signature by hand take time linear in its length (a megabyte in well under a second)?"""
+    import time
+
+    from autograder.verdict import _names_by_hand
+
+    started = time.perf_counter()
+    assert _names_by_hand("(x, y=<object " + "a" * 2**20 + ">)") == ["x", "y"]
+    assert time.perf_counter() - started < 1.0
+
+
 def test_names_parsing_string_default_with_comma():
     """Does a string default holding a comma or a bracket leave the names intact?"""
     assert _names("(x, sep=', ')") == ["x", "sep"]
@@ -334,6 +359,28 @@ def test_a_hidden_case_shows_what_its_level_allows(detail, message, details):
     assert (shown.message, shown.details) == (message, details)
     assert "10" not in shown.message + shown.details and "Called" not in shown.details
     assert result.details in shown.staff and result.message in shown.staff
+
+
+@pytest.mark.parametrize("outcome, expected, shown", [
+    (raised("RuntimeError", "image=[[1, 2], [3, 4]]"), None, "raised RuntimeError"),
+    (raised("TypeError", "image=[[1, 2], [3, 4]]"), Expected(raises="ValueError"),
+     "expected ValueError for these arguments, but it raised TypeError"),
+    (raised("E_1_2_3_4", "image=[[1, 2], [3, 4]]", mro=("E_1_2_3_4", "KeyError", "LookupError", "Exception")), None,
+     "raised an exception derived from KeyError"),
+    (Outcome(OutcomeKind.CRASHED, message="exited with status 4 (sys.exit or os._exit?)", stdout="image=[[1, 2]]"),
+     None, "the process stopped while running this hidden case"),
+])
+def test_a_hidden_case_shows_no_text_the_code_chose(outcome, expected, shown):
+    """Does a hidden case that raised or stopped show the builtin exception class (or that it stopped), never the
+    exception's message, a class name or an exit status the code chose (each can carry the inputs), what it
+    printed, while staff keep all of it?"""
+    result = verdict(outcome, expected, case=make_case(visible=False))
+    view = student_view(result, False, HiddenDetail.SUMMARY)
+    assert view.message.startswith(shown), view.message
+    assert "[[1, 2]" not in view.message + view.details and "E_1_2" not in view.message and "4" not in view.message
+    assert "image=[[1, 2]" in view.staff
+    visible = student_view(result, True, HiddenDetail.SUMMARY)
+    assert "image=[[1, 2]" in visible.message + visible.details  # a visible case shows it all
 
 
 def test_a_passing_hidden_case_says_passed_at_every_level():

@@ -36,19 +36,41 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
 
     prints = {s.student: fingerprint(s) for s in submissions}
     names = tuple(report.filename for report in reports)
-    skipped = [] if force else [s.student for s in submissions
-                                if store.is_done(out, s.student, prints[s.student], names)]
-    waiting = iter([s for s in submissions if s.student not in skipped])
+    runs: dict[str, GradingRun] = {}
+    for s in [] if force else submissions:
+        if store.is_done(out, s.student, prints[s.student], names):
+            try:
+                runs[s.student] = store.load_run(out / s.student / store.RUN)
+            except store.StoreError:  # a run.json that cannot be read back: grade the student again
+                continue
+    skipped = list(runs)
+    waiting = iter([s for s in submissions if s.student not in runs])
     if progress:
         progress.skipped(len(skipped))
-    runs: dict[str, GradingRun] = {student: store.load_run(out / student / store.RUN) for student in skipped}
     graded, failed = [], []
     in_flight: dict[Any, Submission] = {}
     limit = max(2 * executor.slots, 4)
 
+    def finish(student: str, run: GradingRun, done: str | None, files: dict[str, str]) -> None:
+        store.save(out, student, run, gradescope.dumps(run, course.reporting.hidden_visibility), done, files)
+        runs[student] = run
+        graded.append(student)
+        if progress:
+            progress.finished(student, _outcome(run))
+
+    def failure(student: str) -> None:
+        """The grader or the executor failed on this student: recorded, not marked done, the others go on."""
+        run = _grader_failure(course, assignment, student, traceback.format_exc())
+        failed.append(student)
+        finish(student, run, None, {r.filename: r.render(course, assignment, run, ()) for r in reports})
+
     def fill() -> None:
         for submission in waiting:
-            job = _job(submission, assignment.modules)
+            try:
+                job = _job(submission, assignment.modules)
+            except Exception:  # noqa: BLE001 (reading one submission failed in a way that is ours)
+                failure(submission.student)
+                continue
             in_flight[executor.submit(grade_job, str(course.root), assignment.id, job, tuple(reports))] = submission
             if len(in_flight) >= limit:
                 return
@@ -61,18 +83,13 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
                 student = submission.student
                 try:
                     result = future.result()
-                    run, done, files = GradingRun.from_dict(result["run"]), prints[student], result["files"]
+                    run, files = GradingRun.from_dict(result["run"]), result["files"]
                 except Exception as error:  # noqa: BLE001 (a grader or executor failure)
                     if isinstance(error, IsolationError):  # the machine: every student would fail alike
                         raise
-                    run, done = _grader_failure(course, assignment, student, traceback.format_exc()), None
-                    files = {r.filename: r.render(course, assignment, run, ()) for r in reports}
-                    failed.append(student)
-                store.save(out, student, run, gradescope.dumps(run, course.reporting.hidden_visibility), done, files)
-                runs[student] = run
-                graded.append(student)
-                if progress:
-                    progress.finished(student, _outcome(run))
+                    failure(student)
+                    continue
+                finish(student, run, prints[student], files)
             fill()
     finally:
         for future in in_flight:

@@ -122,6 +122,7 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
     """What run_autograder does: always leaves a valid results.json (the grader's own, written last), and
     prints staff details (grader tracebacks) to stdout, which Gradescope shows to instructors only."""
     from autograder.batch.submissions import Kind, Submission, read_files
+    from autograder.batch.jobs import ungradable
     from autograder.batch.unzip import SubmissionRejected
     from autograder.pipeline import grade
     from autograder.reporters import gradescope
@@ -141,15 +142,16 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
             folder = Path(scratch) / "submission"
             folder.mkdir()
             try:
-                files = read_files(source, assignment.modules)
-            except (SubmissionRejected, OSError) as error:
-                files = {}
+                files, problem = read_files(source, assignment.modules), ""
+            except (SubmissionRejected, OSError) as error:  # a hostile zip or notebook: the student reads why
+                files, problem = {}, str(error)
                 print(f"autograder: the submission cannot be read: {error}")
             for name, content in files.items():
                 target = folder.joinpath(*PurePosixPath(name).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-            run = grade(course, assignment, folder, student=student)
+            run = ungradable(course, assignment, student or "submission", problem) if problem else \
+                grade(course, assignment, folder, student=student)
         for exercise in run.exercises:
             for case in exercise.cases:
                 if case.status.value == "grader_error":

@@ -3,7 +3,8 @@
 The file is read only when it is a regular file (not a link) of at most MAX_BYTES, parsed by PyYAML's safe
 parser, and refused before anything is built when it uses anchors or aliases (`&a`, `*a`: a few lines can
 expand into gigabytes), nests deeper than a list of values, or tags a value (`!!python/object`). Each answer
-is a plain scalar or a flat list of scalars. Every problem is a message `answers.yaml:LINE: ...`.
+is a plain scalar of at most MAX_SCALAR_CHARS characters or a flat list of those. Every problem is a message
+`answers.yaml:LINE: ...`.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from yaml.constructor import SafeConstructor
 FILE = "answers.yaml"
 MAX_BYTES = 64 * 1024
 """A filled-in answers.yaml is a few hundred bytes; anything far larger is refused unread."""
+
+MAX_SCALAR_CHARS = 100
+"""One answer's text (a number, or one number of a list). Whatever YAML builds from 100 characters (hexadecimal,
+sexagesimal `1:2:3`) stays far below Python's 4300-digit limit on printing an int."""
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = tuple(_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -133,6 +138,9 @@ def _scalar(node: yaml.Node) -> Any:
         raise _Refused(f"expected a number or a list of numbers such as [7, 7, 40], got {_describe(node)}")
     if node.tag not in _SCALAR_TAGS:
         raise _Refused(f"expected a number or a list of numbers, got a value tagged {node.tag}; remove the tag")
+    if len(node.value) > MAX_SCALAR_CHARS:  # before it is built: `0x` and 5000 digits is an int nobody can print
+        raise _Refused(f"cannot read {node.value[:20]!r}...: {len(node.value)} characters, more than the "
+                       f"{MAX_SCALAR_CHARS} an answer may have")
     try:
         return SafeConstructor().construct_object(node)
     except (ValueError, yaml.YAMLError) as error:  # e.g. an integer of more digits than Python converts

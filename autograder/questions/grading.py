@@ -40,10 +40,21 @@ def grade_questions(course: CourseSpec, assignment: AssignmentSpec, submission: 
     version = f"student {student!r}" if variants[0].student else "the default variant (no student id given)"
     notes = (f"Questions graded for {version}: see them with `autograder variant"
              f"{' --student ' + student if variants[0].student else ''}`.", *sheet.unknown)
-    title = f"Questions computed by hand ({FILE})"
-    return (ExerciseResult(id=EXERCISE_ID, module=FILE, title=title,
-                           points=round(sum(q.points for q in assignment.questions), 4), cases=cases,
-                           notes=notes),), ()
+    return (_questions(assignment, cases, notes),), ()
+
+
+def failed_questions(assignment: AssignmentSpec, staff: str) -> tuple[ExerciseResult, ...]:
+    """The questions' results when grading them raised (the grader's bug): GRADER_ERROR, `staff` for staff."""
+    if not assignment.questions:
+        return ()
+    cases = tuple(CaseResult(exercise=EXERCISE_ID, case=q.id, visible=True, status=Status.GRADER_ERROR, score=0.0,
+                             max_score=q.points, message=GRADER_FAILED, staff=staff) for q in assignment.questions)
+    return (_questions(assignment, cases, ()),)
+
+
+def _questions(assignment: AssignmentSpec, cases: tuple[CaseResult, ...], notes: tuple[str, ...]) -> ExerciseResult:
+    return ExerciseResult(id=EXERCISE_ID, module=FILE, title=f"Questions computed by hand ({FILE})",
+                          points=round(sum(q.points for q in assignment.questions), 4), cases=cases, notes=notes)
 
 
 def _grade_one(course: CourseSpec, assignment: AssignmentSpec, variant: Variant, sheet: AnswerSheet,
@@ -109,7 +120,7 @@ def _integer(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+    if isinstance(value, str) and len(value) <= 100 and _INTEGER.fullmatch(value.strip()):
         return int(value.strip())
     return None
 

@@ -569,7 +569,7 @@ def _module_load(module: str, answer: dict) -> ModuleLoad:
         functions = answer.get("functions")
         if not isinstance(functions, dict):
             raise ProtocolBreak("an import answer without 'functions'")
-        return ModuleLoad(module, True, functions={str(k)[:200]: (v[:4096] if isinstance(v, str) else None)
+        return ModuleLoad(module, True, functions={str(k)[:200]: (v[:8192] if isinstance(v, str) else None)
                                                    for k, v in list(functions.items())[:100]}, stdout=stdout)
     error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
     return ModuleLoad(module, False, message=_import_message(module, error), traceback=_text(error, "traceback", 8000),

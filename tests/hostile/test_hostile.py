@@ -32,6 +32,8 @@ SLEEP = "3017.25"  # a distinctive argument, to find the children `spawn_childre
 FAST = {"case_seconds": 3.0, "exercise_seconds": 6.0}
 """Time limits of the exercises a hostile submission breaks, so that timeouts cost seconds, not minutes."""
 SLOW = {"case_seconds": 15.0, "exercise_seconds": 20.0}
+BIG_LIST = "[" + "0, " * (4 * 2**20 // 3) + "]"
+"""A 4 MiB list literal, for `parsing_bomb` (kept out of the repository)."""
 SMALL_MEMORY_MB = 2048
 """The memory limit while grading `memory_hog`: filling 4 GB page by page takes longer than its time limit."""
 
@@ -106,6 +108,11 @@ EXPECTED: dict[str, dict[str, Broken]] = {
                                                                   r"same_padding\(filter_size, stride\), expected")},
     "process_limit": {"same_padding": Broken(Status.ERROR, r"BlockingIOError|Resource temporarily unavailable")}
     if LEVEL is Level.ROOT else {},
+    "parsing_bomb": {e: Broken(Status.UNGRADABLE, r"^filters\.py: 4\.\d MiB, more than the 256 KiB a module may have")
+                     for e in ("apply_filter_at", "conv2d_single", "edge_kernels")},
+    "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{7} characters "
+                                                                 r"long, more than the 4096 the grader reads")},
+    "hidden_prints": {"conv_param_count": Broken(Status.ERROR, r"raised RuntimeError: LEAK conv_param_count")},
 }
 
 
@@ -170,7 +177,8 @@ def graded(course, tmp_path_factory):
     """Every hostile submission graded once: {name: GradingRun}, plus what the side channels saw."""
     listener = Listener()
     marker = tmp_path_factory.mktemp("marker") / "unpickled"
-    tokens = {"REPO": str(REPO), "PORT": str(listener.port), "MARKER": str(marker), "SLEEP": SLEEP}
+    tokens = {"REPO": str(REPO), "PORT": str(listener.port), "MARKER": str(marker), "SLEEP": SLEEP,
+              "BIG_LIST": BIG_LIST}
     root = tmp_path_factory.mktemp("hostile")
     assignment = course.assignment(ASSIGNMENT)
 
@@ -231,6 +239,34 @@ def test_output_is_capped_and_results_stay_small(graded):
     assert any("dropped" in note or "truncated" in note or "not shown" in note for note in run.notes) or \
         any("not shown" in c.details for e in run.exercises for c in e.cases)
     assert len(gradescope.dumps(run, "visible").encode()) < 400_000
+
+
+def test_hidden_cases_show_nothing_the_code_printed_or_raised(graded):
+    """Does a hidden case show the student nothing their code printed or put in an exception's message (which can
+    be its inputs), in results.json and the text feedback, while staff keep it in run.json and visible cases
+    still show it?"""
+    from autograder.reporters import text
+
+    run, _ = graded["runs"]["hidden_prints"]
+    results = json.loads(gradescope.dumps(run, "visible"))
+    hidden = [t for t in results["tests"] if t["output"].startswith("(hidden case)")]
+    assert hidden and not [t["output"] for t in hidden if "LEAK" in t["output"]]
+    assert "LEAK" not in results["output"]
+    assert not [line for line in text.feedback(run).splitlines() if "(hidden)" in line and "LEAK" in line]
+    assert not [note for note in run.notes if "LEAK" in note]
+    assert "LEAK output_size" in "\n".join(run.staff_notes)  # kept for staff, in run.json
+    cases = next(e for e in run.exercises if e.id == "conv_param_count").cases
+    assert all("LEAK conv_param_count" in c.staff for c in cases if not c.visible)
+    assert all("LEAK conv_param_count" in c.message for c in cases if c.visible)
+
+
+def test_host_parsing_bombs_stay_small(graded):
+    """Do the parsing bomb and the signature bomb cost seconds, not the minute of the old parse, and leave a small
+    results.json (the 2 MiB signature is not repeated in every case's message)?"""
+    for name in ("parsing_bomb", "signature_bomb"):
+        run, seconds = graded["runs"][name]
+        assert seconds < 60, (name, seconds)
+        assert len(gradescope.dumps(run, "visible").encode()) < 400_000, name
 
 
 def test_forged_results_do_not_stand(graded, tmp_path):

@@ -52,6 +52,9 @@ def test_hostile_or_broken_files_are_refused_as_a_whole(text, message):
                    "tag:yaml.org,2002:timestamp"),
     ("!!binary aGVsbG8=", "answers.yaml:1: a: expected a number or a list of numbers, got a value tagged"),
     ("9" * 5000, "answers.yaml:1: a: cannot read '99999999999999999999'"),
+    ("0x" + "f" * 5000, "answers.yaml:1: a: cannot read '0xffffffffffffffffff'...: 5002 characters, more than"),
+    ('"' + "9" * 5000 + '"', "answers.yaml:1: a: cannot read '99999999999999999999'...: 5000 characters"),
+    ("[1, " + "1:" * 3000 + "1]", "answers.yaml:1: a: cannot read '1:1:1:1:1:1:1:1:1:1:'"),
 ])
 def test_a_bad_answer_costs_only_its_question(value, message):
     """Is a non-scalar or tagged answer refused for its question only, the others still read?"""
