@@ -239,7 +239,7 @@ def _describe_error(error, work):
 
 def _signature(func):
     try:
-        return str(inspect.signature(func))[:4096]
+        return str(inspect.signature(func))[:8192]  # the host refuses more than 4096 characters unparsed
     except Exception:
         return "(...)"
 

@@ -110,7 +110,7 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     if LEVEL is Level.ROOT else {},
     "parsing_bomb": {e: Broken(Status.UNGRADABLE, r"^filters\.py: 4\.\d MiB, more than the 256 KiB a module may have")
                      for e in ("apply_filter_at", "conv2d_single", "edge_kernels")},
-    "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{7} characters "
+    "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{4,} characters "
                                                                  r"long, more than the 4096 the grader reads")},
     "hidden_prints": {"conv_param_count": Broken(Status.ERROR, r"raised RuntimeError: LEAK conv_param_count")},
 }
