@@ -111,11 +111,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.reporters import text
 
     folder = Path(args.directory) if args.directory else None
-    course = load(args, *([folder] if folder else []))
-    assignment = course.assignment(args.assignment)
-    submission = folder or _default_submission(assignment.directory, assignment.id)
-    _require_folder(submission)
-    run = grade(course, assignment, submission, student=args.student, visible_only=True)
+    kit = _student_kit(args, folder)
+    if kit is not None:  # the student kit: no course repository, the visible cases from its case pack
+        from autograder.kit.check import check_kit
+
+        submission = folder or _default_submission(kit.assignment.directory, kit.assignment.id)
+        _require_folder(submission)
+        run = check_kit(kit, submission)
+    else:
+        course = load(args, *([folder] if folder else []))
+        assignment = course.assignment(args.assignment)
+        submission = folder or _default_submission(assignment.directory, assignment.id)
+        _require_folder(submission)
+        run = grade(course, assignment, submission, student=args.student, visible_only=True)
     sys.stdout.write(text.feedback(run, show_points=False, verbose=args.verbose))
     cases = [c for e in run.exercises for c in e.cases if c.status is not Status.SKIPPED]
     skipped = sum(c.status is Status.SKIPPED for e in run.exercises for c in e.cases)
@@ -123,6 +131,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     not_run = f" ({skipped} skipped: they need a GPU this machine does not have)" if skipped else ""
     print(f"\n{good}/{len(cases)} visible cases pass{not_run}. Hidden cases run when your work is graded.")
     return EXIT_OK if good == len(cases) else EXIT_FAILED
+
+
+def _student_kit(args: argparse.Namespace, folder: Path | None):
+    """The student kit `check` and `variant` run in, or None in the course repository: used only where no course
+    is given (--course, $AUTOGRADER_COURSE) or found from the current folder (docs/student-kit.md)."""
+    from autograder.kit.manifest import KitError, find_kit, load_kit
+
+    if args.course or os.environ.get("AUTOGRADER_COURSE"):
+        return None
+    here = Path.cwd().resolve()
+    if any((f / "course.yaml").is_file() for f in (here, *here.parents)):
+        return None
+    root = find_kit(here, *([folder] if folder else []))
+    if root is None:
+        return None
+    try:
+        kit = load_kit(root)
+    except KitError as error:
+        raise UsageError(str(error)) from None
+    if args.assignment not in (None, kit.assignment.id):
+        raise UsageError(f"--assignment {args.assignment}: this student kit ({root}) is for {kit.assignment.id}")
+    return kit
 
 
 def _default_submission(directory: Path, assignment_id: str) -> Path:

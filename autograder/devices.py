@@ -6,8 +6,11 @@ pool's server, which never touches CUDA (a process that has cannot fork a workin
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 CUDA_DEVICE = "cuda:0"
 """Where `tensor.to("cuda")` puts a case's inputs, and so where its result must be."""
@@ -25,14 +28,33 @@ def cuda() -> Cuda:
     """CUDA on this machine. AUTOGRADER_CUDA=0 hides it (a GPU machine grading as a CPU-only one would)."""
     if os.environ.get("AUTOGRADER_CUDA") == "0":
         return Cuda(False, "CUDA is turned off on the grading machine (AUTOGRADER_CUDA=0)")
+    if _cpu_only_build():  # what torch would say, without the second its import takes
+        return Cuda(False, f"the grading machine has no GPU for these cases ({CPU_ONLY})")
     try:
         import torch
     except ImportError:
         return Cuda(False, "PyTorch is not installed on the grading machine")
     if not torch.cuda.is_available():
-        build = "a CPU-only build of PyTorch" if torch.version.cuda is None else "no CUDA device"
+        build = CPU_ONLY if torch.version.cuda is None else "no CUDA device"
         return Cuda(False, f"the grading machine has no GPU for these cases ({build})")
     return Cuda(True, torch.cuda.get_device_name(0))
+
+
+CPU_ONLY = "a CPU-only build of PyTorch"
+_NO_BUILD = re.compile(r"^(cuda|hip)(: Optional\[str\])? = None$", re.MULTILINE)
+
+
+def _cpu_only_build() -> bool:
+    """Whether the installed torch is built without CUDA and ROCm, read from its `torch/version.py` without
+    importing torch (`autograder check` in the student kit never needs torch in the grader's process). Any doubt
+    (no torch, another layout) answers False, and torch is asked."""
+    try:
+        spec = importlib.util.find_spec("torch")
+        folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+        text = (Path(folders[0]) / "version.py").read_text(encoding="utf-8") if folders else ""
+    except (ImportError, OSError, ValueError):
+        return False
+    return len(_NO_BUILD.findall(text)) == 2
 
 
 def resolve(device: str | None) -> str | None:

@@ -6,6 +6,7 @@ import traceback
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from autograder import devices, scoring
 from autograder.cases import Case, expand_assignment
@@ -17,11 +18,41 @@ from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox.static import forbidden_uses
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
-from autograder.diagnose import Diagnosis, diagnose_exercise
+from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
 from autograder.intake import ModuleSource, read_modules
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
+
+
+class Truth(Protocol):
+    """Where the right answers come from: the reference solutions (the course repository), or a case pack
+    built from them (the student kit, autograder.kit.check). Everything after it is the same code."""
+
+    def expected(self, case: Case, module: str) -> Expected:
+        """The case's expected outcome; raises ReferenceError_ where the course is at fault."""
+
+    def signature(self, exercise: ExerciseSpec) -> str:
+        """The function's signature as the sandbox's worker reports one, quotes removed."""
+
+    def mistakes(self) -> RunMistake:
+        """Runs a known mistake (by `MistakeSpec.function`) on a case's arguments."""
+
+
+class ReferenceTruth:
+    """The trusted reference solutions and mistakes of solutions/<assignment>/, run in the grader's process."""
+
+    def __init__(self, assignment: AssignmentSpec):
+        self.reference = ReferenceSolutions(assignment.solutions, assignment.id)
+
+    def expected(self, case: Case, module: str) -> Expected:
+        return expected_for(case, module, self.reference)
+
+    def signature(self, exercise: ExerciseSpec) -> str:
+        return _signature(self.reference, exercise)
+
+    def mistakes(self) -> RunMistake:
+        return partial(self.reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
@@ -32,13 +63,18 @@ def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, stud
 
 
 def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
-                      visible_only: bool = False) -> tuple[GradingRun, tuple[CaseValues, ...]]:
+                      visible_only: bool = False, truth: Truth | None = None, cases: list[Case] | None = None,
+                      forms: dict | None = None) -> tuple[GradingRun, tuple[CaseValues, ...]]:
     """`grade`, plus the inputs, expected and returned values of the visible cases, for reports that draw them
-    (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small."""
+    (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small.
+
+    `truth`, `cases` and `forms` (answers.yaml's expected forms) default to the course's reference solutions
+    and the spec's cases; the student kit passes its case pack's."""
     kept: list[CaseValues] = []
-    run = _grade_exercises(course, assignment, submission, student, visible_only, kept)
+    run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases)
     try:
-        questions, notes = grade_questions(course, assignment, submission, student, visible_only)  # answers.yaml
+        questions, notes = grade_questions(course, assignment, submission, student, visible_only,
+                                           forms)  # answers.yaml
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
     return replace(run, exercises=run.exercises + questions, notes=run.notes + notes), tuple(kept)
@@ -59,11 +95,14 @@ def failed_run(course: CourseSpec, assignment: AssignmentSpec, submission: Path,
 
 
 def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
-                     visible_only: bool, kept: list[CaseValues]) -> GradingRun:
+                     visible_only: bool, kept: list[CaseValues], truth: Truth | None = None,
+                     cases: list[Case] | None = None) -> GradingRun:
     """The code exercises, run in the sandbox; the visible cases' values are added to `kept`."""
-    cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
+    if cases is None:
+        cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
     try:
-        return _grade(course, assignment, submission, cases, student, visible_only, kept)
+        return _grade(course, assignment, submission, cases, student, visible_only, kept,
+                      truth or ReferenceTruth(assignment))
     except IsolationError:
         raise  # the machine, not this submission: every submission would fail alike, so stop the command
     except SubmissionError as error:
@@ -76,8 +115,7 @@ def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission:
 
 
 def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cases: list[Case],
-           student: str | None, visible_only: bool, kept: list[CaseValues]) -> GradingRun:
-    reference = ReferenceSolutions(assignment.solutions, assignment.id)
+           student: str | None, visible_only: bool, kept: list[CaseValues], truth: Truth) -> GradingRun:
     sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
     refused = {module: source.problem for module, source in sources.items() if source.problem}
     expected: dict[str, Expected] = {}
@@ -91,8 +129,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
             verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
             continue
         try:
-            expected[case.key] = _on_device(expected_for(case, exercise.module, reference),
-                                            devices.resolve(case.device))
+            expected[case.key] = _on_device(truth.expected(case, exercise.module), devices.resolve(case.device))
         except ReferenceError_ as error:
             verdicts[case.key] = Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=str(error))
 
@@ -107,7 +144,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         warm_pool=course.warm_pool, disk_mb=course.disk_mb))
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
-                              expected_signature=_signature(reference, e),
+                              expected_signature=truth.signature(e),
                               static_uses=_static_uses(sources[e.module], e))
                 for e in assignment.exercises}
     for case in cases:
@@ -120,7 +157,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     kept.extend(visible_values(cases, expected, report.outcomes))
     hidden_ran = any(not case.visible for case in cases if case.key in expected)
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
-    mistakes = partial(reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
+    mistakes = truth.mistakes()
     diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
                  for e in assignment.exercises}
     run = _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,

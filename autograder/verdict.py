@@ -268,7 +268,7 @@ def _short(value: object) -> str:
         return f"<array of shape {value.shape}, dtype {value.dtype}>"
     if type(value).__module__.startswith("torch"):
         return f"<tensor of shape {tuple(value.shape)}, {value.dtype}, on {value.device}>"
-    if isinstance(value, TensorData):
-        return repr(value)
+    if isinstance(value, TensorData):  # a tensor as plain data (the student kit's grader never imports torch)
+        return f"<tensor of shape {value.shape}, torch.{value.dtype}, on {value.device}>"
     text = repr(value)
     return text if len(text) <= 200 else text[:200] + "…"

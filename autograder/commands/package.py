@@ -18,6 +18,13 @@ def register(commands) -> None:
     gradescope.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write")
     gradescope.set_defaults(func=cmd_package_gradescope)
 
+    student = platforms.add_parser("student", help="the student kit: stubs, README, the visible cases as data and "
+                                                   "the `autograder` command; no solutions, no hidden case")
+    student.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    student.add_argument("--out", metavar="DIR", help="folder to write the kit into (empty or new)")
+    student.add_argument("--zip", metavar="FILE.zip", help="write the kit as a zip instead (or as well)")
+    student.set_defaults(func=cmd_package_student)
+
     classroom = platforms.add_parser("classroom", help="the GitHub Actions workflow for the students' repositories "
                                                        "(DIR/.github/workflows/classroom.yml and DIR/README.md)")
     classroom.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
@@ -56,6 +63,37 @@ def package_root() -> Path:
                          f"run `autograder package` from a source checkout of the course repository, e.g. "
                          f"after `pip install -e .`")
     return root
+
+
+def cmd_package_student(args: argparse.Namespace) -> int:
+    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.packaging.student import KitBuildError, kit_files, write_folder, zip_bytes
+    from autograder.packaging.wheel import WheelError
+    from autograder.reference import ReferenceError_
+
+    if not args.out and not args.zip:
+        raise UsageError("package student: give --out DIR (a folder) or --zip FILE.zip, or both")
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.is_file() or (out.is_dir() and any(out.iterdir()))):
+        raise UsageError(f"--out {out}: give a new or empty folder (a kit is never written over other files)")
+    if args.zip and Path(args.zip).suffix.lower() != ".zip":
+        raise UsageError(f"--zip {args.zip}: name a .zip file")
+    course = load(args)
+    assignment = course.assignment(args.assignment)
+    try:
+        files = kit_files(course, assignment, package_root())
+    except (KitBuildError, WheelError, ReferenceError_) as error:
+        raise UsageError(str(error)) from None
+    if out is not None:
+        write_folder(files, out)
+        print(f"wrote the student kit of {assignment.id} into {out}/ ({len(files)} files)")
+    if args.zip:
+        target = Path(args.zip)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(zip_bytes(files, f"{course.code.lower()}-{assignment.id}"))
+        print(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    print("hand it to students as it is: it holds no solutions and no hidden case (docs/student-kit.md)")
+    return EXIT_OK
 
 
 def cmd_package_gradescope(args: argparse.Namespace) -> int:

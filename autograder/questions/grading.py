@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +26,17 @@ _SHAPE = re.compile(r"[\[(]?\s*(\d+(\s*[,x×]\s*\d+)*)\s*,?\s*[\])]?")
 
 
 def grade_questions(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
-                    visible_only: bool = False) -> tuple[tuple[ExerciseResult, ...], tuple[str, ...]]:
+                    visible_only: bool = False, forms: dict[str, AnswerForm] | None = None,
+                    ) -> tuple[tuple[ExerciseResult, ...], tuple[str, ...]]:
     """(results, run notes). With `visible_only` (`autograder check`) the answers are not checked, so that
-    `check` cannot be used to guess them: a note says how many are answered and what is wrong with the file."""
+    `check` cannot be used to guess them: a note says how many are answered, what is wrong with the file and
+    which answers are not of the form asked (`forms`, default: from the reference, see answer_forms)."""
     if not assignment.questions:
         return (), ()
     ids = tuple(q.id for q in assignment.questions)
     sheet = read_answers(submission, ids)
     if visible_only:
-        return (), (_summary(sheet, ids),)
+        return (), (_summary(sheet, ids, forms if forms is not None else answer_forms(course, assignment)),)
     variants = draw_all(course, assignment, student)
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
     cases = tuple(_grade_one(course, assignment, variant, sheet, reference) for variant in variants)
@@ -142,8 +145,50 @@ def _quote(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _summary(sheet: AnswerSheet, ids: tuple[str, ...]) -> str:
-    """The note of `autograder check`: what is answered, and what is wrong with the file; never right or wrong."""
+@dataclass(frozen=True)
+class AnswerForm:
+    """What form a question's answer takes, as `check` tells it: never the answer itself."""
+
+    type: str
+    """"integer" or "shape"."""
+    length: int | None = None
+    """For a shape: how many numbers it has."""
+
+
+def answer_forms(course: CourseSpec, assignment: AssignmentSpec) -> dict[str, AnswerForm]:
+    """Question id -> the form of its answer; a shape's length is that of the default variant's answer (the
+    same for every variant). A reference that fails leaves the length out: only a hint."""
+    reference = ReferenceSolutions(assignment.solutions, assignment.id)
+    forms = {}
+    for variant in draw_all(course, assignment):
+        kind, length = variant.question.answer.type, None
+        if kind == "shape":
+            try:
+                length = len(answer_of(variant, reference))
+            except Exception:  # noqa: BLE001 (the course's bug; grading says so)
+                length = None
+        forms[variant.question.id] = AnswerForm(kind, length)
+    return forms
+
+
+def form_problem(value: Any, form: AnswerForm) -> str | None:
+    """Why an answer is not of its question's form (a word for a number, too few numbers), or None."""
+    got, problem = _read(value, form.type)
+    if problem:
+        return problem
+    if form.length is not None and len(got) != form.length:
+        return (f"expected a shape of {form.length} whole numbers such as {_example(form.length)}, got "
+                f"{_quote(value)} ({len(got)} number{'' if len(got) == 1 else 's'})")
+    return None
+
+
+def _example(length: int) -> str:
+    return str([7, 7, 40, 3, 2, 1][:length]) if length <= 6 else f"[{', '.join(['7'] * length)}]"
+
+
+def _summary(sheet: AnswerSheet, ids: tuple[str, ...], forms: dict[str, AnswerForm]) -> str:
+    """The note of `autograder check`: what is answered, and what is wrong with the file or with the form of an
+    answer; never whether an answer is right."""
     if not sheet.found:
         return (f"No {FILE} yet: run `autograder variant --student ID --out QUESTIONS.md` for your questions; "
                 f"they are graded with the hidden cases.")
@@ -152,5 +197,19 @@ def _summary(sheet: AnswerSheet, ids: tuple[str, ...]) -> str:
     answered = [q for q in ids if q in sheet.answers and sheet.answers[q].value is not None]
     lines = [f"{FILE}: {len(answered)} of {len(ids)} questions answered; answers are checked when your work is "
              f"graded."]
-    lines += list(sheet.problems.values()) + list(sheet.unknown)
+    for qid in ids:
+        if qid in sheet.problems:
+            lines.append(sheet.problems[qid])
+        elif qid not in sheet.answers:
+            form = forms.get(qid)
+            hint = f": {FORMS_TEXT[form.type]}" if form and form.type in FORMS_TEXT else ""
+            lines.append(f"{FILE}: {qid}: missing; add a line `{qid}: null` and replace null by your answer{hint}")
+        elif sheet.answers[qid].value is not None and qid in forms:
+            problem = form_problem(sheet.answers[qid].value, forms[qid])
+            if problem:
+                lines.append(f"{FILE}:{sheet.answers[qid].line}: {qid}: {problem}")
+    lines += list(sheet.unknown)
     return "\n".join(lines)
+
+
+FORMS_TEXT = {"integer": "a whole number such as 280", "shape": "a shape as a list of whole numbers such as [7, 7, 40]"}

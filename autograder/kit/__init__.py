@@ -1,0 +1,7 @@
+"""The student kit: what students receive (`autograder package student`, docs/student-kit.md) and the `check` and
+`variant` commands run from it, without the course repository.
+
+    manifest  kit.json: the course's settings, exercises and question templates as data; find and load a kit
+    check     `autograder check` from the kit's case pack, through the course repository's pipeline
+    readme    the kit's README.md, generated from the specs
+"""

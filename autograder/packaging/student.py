@@ -1,0 +1,133 @@
+"""The student kit (`autograder package student`): every file a student receives, by path, built from the course's
+spec and reference solutions on the instructor's side, and written as a folder or a zip, byte-deterministically.
+
+    README.md                    generated from course.yaml and assignment.yaml (autograder.kit.readme)
+    setup                        creates .venv/ and installs the pinned CPU torch and the wheel below
+    constraints.txt              the course repository's pins
+    wheels/<package>.whl         the `autograder` package (autograder.packaging.wheel): no solutions
+    <assignment>/<module>.py     the stubs, generated from the solutions
+    <assignment>/answers.yaml    the answers template
+    .autograder/kit.json         the course's settings, exercises and question templates (autograder.kit.manifest)
+    .autograder/cases.json       the visible cases, expected values and known mistakes' outputs (autograder.casepack)
+    .gitignore
+
+Nothing else: no solutions/, no mistakes.py, no hidden case, no assignment.yaml.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from autograder import casepack
+from autograder.cases import Case, expand_exercise
+from autograder.kit import manifest
+from autograder.kit.readme import student_readme
+from autograder.packaging.wheel import build_wheel
+from autograder.packing import pack, packed_exercise
+from autograder.pipeline import ReferenceTruth
+from autograder.questions.answers import FILE as ANSWERS
+from autograder.questions.grading import answer_forms
+from autograder.questions.render import answers_template
+from autograder.spec import AssignmentSpec, CourseSpec
+from autograder.stubs import stub_files
+
+ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+EXECUTABLE = frozenset({"setup"})
+
+
+class KitBuildError(Exception):
+    """The kit cannot be built from this course; the message names the exercise or case."""
+
+
+def kit_files(course: CourseSpec, assignment: AssignmentSpec, package_root: Path) -> dict[str, bytes]:
+    """Relative path -> bytes of every file of the kit; the same course gives the same bytes."""
+    truth = ReferenceTruth(assignment)
+    cases = {e.id: expand_exercise(course.seed, assignment.id, e) for e in assignment.exercises}
+    packed = []
+    for exercise in assignment.exercises:
+        visible = [c for c in cases[exercise.id] if c.visible]
+        _refuse_speed(visible)
+        packed += packed_exercise(exercise, cases[exercise.id], visible, truth.reference)
+    signatures = {e.id: truth.signature(e) for e in assignment.exercises}
+    forms = answer_forms(course, assignment)
+    wheel_name, wheel = build_wheel(package_root)
+    files = {
+        "README.md": student_readme(course, assignment, cases).encode(),
+        "setup": SETUP.format(wheel=wheel_name).encode(),
+        "constraints.txt": (package_root / "constraints.txt").read_bytes(),
+        f"wheels/{wheel_name}": wheel,
+        ".gitignore": b".venv/\n__pycache__/\n*.pyc\n",
+        f"{manifest.DATA_DIR}/{manifest.MANIFEST}": manifest.manifest(course, assignment, signatures, forms).encode(),
+        f"{manifest.DATA_DIR}/{manifest.CASES}": (casepack.dumps(pack(list(assignment.exercises), packed)) + "\n")
+        .encode(),
+    }
+    for module, text in stub_files(assignment.solutions, assignment.modules).items():
+        files[f"{assignment.id}/{module}.py"] = text.encode()
+    if assignment.questions:
+        files[f"{assignment.id}/{ANSWERS}"] = answers_template(assignment).encode()
+    return dict(sorted(files.items()))
+
+
+def _refuse_speed(visible: list[Case]) -> None:
+    for case in visible:
+        if case.speed is not None:
+            raise KitBuildError(f"{case.key}: a visible speed case cannot be checked from the student kit (it is "
+                                f"timed against its baseline in the sandbox); make it hidden")
+
+
+def write_folder(files: dict[str, bytes], out: Path) -> None:
+    """Write the kit into `out` (created; files already there are overwritten, others left)."""
+    for relative, data in files.items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        os.chmod(temporary, 0o755 if relative in EXECUTABLE else 0o644)
+        temporary.replace(target)
+
+
+def zip_bytes(files: dict[str, bytes], top: str) -> bytes:
+    """The kit as a zip whose entries lie in the folder `top`/, with fixed dates and modes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for relative in sorted(files):
+            entry = zipfile.ZipInfo(f"{top}/{relative}", date_time=ZIP_DATE)
+            entry.external_attr = (0o100755 if relative in EXECUTABLE else 0o100644) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, files[relative])
+    return buffer.getvalue()
+
+
+SETUP = """\
+#!/usr/bin/env bash
+# Create .venv/ here and install the `autograder` command into it: the CPU build of PyTorch pinned by
+# constraints.txt and the package from wheels/ (the grader; it holds no solutions).
+#
+#   bash setup                      # from PyPI (NumPy, PyYAML, PyTorch) and wheels/
+#   bash setup --offline DIR...     # no index at all: every wheel from wheels/ and the folders DIR...
+#   PYTHON=python3.12 bash setup    # another interpreter (>= 3.10); delete .venv/ first to change it
+set -euo pipefail
+cd "$(dirname "${{BASH_SOURCE[0]}}")"
+
+links=(--find-links wheels)
+if [ "${{1:-}}" = "--offline" ]; then
+    shift
+    [ "$#" -gt 0 ] || {{ echo "setup: --offline needs the folders holding the wheels (numpy, pyyaml, torch, ...)" >&2; exit 2; }}
+    links=(--no-index --find-links wheels)
+    for folder in "$@"; do links+=(--find-links "$folder"); done
+elif [ "$#" -gt 0 ]; then
+    echo "setup: unknown option '$1' (the only option is --offline DIR...)" >&2; exit 2
+fi
+
+python="${{PYTHON:-python3}}"
+if [ ! -x .venv/bin/python ]; then
+    "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \\
+        || {{ echo "setup: $python is not Python >= 3.10; install one and run e.g. PYTHON=python3.12 bash setup" >&2; exit 1; }}
+    "$python" -m venv .venv || {{ rm -rf .venv; echo "setup: '$python -m venv' failed; on Debian or Ubuntu install python3-venv" >&2; exit 1; }}
+fi
+.venv/bin/python -m pip install -q "${{links[@]}}" -c constraints.txt "wheels/{wheel}"
+.venv/bin/python -c 'import torch, autograder.cli' \
+    && echo "setup: .venv/ ready ($(.venv/bin/python -V), torch $(.venv/bin/python -c 'import torch; print(torch.__version__)')); now run .venv/bin/autograder check"
+"""
