@@ -368,3 +368,34 @@ def test_a_baseline_that_cannot_be_imported_is_the_graders_fault(tmp_path):
     speed = replace(timed("f", a=1, b=2), timing=Timing("nowhere.to.be.found", ("a", "b"), 5, 10.0))
     outcome = run_calls(folder, [speed], {"m": ["f"]}).outcomes["f/case"]
     assert outcome.grader_fault and "nowhere.to.be.found" in outcome.message
+
+
+def test_cpu_burnt_while_the_baseline_runs_is_the_students(tmp_path):
+    """A thread of the student's process that spins whenever the student's function is not running (that is,
+    while an in-process baseline would run) made the baseline look slow when both were timed in one process. With
+    the baseline in another process, is that CPU time counted on the student's side instead?"""
+    folder = submission(tmp_path, m="""
+        import threading, time
+        _inside = threading.Event()
+        def _spin():
+            while True:
+                if not _inside.is_set():
+                    sum(i for i in range(1000))
+                else:
+                    time.sleep(0.0005)
+        threading.Thread(target=_spin, daemon=True).start()
+        def sneaky(a, b):
+            _inside.set()
+            try:
+                end = time.process_time() + 0.02
+                while time.process_time() < end:
+                    pass
+                return a + b
+            finally:
+                _inside.clear()
+    """)
+    a = np.ones((100, 100))
+    outcome = run_calls(folder, [timed("sneaky", a=a, b=a)], {"m": ["sneaky"]}).outcomes["sneaky/case"]
+    assert outcome.timing is not None
+    student, baseline = outcome.timing
+    assert student / baseline > 10, outcome.timing
