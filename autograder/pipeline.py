@@ -20,7 +20,8 @@ from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, Exercis
 from autograder.diagnose import Diagnosis, diagnose_exercise
 from autograder.questions.grading import grade_questions
 from autograder.values import CaseValues, visible_values
-from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
+from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
+                               student_view)
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
@@ -82,9 +83,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
         warm_pool=course.warm_pool))
 
-    loadings = {e.id: Loading(module=report.modules.get(e.module),
-                              expected_signature=_signature(reference, e),
-                              static_uses=tuple(scan_submission(submission, e.module, e.id, e.forbidden)))
+    loadings = {e.id: _loading(e, assignment, submission, report.modules.get(e.module), reference)
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -93,6 +92,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         outcome = report.outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
+    verdicts = forbid_whole_exercises(cases, verdicts)
     kept.extend(visible_values(cases, expected, report.outcomes))
     notes = _run_notes(report.output, report.output_dropped, report.modules)
     mistakes = partial(reference.call, MISTAKES_MODULE)  # (function, args): known mistakes run on the host
@@ -100,6 +100,17 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
                  for e in assignment.exercises}
     return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
                      course.cuda_unavailable)
+
+
+def _loading(exercise: ExerciseSpec, assignment: AssignmentSpec, submission: Path, module: ModuleLoad | None,
+             reference: ReferenceSolutions) -> Loading:
+    """What is known before any case of `exercise` is judged: the module's import, the expected signature, and
+    the static scan (other exercises of the module that forbid nothing may use what this one forbids)."""
+    excused = frozenset(o.id for o in assignment.exercises
+                        if o.module == exercise.module and o.id != exercise.id and not o.forbidden)
+    scan = scan_submission(submission, exercise.module, exercise.id, exercise.forbidden, excused)
+    return Loading(module=module, expected_signature=_signature(reference, exercise), static_uses=scan.uses,
+                   static_refusals=scan.refusals)
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
