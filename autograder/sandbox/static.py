@@ -631,6 +631,7 @@ class _Collector:
         if node.value is None:
             return
         aliased = any(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in targets)
+        unpacked = any(isinstance(t, (ast.Tuple, ast.List)) for t in targets)
         work = [node.value]
         while work:
             value = work.pop()
@@ -639,7 +640,7 @@ class _Collector:
                 work += [value.body, value.orelse]
             elif aliased and isinstance(value, ast.BoolOp):
                 work += value.values
-            elif aliased and isinstance(value, (ast.Tuple, ast.List)):
+            elif unpacked and isinstance(value, (ast.Tuple, ast.List)):
                 work += value.elts
             else:
                 self._push(value, scope, top, "alias" if aliased else "value")
