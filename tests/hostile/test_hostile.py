@@ -67,7 +67,9 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "ndarray_subclass": {"conv2d": Broken(Status.FAILED, r"unsupported( return type)? (conv_numpy\.)?Always")},
     "tensor_subclass": {"conv2d_forward_torch": Broken(Status.FAILED,
                                                        r"unsupported( return type)? (conv_torch\.)?Always")},
-    "reduce_payload": {"edge_kernels": Broken(Status.FAILED, r"unsupported return type")},
+    "reduce_payload": {"edge_kernels": Broken(Status.FAILED, r"unsupported return type"),
+                       # os.system in a module with an exercise that forbids APIs: another process is unseen
+                       "conv2d_single": Broken(Status.FORBIDDEN, r"os\.system")},
     "read_solutions": {"conv_param_count": Broken(Status.FAILED, r"got -1|returned int -1|values are wrong")},
     "spawn_children": {},
     "network": {},
@@ -81,8 +83,15 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "wrong_device": {"conv2d_forward_torch": Broken((Status.FAILED, Status.ERROR), r"meta|device"),
                      "learn_filter": DEPENDENT},
     "forbidden_static": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
-    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
+    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"importlib.*computed attribute name")},
     "forbidden_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate")},
+    "forbidden_torch_ops": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.ops")},
+    "forbidden_private_functions": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\._C")},
+    "forbidden_computed_import": {"conv2d_forward_torch": Broken(Status.FORBIDDEN,
+                                                                 r"__import__.*computed attribute name")},
+    "forbidden_module_level": {e: Broken(Status.FORBIDDEN, r"numpy\.correlate \(line \d+\)")
+                               for e in ("conv2d", "conv_volume", "conv_layer_forward")},
+    "forbidden_torch_in_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
     "syntax_error": {e: Broken(Status.UNGRADABLE, r"conv_numpy\.py.*line \d+")
                      for e in ("zero_pad", "conv2d", "conv_volume", "conv_layer_forward")},
     "missing_module": {e: Broken(Status.UNGRADABLE, r"filters\.py")
@@ -203,6 +212,20 @@ def test_hostile_submission_costs_only_what_it_breaks(graded, name):
         assert visible and all(re.search(broken.message, c.message + "\n" + c.details, re.S) for c in visible), \
             [c.message for c in visible][:3]
         assert all(c.status is not Status.GRADER_ERROR for c in exercise.cases)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, broken in EXPECTED.items()
+                                         if any(b.status is Status.FORBIDDEN for b in broken.values())))
+def test_a_forbidden_api_costs_the_whole_exercise(graded, name):
+    """Does an exercise that uses a forbidden API, or code the static scan refuses, get 0 on every case (raising
+    cases too), each case FORBIDDEN (or skipped, scored as its CPU twin)?"""
+    run, _ = graded["runs"][name]
+    for exercise in run.exercises:
+        if EXPECTED[name].get(exercise.id, DEPENDENT).status is not Status.FORBIDDEN:
+            continue
+        assert exercise.score == 0, exercise.id
+        assert {c.status for c in exercise.cases} <= {Status.FORBIDDEN, Status.SKIPPED}, \
+            {c.case: c.status.value for c in exercise.cases}
 
 
 def test_the_whole_run_stays_bounded(graded):
