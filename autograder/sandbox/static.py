@@ -185,9 +185,10 @@ def scan_source(source: str, function: str, forbidden: tuple[str, ...],
         return Scan(refusals=(UNREADABLE,))
 
 
-def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...]) -> list[Use]:
+def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...],
+                   excused: frozenset[str] = frozenset()) -> list[Use]:
     """The uses of `scan_source`, as a list."""
-    return list(scan_source(source, function, forbidden).uses)
+    return list(scan_source(source, function, forbidden, excused).uses)
 
 
 def scan_submission(submission: Path, module: str, function: str, forbidden: tuple[str, ...],
