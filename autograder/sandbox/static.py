@@ -17,7 +17,8 @@ A function of the module that is another exercise allowed these APIs (`learn_fil
 that exercise's business, unless anything else in the module names it. An in-process run-time guard can be
 bypassed by what is refused here; this scan is the part a submission cannot tamper with, because it runs on
 the grader's side. Everything is pure except `scan_submission`, which reads the file. The scan is linear in
-the size of the module: two passes over its syntax tree and a bounded fixpoint over its assignments.
+the size of the module: one iterative walk over its syntax tree, a bounded fixpoint over its assignments, and
+one pass over the references the walk recorded.
 """
 from __future__ import annotations
 
