@@ -162,15 +162,15 @@ def test_cuda_cases_run_on_the_gpu(graded):
 
 
 def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assignment, tmp_path):
-    """Does a forbidden call the static scan cannot see (made in another module of the submission), caught while
-    running the cases that reach it, give 0 for every case of the exercise, the raising ones included?"""
+    """Does a forbidden call the static scan cannot see (LazyConv2d, not on the list, calls F.conv2d inside),
+    caught while running the cases that reach it, give 0 for every case of the exercise, the raising ones
+    included?"""
     folder = make_variant(tmp_path / "sub", "conv_torch", '    """\n    ### BEGIN SOLUTION',
                           '    """\n    ### BEGIN SOLUTION\n    if x.dim() == 4 and weight.dim() == 4 and stride >= 1 '
                           'and padding >= 0 and x.shape[1] == weight.shape[1] and bias is None:\n'
-                          '        import shapes\n        return shapes.helper(x, weight, padding)')
-    shapes = folder / "shapes.py"
-    shapes.write_text(shapes.read_text() + "\n\ndef helper(x, weight, padding):\n    import torch\n"
-                      "    return torch.nn.functional.conv2d(x, weight.to(x.dtype), padding=padding)\n")
+                          '        layer = torch.nn.LazyConv2d(weight.shape[0], tuple(weight.shape[2:]), stride, '
+                          'padding, bias=False, dtype=x.dtype)\n'
+                          '        return layer(x)')
     only = replace(assignment, exercises=tuple(e for e in assignment.exercises if e.id == "conv2d_forward_torch"),
                    questions=())
     run = grade(course, only, folder)

@@ -194,14 +194,62 @@ def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...],
 
 def scan_submission(submission: Path, module: str, function: str, forbidden: tuple[str, ...],
                     excused: frozenset[str] = frozenset()) -> Scan:
-    """`scan_source` on `submission/<module>.py`; nothing when the file is missing or unreadable."""
+    """`scan_source` on `submission/<module>.py`, and on the submission's other modules it imports (whose code
+    runs in the exercise as much as its own): what those hold is refused at the line of the import. Nothing
+    when the file is missing or unreadable."""
     if not forbidden:
         return Scan()
-    try:
-        source = (submission / f"{module}.py").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    source = _read(submission, module)
+    if source is None:
         return Scan()
-    return scan_source(source, function, forbidden, excused)
+    found = scan_source(source, function, forbidden, excused)
+    refusals = list(found.refusals)
+    seen = {module}
+    for line, imported in imported_modules(source, excused - {function}):
+        for other, inner in _imported_findings(submission, imported, forbidden, seen):
+            refusals += [Refusal(line, f"imports {imported}, which {_as_clause(other, item)}") for item in inner]
+    return Scan(found.uses, tuple(sorted(set(refusals), key=lambda r: (r.line, r.reason))))
+
+
+def imported_modules(source: str, excused: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(line, top-level module name) of every import in the module, outside the bodies of `excused` functions
+    that nothing else names; [] when it does not parse."""
+    facts = _facts(source)
+    if facts is None or facts.unreadable:
+        return []
+    skipped = facts.skipped(excused)
+    return sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped})
+
+
+def _imported_findings(submission: Path, module: str, forbidden: tuple[str, ...], seen: set[str]):
+    """(module, findings) for `module` if it is one of the submission's files, and for the ones it imports."""
+    if module in seen:
+        return
+    seen.add(module)
+    source = _read(submission, module)
+    if source is None:
+        return
+    found = scan_source(source, "", forbidden)
+    if found:
+        yield module, (*found.uses, *found.refusals)
+    for _, imported in imported_modules(source):
+        yield from _imported_findings(submission, imported, forbidden, seen)
+
+
+def _as_clause(module: str, item: Use | Refusal) -> str:
+    if isinstance(item, Use):
+        return f"uses {item.name} ({module}.py, line {item.line}), which this exercise does not allow"
+    return f"at {module}.py line {item.line} {item.reason}"
+
+
+def _read(submission: Path, module: str) -> str | None:
+    path = submission / f"{module}.py"
+    if not module.isidentifier() or not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 UNREADABLE = Refusal(1, "this module is nested too deeply for the grader to read it; split long expressions")
@@ -274,7 +322,7 @@ class _Facts:
     def findings(self, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
         if self.unreadable:
             return Scan(refusals=(UNREADABLE,))
-        skipped = {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+        skipped = self.skipped(excused)
         prefixes = {name.rsplit(".", cut)[0] for name in forbidden for cut in range(1, name.count(".") + 1)}
         uses: dict[tuple[str, int], Use] = {}
         refusals: dict[tuple[int, str], Refusal] = {}
@@ -300,6 +348,10 @@ class _Facts:
                 self._chain_findings(chain, prefixes, use, refuse)
         return Scan(tuple(sorted(uses.values(), key=lambda u: (u.line, u.name))),
                     tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
+
+    def skipped(self, excused: frozenset[str]) -> set[str]:
+        """The excused functions that nothing else in the module names (outside a `__main__` block)."""
+        return {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
 
     def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse) -> None:
         paths = self.lookup(chain.base, chain.scope)
@@ -672,7 +724,9 @@ class _Collector:
         name = current.id
         self._note(name, top)
         storing = isinstance(current.ctx, (ast.Store, ast.Del)) and not attributes
-        if _dunder(name) and name not in REFUSED_BUILTINS and (name not in ALLOWED_DUNDER_NAMES or (storing and name not in _SETTABLE_DUNDER_NAMES)):
+        settable = name in _SETTABLE_DUNDER_NAMES
+        if _dunder(name) and name not in REFUSED_BUILTINS and (name not in ALLOWED_DUNDER_NAMES or
+                                                               (storing and not settable)):
             self._refuse(current.lineno, top, f"uses {name}, an interpreter internal: {_DYNAMIC}")
         if role == "store" and not attributes:
             role = "alias"  # `name = ...`: the binding is followed through the name

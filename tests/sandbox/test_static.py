@@ -566,3 +566,28 @@ def test_scan_submission_reads_the_module(tmp_path):
         (Use("torch.nn.functional.conv2d", 4),),
         (Refusal(5, "imports torch._C, a private module: private modules are internals the grader cannot check"),))
     assert scan_submission(tmp_path, "absent", "f", CONV) == Scan()
+
+
+def test_the_submissions_other_modules_it_imports_are_scanned(tmp_path):
+    """Is what an imported module of the submission holds (torch.ops, F.conv2d) refused at the import's line,
+    through a chain of imports, while modules it does not import, and the standard library, are not read?"""
+    (tmp_path / "conv_torch.py").write_text("import math\nfrom shapes import helper\n\ndef f(x):\n"
+                                            "    return helper(x)\n")
+    (tmp_path / "shapes.py").write_text("import deeper\n\ndef helper(x):\n    return deeper.g(x)\n")
+    (tmp_path / "deeper.py").write_text("import torch\n\ng = torch.ops.aten.convolution\n"
+                                        "h = torch.nn.functional.conv2d\n")
+    (tmp_path / "filters.py").write_text("import torch\nbad = torch._C\n")
+    found = scan_submission(tmp_path, "conv_torch", "f", CONV)
+    assert found.uses == ()
+    assert {r.line for r in found.refusals} == {2}
+    text = " | ".join(r.reason for r in found.refusals)
+    assert "imports shapes, which at deeper.py line 3 uses torch.ops" in text
+    assert "uses torch.nn.functional.conv2d (deeper.py, line 4)" in text
+    assert "filters" not in text
+
+
+def test_imports_that_loop_terminate(tmp_path):
+    """Do two modules that import each other not loop forever?"""
+    (tmp_path / "a.py").write_text("import b\ndef f(x):\n    return x\n")
+    (tmp_path / "b.py").write_text("import a\n")
+    assert scan_submission(tmp_path, "a", "f", CONV) == Scan()
