@@ -71,7 +71,7 @@ ALLOWED_DUNDER_ATTRIBUTES = frozenset({
 reach what plain names do not). Defining any dunder method in one's own class is fine."""
 
 ALLOWED_DUNDER_NAMES = frozenset({"__name__", "__file__", "__doc__", "__all__", "__version__", "__author__",
-                                  "__debug__"})
+                                  "__debug__", "__slots__"})
 """Module dunders a submission may read or set (`if __name__ == "__main__":`); `__builtins__`, `__import__`,
 `__loader__`, `__spec__` and the rest are refused."""
 
@@ -145,8 +145,8 @@ REFUSED_BUILTINS: dict[str, str] = {
 """Built-in functions refused wherever they are named (unless the module binds the name itself)."""
 
 ATTRIBUTE_FUNCTIONS = ("getattr", "setattr", "delattr", "hasattr")
-"""Built-ins that take an attribute name: allowed with a constant name (checked like `obj.name`), refused with
-a computed one, and `getattr` refused as a value (`f = getattr`)."""
+"""Built-ins that take an attribute name: allowed with a constant name (checked like `obj.name`; `hasattr`, which
+only answers yes or no, not at all), refused with a computed one, and refused as values (`f = getattr`)."""
 
 FRAME_ATTRIBUTES = frozenset({
     "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace", "tb_frame", "tb_next",
@@ -518,7 +518,7 @@ def _is_main_test(node: ast.expr) -> bool:
 # ---- the first pass: scopes, bindings, references -----------------------------------------------------------
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_SETTABLE_DUNDER_NAMES = frozenset({"__all__", "__version__", "__author__"})
+_SETTABLE_DUNDER_NAMES = frozenset({"__all__", "__version__", "__author__", "__slots__"})
 
 
 class _Collector:
@@ -745,6 +745,8 @@ class _Collector:
         name = node.func.id
         if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
             attribute = node.args[1].value
+            if name == "hasattr":  # only a yes or no: `hasattr(x, "__array__")` reaches nothing
+                return
             self._attribute_name(attribute, node.lineno, top)
             self._note(attribute, top)
             target, attributes = node.args[0], [attribute]

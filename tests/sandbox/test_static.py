@@ -477,6 +477,16 @@ def test_the_allowlisted_dunders_are_fine():
     """) == Scan()
 
 
+def test_duck_typing_and_slots_are_fine():
+    """Are `hasattr(x, "__array__")` (only a yes or no) and a class's `__slots__` fine?"""
+    assert scan("""
+        class Box:
+            __slots__ = ("_x",)
+        def f(x):
+            return hasattr(x, "__array__") and hasattr(x, "_private")
+    """) == Scan()
+
+
 def test_assigning_dunder_name_is_refused():
     """Is `__name__ = "__main__"` (which would run the demo block when graded) refused?"""
     assert refused("""
