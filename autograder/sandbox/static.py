@@ -354,13 +354,13 @@ class _Facts:
         return {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
 
     def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse) -> None:
+        if self.builtin(chain.base, chain.scope):
+            if chain.base in REFUSED_BUILTINS:
+                refuse(chain.line, REFUSED_BUILTINS[chain.base])
+            elif chain.base in ATTRIBUTE_FUNCTIONS and not chain.attributes and chain.role != "call":
+                refuse(chain.line, f"uses {chain.base} as a value: {_DYNAMIC}; write the attribute out")
         paths = self.lookup(chain.base, chain.scope)
         if not paths:
-            if self.builtin(chain.base, chain.scope):
-                if chain.base in REFUSED_BUILTINS:
-                    refuse(chain.line, REFUSED_BUILTINS[chain.base])
-                elif chain.base in ATTRIBUTE_FUNCTIONS and not chain.attributes and chain.role != "call":
-                    refuse(chain.line, f"uses {chain.base} as a value: {_DYNAMIC}; write the attribute out")
             return
         for depth in range(len(chain.attributes) + 1):
             if depth:
@@ -401,7 +401,8 @@ class _Facts:
         return None
 
     def builtin(self, name: str, scope: _Scope) -> bool:
-        return self.binding_scope(name, scope) is None and not self.stars
+        """Whether `name` is Python's built-in there (a `*` import is taken not to shadow one)."""
+        return self.binding_scope(name, scope) is None
 
     def lookup(self, name: str, scope: _Scope) -> set[str]:
         """The dotted paths `name` may stand for in `scope`; empty when it is not a module or a name from one."""

@@ -165,6 +165,15 @@ def test_star_import_names_are_resolved():
     """)] == [3]
 
 
+def test_a_star_import_does_not_hide_refused_builtins():
+    """After `from math import *`, is `eval(...)` still refused?"""
+    assert refused("""
+        from math import *
+        def f(x):
+            return eval("x")
+    """) == [3]
+
+
 def test_a_local_name_shadows_the_import():
     """Is a local `F = weight.shape[0]` (the number of filters) not taken for the module F?"""
     assert scan("""
