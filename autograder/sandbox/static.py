@@ -782,6 +782,7 @@ class _Collector:
             self._note(alias.name, top)
             if alias.name == "*":
                 out.stars.append(node.module)
+                out.imported.append((line, top, node.module))
                 continue
             if _private(alias.name):
                 self._refuse(line, top, f"imports {alias.name} from {node.module}, a private name: private names "

@@ -165,6 +165,16 @@ def test_star_import_names_are_resolved():
     """)] == [3]
 
 
+def test_a_star_import_of_a_refused_module_is_refused():
+    """Is `from ctypes import *` (or `from torch.ops import *`) refused like the plain import?"""
+    assert refused("""
+        from ctypes import *
+        from torch.ops import *
+        def f(x):
+            return x
+    """) == [1, 2]
+
+
 def test_a_star_import_does_not_hide_refused_builtins():
     """After `from math import *`, is `eval(...)` still refused?"""
     assert refused("""
