@@ -15,13 +15,14 @@ from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
-from autograder.sandbox.static import forbidden_uses
+from autograder.sandbox.static import Scan, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, diagnose_exercise
-from autograder.intake import ModuleSource, read_modules
+from autograder.intake import ModuleSource, read_module, read_modules
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
-from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
+from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
+                               student_view)
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
@@ -80,6 +81,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
     sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
     refused = {module: source.problem for module, source in sources.items() if source.problem}
+    scans = _static_scans(assignment, submission, sources)  # before the run too: the run cannot change what is read
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
@@ -106,9 +108,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
         warm_pool=course.warm_pool, disk_mb=course.disk_mb))
 
-    loadings = {e.id: Loading(module=report.modules.get(e.module),
-                              expected_signature=_signature(reference, e),
-                              static_uses=_static_uses(sources[e.module], e))
+    loadings = {e.id: Loading(module=report.modules.get(e.module), expected_signature=_signature(reference, e),
+                              static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals)
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -117,6 +118,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         outcome = report.outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
+    verdicts = forbid_whole_exercises(cases, verdicts)
     kept.extend(visible_values(cases, expected, report.outcomes))
     hidden_ran = any(not case.visible for case in cases if case.key in expected)
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
@@ -128,9 +130,26 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     return replace(run, staff_notes=staff_notes)
 
 
-def _static_uses(source: ModuleSource, exercise: ExerciseSpec) -> tuple:
-    """Forbidden APIs in the module's source as read before the run, within the size cap (never re-read)."""
-    return () if source.text is None else tuple(forbidden_uses(source.text, exercise.id, exercise.forbidden))
+def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[str, ModuleSource]) -> dict[str, Scan]:
+    """The static scan of each exercise (autograder/sandbox/static.py) on the sources as read before the run, within
+    the size cap: the assignment's modules from `sources`, any other module of the submission they import read
+    through the same cap. Other exercises of a module that forbid nothing may use what this one forbids."""
+    read_elsewhere: dict[str, ModuleSource] = {}
+
+    def read(module: str) -> str | None:
+        if module in sources:
+            return sources[module].text
+        if module not in read_elsewhere:
+            read_elsewhere[module] = read_module(submission, module) if module.isidentifier() \
+                else ModuleSource(module, None)
+        return read_elsewhere[module].text
+
+    scans = {}
+    for exercise in assignment.exercises:
+        excused = frozenset(o.id for o in assignment.exercises
+                            if o.module == exercise.module and o.id != exercise.id and not o.forbidden)
+        scans[exercise.id] = scan_submission(read, exercise.module, exercise.id, exercise.forbidden, excused)
+    return scans
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:

@@ -18,7 +18,7 @@ from autograder.compare import compare, describe
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.sandbox.static import Use
+from autograder.sandbox.static import Refusal, Use
 from autograder.spec import Comparison, HiddenDetail
 
 GRADER_FAILED = "the grader failed on this case; your instructor has the details"
@@ -89,6 +89,8 @@ class Loading:
     module: ModuleLoad | None
     expected_signature: str
     static_uses: tuple[Use, ...] = ()
+    static_refusals: tuple[Refusal, ...] = ()
+    """Constructs in the module that the static scan cannot follow; only for an exercise that forbids APIs."""
 
 
 def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, rule: Comparison,
@@ -99,8 +101,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
     ungradable = _ungradable(case, outcome, loading)
     if ungradable is not None:
         return ungradable
-    if outcome.forbidden or loading.static_uses:
-        return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses))
+    if outcome.forbidden or loading.static_uses or loading.static_refusals:
+        return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses,
+                                                            loading.static_refusals))
     if outcome.kind is OutcomeKind.TIMEOUT:
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.PROTOCOL:
@@ -170,10 +173,44 @@ def _names_by_hand(signature: str) -> list[str]:
     return names
 
 
-def _forbidden_message(runtime: tuple[str, ...], static: tuple[Use, ...]) -> str:
+SHOWN_REFUSALS = 3
+"""At most this many refused lines are listed in one message; the rest are counted."""
+
+
+def _forbidden_message(runtime: tuple[str, ...], static: tuple[Use, ...], refusals: tuple[Refusal, ...] = ()) -> str:
+    parts = []
     found = {f"{use.name} (line {use.line})": None for use in static}
     found.update({f"{name} (called while running)": None for name in runtime if name not in {u.name for u in static}})
-    return f"uses {', '.join(found)}, which this exercise does not allow: implement it yourself"
+    if found:
+        parts.append(f"uses {', '.join(found)}, which this exercise does not allow: implement it yourself")
+    if refusals:
+        listed = "; ".join(f"line {r.line}: {r.reason}" for r in refusals[:SHOWN_REFUSALS])
+        more = len(refusals) - SHOWN_REFUSALS
+        listed += f"; and {more} more" if more > 0 else ""
+        parts.append(f"this exercise forbids some APIs, and the grader cannot check this module's code for them "
+                     f"({listed}): write it with plain names and public functions")
+    return "; ".join(parts)
+
+
+def forbid_whole_exercises(cases: list[Case], verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
+    """A forbidden use found on any case of an exercise, statically or while running, gives 0 for every case of
+    that exercise: raising cases too, which may return before reaching the forbidden call. Cases the grader
+    could not judge (grader error) or skipped (no CUDA, scored by their CPU twin) keep their verdict."""
+    first: dict[str, tuple[Case, Verdict]] = {}
+    for case in cases:
+        verdict = verdicts.get(case.key)
+        if verdict is not None and verdict.status is Status.FORBIDDEN:
+            first.setdefault(case.exercise, (case, verdict))
+    spread = dict(verdicts)
+    for case in cases:
+        verdict, found = verdicts.get(case.key), first.get(case.exercise)
+        if found is None or verdict is None or verdict.status in (Status.FORBIDDEN, Status.GRADER_ERROR,
+                                                                  Status.SKIPPED):
+            continue
+        where, forbidden = found
+        spread[case.key] = Verdict(Status.FORBIDDEN, f"{forbidden.message} (case {where.name}); a forbidden API "
+                                                     "anywhere in an exercise gives 0 for all of its cases")
+    return spread
 
 
 def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) -> Verdict:

@@ -159,3 +159,23 @@ def test_cuda_cases_run_on_the_gpu(graded):
     on_gpu = [c for c in cases if c.case.endswith("@cuda")]
     assert len(on_gpu) == 26 and all(c.status is Status.PASSED for c in on_gpu)
     assert run.score == run.max_score == 100
+
+
+def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assignment, tmp_path):
+    """Does a forbidden call the static scan cannot see (LazyConv2d, not on the list, calls F.conv2d inside),
+    caught while running the cases that reach it, give 0 for every case of the exercise, the raising ones
+    included?"""
+    folder = make_variant(tmp_path / "sub", "conv_torch", '    """\n    ### BEGIN SOLUTION',
+                          '    """\n    ### BEGIN SOLUTION\n    if x.dim() == 4 and weight.dim() == 4 and stride >= 1 '
+                          'and padding >= 0 and x.shape[1] == weight.shape[1] and bias is None:\n'
+                          '        layer = torch.nn.LazyConv2d(weight.shape[0], tuple(weight.shape[2:]), stride, '
+                          'padding, bias=False, dtype=x.dtype)\n'
+                          '        return layer(x)')
+    only = replace(assignment, exercises=tuple(e for e in assignment.exercises if e.id == "conv2d_forward_torch"),
+                   questions=())
+    run = grade(course, only, folder)
+    cases = run.exercises[0].cases
+    assert run.exercises[0].score == 0
+    assert {c.status for c in cases} <= {Status.FORBIDDEN, Status.SKIPPED}
+    assert any("called while running" in c.message for c in cases)
+    assert any("a forbidden API anywhere in an exercise gives 0" in c.message for c in cases)

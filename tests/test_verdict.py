@@ -9,10 +9,10 @@ from autograder.codec import TensorData
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.sandbox.static import Use
+from autograder.sandbox.static import Refusal, Use
 from autograder.spec import Comparison, HiddenDetail
-from autograder.verdict import (GRADER_FAILED, HIDDEN_NO_DETAIL, HIDDEN_PHRASES, Loading, Verdict, _names, judge,
-                                student_view)
+from autograder.verdict import (GRADER_FAILED, HIDDEN_NO_DETAIL, HIDDEN_PHRASES, Loading, Verdict, _names,
+                                forbid_whole_exercises, judge, student_view)
 
 SIGNATURE = "(image, kernel, padding=0)"
 RULE = Comparison()
@@ -175,6 +175,41 @@ def test_static_forbidden_use_counts_even_when_not_run():
     """Does a static use make the case FORBIDDEN even if the call timed out?"""
     loading = loaded(static=(Use("numpy.convolve", 3),))
     assert verdict(Outcome(OutcomeKind.TIMEOUT, message="x"), loading=loading).status is Status.FORBIDDEN
+
+
+def test_static_refusal_is_forbidden_with_line_and_reason():
+    """Does a construct the static scan refuses make the case FORBIDDEN, naming its line and reason?"""
+    loading = Loading(ModuleLoad("conv_numpy", ok=True, functions={"conv2d": SIGNATURE}), SIGNATURE,
+                      static_refusals=(Refusal(7, "uses torch.ops, which calls PyTorch's operators"),))
+    result = verdict(returned(np.array([[1.0]])), loading=loading)
+    assert result.status is Status.FORBIDDEN
+    assert "line 7: uses torch.ops" in result.message and "cannot check" in result.message
+
+
+def test_many_refusals_are_counted_not_listed():
+    """Are only the first few refused lines listed, and the rest counted?"""
+    refusals = tuple(Refusal(line, "uses eval") for line in range(1, 11))
+    loading = Loading(None, SIGNATURE, static_refusals=refusals)
+    message = verdict(returned(np.array([[1.0]])), loading=loading).message
+    assert "line 3: uses eval" in message and "line 4:" not in message and "and 7 more" in message
+
+
+def test_a_forbidden_case_forbids_the_whole_exercise():
+    """Does a forbidden call found while running one case give FORBIDDEN to every case of that exercise (a
+    raising case that passed included), and leave other exercises, grader errors and skipped cases alone?"""
+    cases = [Case(exercise=e, name=n, visible=True, weight=1.0, args={})
+             for e, n in (("conv2d", "a"), ("conv2d", "raises"), ("conv2d", "gpu"), ("conv2d", "broken"),
+                          ("zero_pad", "a"))]
+    verdicts = {cases[0].key: Verdict(Status.FORBIDDEN, "uses numpy.correlate (called while running)"),
+                cases[1].key: Verdict(Status.PASSED, "raised ValueError as expected"),
+                cases[2].key: Verdict(Status.SKIPPED, "skipped: no CUDA"),
+                cases[3].key: Verdict(Status.GRADER_ERROR, GRADER_FAILED),
+                cases[4].key: Verdict(Status.PASSED, "passed")}
+    spread = forbid_whole_exercises(cases, verdicts)
+    assert spread[cases[1].key].status is Status.FORBIDDEN
+    assert "numpy.correlate" in spread[cases[1].key].message and "case a" in spread[cases[1].key].message
+    assert [spread[c.key].status for c in cases[2:]] == [Status.SKIPPED, Status.GRADER_ERROR, Status.PASSED]
+    assert spread[cases[0].key] == verdicts[cases[0].key]
 
 
 def test_timeout():

@@ -399,3 +399,21 @@ def test_cpu_burnt_while_the_baseline_runs_is_the_students(tmp_path):
     assert outcome.timing is not None
     student, baseline = outcome.timing
     assert student / baseline > 10, outcome.timing
+
+
+def test_an_input_changed_in_place_is_seen_by_the_host_whatever_the_worker_says(tmp_path):
+    """If the student's code makes every in-process comparison say "unchanged" (json.dumps patched, the worker's
+    own check among them), is an array input changed in place still reported? The host reads the input's shared
+    memory itself after the call."""
+    folder = submission(tmp_path, m="""
+        import json
+        _real = json.dumps
+        json.dumps = lambda *a, **k: "unchanged" if k.get("sort_keys") else _real(*a, **k)
+        def scribble(x):
+            total = float(x.sum())
+            x.fill(0)
+            return total
+    """)
+    outcome = run(folder, call("scribble", x=np.arange(6.0))).outcomes["scribble/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.value == 15.0
+    assert outcome.mutated == ("x",)
