@@ -65,7 +65,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     for case in cases:
         exercise = assignment.exercise(case.exercise)
         if case.device == "cuda" and not devices.cuda().available:
-            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
+            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped (no GPU): {devices.cuda().reason}")
             continue
         try:
             expected[case.key] = _on_device(expected_for(case, exercise.module, reference),
@@ -161,19 +161,29 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         statuses = {c.name: verdicts[c.key].status for c in mine}
         for case, max_score in zip(mine, maxima):
             verdict = verdicts[case.key]
-            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note,
-                                 tuple(d.text for d in found if case.name in d.cases))
+            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note)  # diagnoses: notes
             score = scoring.score(verdict.status, max_score)
             if verdict.status is Status.SKIPPED:
                 max_score, score, shown = _skipped(case, max_score, statuses, shown, cuda_unavailable)
             results.append(CaseResult(
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
                 score=score, max_score=max_score, message=shown.message, details=shown.details, staff=shown.staff))
+        results = _exception_rule(results, [c.raises is not None for c in mine])
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
                                         points=round(sum(r.max_score for r in results), 4), cases=tuple(results),
                                         notes=tuple(d.text for d in found)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
+
+
+NO_POINTS_YET = "; no points until a case that returns a value passes (a function that only raises computes nothing)"
+
+
+def _exception_rule(results: list[CaseResult], expects_exception: list[bool]) -> list[CaseResult]:
+    """`scoring.gated` applied to one exercise's results; a case it zeroes says why."""
+    scores = scoring.gated([r.score for r in results], expects_exception, [r.passed for r in results])
+    return [r if score == r.score else replace(r, score=score, message=r.message + NO_POINTS_YET)
+            for r, score in zip(results, scores)]
 
 
 def _skipped(case: Case, max_score: float, statuses: dict[str, Status], shown: Shown,
