@@ -84,7 +84,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
 
     loadings = {e.id: Loading(module=report.modules.get(e.module),
                               expected_signature=_signature(reference, e),
-                              static_uses=tuple(scan_submission(submission, e.module, e.id, e.forbidden)))
+                              static_uses=tuple(scan_submission(submission, e.module, e.id, e.forbidden)),
+                              source=_failed_source(submission, report.modules.get(e.module)))
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -100,6 +101,16 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
                  for e in assignment.exercises}
     return _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
                      course.cuda_unavailable)
+
+
+def _failed_source(submission: Path, load: ModuleLoad | None) -> str | None:
+    """The text of a module that did not import, for the syntax error's caret (verdict.syntax_error)."""
+    if load is None or load.ok:
+        return None
+    try:
+        return (submission / f"{load.module}.py").read_text(encoding="utf-8", errors="replace")[:1_000_000]
+    except OSError:
+        return None
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
