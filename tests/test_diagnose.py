@@ -46,8 +46,13 @@ REQUIRED = {
     ("conv_layer_forward", "relu_before_bias"), ("conv_layer_forward", "relu_missing"),
     ("conv_layer_forward", "bias_per_kernel_element"), ("conv2d_forward_torch", "bias_per_kernel_element"),
     ("cnn_output_shapes", "height_width_swapped"),
+    # issue 14
+    ("conv_layer_forward", "bias_forgotten"), ("conv2d_forward_torch", "bias_forgotten"),
+    ("conv_layer_forward", "im2col_weight_order"), ("conv2d_forward_torch", "im2col_weight_order"),
+    ("conv_volume", "channels_not_summed"), ("apply_filter_at", "window_top_left"),
+    ("cnn_output_shapes", "channels_first"),
 }
-"""The misconceptions issue 4 lists, by the exercise they apply to."""
+"""The misconceptions issues 4 and 14 list, by the exercise they apply to."""
 
 
 @pytest.fixture(scope="module", autouse=True)
