@@ -25,14 +25,14 @@ def zero_pad(x: np.ndarray, p: int) -> np.ndarray:
     """Add a border of p zeros around the two spatial axes of an image or volume.
 
     An (H, W) array becomes (H + 2p, W + 2p); an (H, W, C) array becomes (H + 2p, W + 2p, C) (the
-    channel axis is not padded). p = 0 returns an unchanged copy.
+    channel axis is not padded). p = 0 returns the values of x unchanged. x itself is never modified.
 
     Args:
         x: array of shape (H, W) or (H, W, C).
         p: number of zeros to add on each side (>= 0).
 
     Returns:
-        A new array with the same dtype as ``np.asarray(x)``.
+        An array with the same dtype as ``np.asarray(x)`` (checked exactly).
 
     Raises:
         ValueError: if p is negative.
