@@ -90,7 +90,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
             verdicts[case.key] = Verdict(Status.UNGRADABLE, refused[exercise.module])
             continue
         if case.device == "cuda" and not devices.cuda().available:
-            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
+            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped (no GPU): {devices.cuda().reason}")
             continue
         try:
             expected[case.key] = _on_device(expected_for(case, exercise.module, reference),
@@ -109,7 +109,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         warm_pool=course.warm_pool, disk_mb=course.disk_mb))
 
     loadings = {e.id: Loading(module=report.modules.get(e.module), expected_signature=_signature(reference, e),
-                              static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals)
+                              static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals,
+                              source=_failed_source(sources[e.module], report.modules.get(e.module)))
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -150,6 +151,12 @@ def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[st
                             if o.module == exercise.module and o.id != exercise.id and not o.forbidden)
         scans[exercise.id] = scan_submission(read, exercise.module, exercise.id, exercise.forbidden, excused)
     return scans
+
+
+def _failed_source(source: ModuleSource, load: ModuleLoad | None) -> str | None:
+    """The text of a module that did not import, for the syntax error's caret (verdict.syntax_error): as read
+    before the run, within the size cap."""
+    return None if load is None or load.ok else source.text
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
@@ -220,19 +227,29 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         statuses = {c.name: verdicts[c.key].status for c in mine}
         for case, max_score in zip(mine, maxima):
             verdict = verdicts[case.key]
-            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note,
-                                 tuple(d.text for d in found if case.name in d.cases))
+            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note)  # diagnoses: notes
             score = scoring.score(verdict.status, max_score)
             if verdict.status is Status.SKIPPED:
                 max_score, score, shown = _skipped(case, max_score, statuses, shown, cuda_unavailable)
             results.append(CaseResult(
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
                 score=score, max_score=max_score, message=shown.message, details=shown.details, staff=shown.staff))
+        results = _exception_rule(results, [c.raises is not None for c in mine])
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
                                         points=round(sum(r.max_score for r in results), 4), cases=tuple(results),
                                         notes=tuple(d.text for d in found)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
+
+
+NO_POINTS_YET = "; no points until a case that returns a value passes (a function that only raises computes nothing)"
+
+
+def _exception_rule(results: list[CaseResult], expects_exception: list[bool]) -> list[CaseResult]:
+    """`scoring.gated` applied to one exercise's results; a case it zeroes says why."""
+    scores = scoring.gated([r.score for r in results], expects_exception, [r.passed for r in results])
+    return [r if score == r.score else replace(r, score=score, message=r.message + NO_POINTS_YET)
+            for r, score in zip(results, scores)]
 
 
 def _skipped(case: Case, max_score: float, statuses: dict[str, Status], shown: Shown,

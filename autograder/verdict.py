@@ -63,7 +63,8 @@ def student_view(verdict: Verdict, visible: bool, detail: HiddenDetail, note: st
     """A visible case shows everything; a hidden one what `detail` allows, never its inputs, the expected
     value or the index | got | expected table. `diagnoses` (sentences naming a known mistake) come first."""
     if visible:
-        noted = f"Note: {note}" if note and verdict.status is not Status.PASSED else ""
+        about_the_code = verdict.status not in (Status.PASSED, Status.UNGRADABLE, Status.GRADER_ERROR)
+        noted = f"Note: {note}" if note and about_the_code else ""
         return Shown(verdict.message, _join(*diagnoses, noted, verdict.details), verdict.staff)
     staff = _join(verdict.message, verdict.details, verdict.staff)
     if verdict.status is Status.PASSED:
@@ -91,6 +92,9 @@ class Loading:
     static_uses: tuple[Use, ...] = ()
     static_refusals: tuple[Refusal, ...] = ()
     """Constructs in the module that the static scan cannot follow; only for an exercise that forbids APIs."""
+    source: str | None = None
+    """The module's source text where it failed to import (read on the host before the run), for a syntax error's
+    caret."""
 
 
 def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, rule: Comparison,
@@ -119,6 +123,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
 def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | None:
     load = loading.module
     if load is not None and not load.ok:
+        located = syntax_error(load.module, loading.source)
+        if located is not None:
+            return Verdict(Status.UNGRADABLE, located[0], located[1], staff=load.traceback)
         return Verdict(Status.UNGRADABLE, load.message, _join(load.traceback, _printed(load.stdout)))
     if outcome.kind is OutcomeKind.MISSING:
         return Verdict(Status.UNGRADABLE, f"{outcome.message}: define it with the signature "
@@ -132,6 +139,28 @@ def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | Non
     if signature is not None and _names(signature) != _names(loading.expected_signature):
         return Verdict(Status.UNGRADABLE, f"{case.exercise} has the signature {case.exercise}{signature}, "
                                           f"expected {case.exercise}{loading.expected_signature}")
+    return None
+
+
+def syntax_error(module: str, source: str | None) -> tuple[str, str] | None:
+    """(one line naming file, line and error; the offending line with a caret under the error) for a module
+    whose source does not parse; None where it parses (the import failed for another reason) or is unknown.
+    Parsing runs nothing: the host reads the file the worker failed to import."""
+    if source is None:
+        return None
+    try:
+        pyast.parse(source, f"{module}.py")
+    except SyntaxError as error:
+        where = f"{module}.py, line {error.lineno}" if error.lineno else f"{module}.py"
+        message = f"{where}: {type(error).__name__}: {error.msg}"
+        text = (error.text or "").rstrip("\n")
+        if not text.strip():
+            return message, ""
+        stripped = text.lstrip()
+        column = max(0, (error.offset or 1) - 1 - (len(text) - len(stripped)))
+        return message, f"    {stripped}\n    {' ' * min(column, len(stripped))}^"
+    except (ValueError, RecursionError, MemoryError):  # null bytes, absurd nesting: say what the worker said
+        return None
     return None
 
 
@@ -253,7 +282,8 @@ def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison
     if mismatch is None:
         return _timed(case, outcome) if case.speed is not None else Verdict(Status.PASSED, "passed")
     return Verdict(Status.FAILED, mismatch.summary,
-                   _join(_call_text(case), mismatch.details, _printed(outcome.stdout)),
+                   _join(_call_text(case), _whole_lists(outcome.value, expected.value), mismatch.details,
+                         _printed(outcome.stdout)),
                    hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]), summary=mismatch.statistics)
 
 
@@ -277,6 +307,16 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
     return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
                                   "a Python loop over pixels is this slow: use unfold and one matrix product",
                    staff=staff, hidden=f"right, but slower than {limit}")
+
+
+def _whole_lists(got: object, expected: object) -> str:
+    """A wrong list (cnn_output_shapes) in full above the expected one, where both are short plain data."""
+    if type(expected) not in (list, tuple) or type(got) not in (list, tuple):
+        return ""
+    shown = repr(got), repr(expected)
+    if max(map(len, shown)) > 300 or any("array" in text or "Tensor" in text for text in shown):
+        return ""
+    return f"got:      {shown[0]}\nexpected: {shown[1]}"
 
 
 def _mutated_message(names: tuple[str, ...]) -> str:

@@ -445,3 +445,43 @@ def test_a_speed_case_needs_a_right_answer_within_its_ratio(timing, status, mess
     assert "ms" not in result.message and ("ms against" in result.staff) == (timing is not None)
     wrong = verdict(returned(np.array([[2.0]]), timing=(0.001, 0.002)), case=replace(make_case(), speed=speed))
     assert wrong.status is Status.FAILED and "slower" not in wrong.message  # fast but wrong earns nothing
+
+
+# ---- issue 14: sharper feedback ------------------------------------------------------------------------------
+
+def test_a_syntax_error_is_one_line_with_file_and_line_and_a_caret():
+    """Is a module that does not parse ungradable with one line (file, line, error) and the line with a caret,
+    read from the source on the host, the worker's traceback kept for staff?"""
+    load = ModuleLoad("filters", ok=False, message="filters.py could not be imported (filters.py, line 2): "
+                      "SyntaxError: invalid syntax", traceback="SyntaxError: invalid syntax (filters.py, line 2)")
+    source = "import numpy as np\ndef edge_kernels( -> dict:\n    return {}\n"
+    result = verdict(returned(None), loading=Loading(load, SIGNATURE, source=source))
+    assert result.status is Status.UNGRADABLE
+    assert result.message.startswith("filters.py, line 2: SyntaxError: ") and "\n" not in result.message
+    code, caret = result.details.splitlines()
+    assert code.strip() == "def edge_kernels( -> dict:" and caret.strip() == "^"
+    assert "line 2" in result.staff
+
+
+def test_an_import_error_without_a_syntax_error_keeps_the_worker_message():
+    """Where the source parses (an exception at import), is the worker's one-line message kept?"""
+    load = ModuleLoad("filters", ok=False, message="filters.py could not be imported (filters.py, line 1): "
+                      "ZeroDivisionError: division by zero", traceback="ZeroDivisionError")
+    result = verdict(returned(None), loading=Loading(load, SIGNATURE, source="1 / 0\n"))
+    assert result.message == load.message
+
+
+def test_a_wrong_list_is_shown_whole_next_to_the_expected_one():
+    """Does a visible case whose list differs show the whole list returned above the whole list expected?"""
+    expected = Expected(value=[(37, 37, 10), (17, 17, 20)])
+    result = verdict(returned([(10, 37, 37), (20, 17, 17)]), expected=expected)
+    assert result.status is Status.FAILED
+    assert "got:      [(10, 37, 37), (20, 17, 17)]\nexpected: [(37, 37, 10), (17, 17, 20)]" in result.details
+    assert "expected: [" not in result.hidden_message
+
+
+def test_the_case_note_is_not_shown_for_an_ungradable_module():
+    """Is a case's note (about the computation) left out where the module could not even be loaded?"""
+    shown = student_view(Verdict(Status.UNGRADABLE, "filters.py, line 2: SyntaxError"), True, HiddenDetail.MESSAGE,
+                         note="the lecture's example")
+    assert "Note:" not in shown.details
