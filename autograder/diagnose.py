@@ -6,12 +6,17 @@ on the inputs of those cases. It *matches* a case where the student's value equa
 the exercise's tolerance rule, `autograder.compare`) and the mistake's value is not the reference's; a
 mistake that raises, or gives the reference's answer, does not match that case.
 
-A mistake is diagnosed when it matches *every* failing case: a failure it does not explain means another
+A mistake is diagnosed when it matches *every* failing case (of two that match the same cases, the first
+listed): a failure it does not explain means another
 bug, and then naming it would be a guess. So noise, zeros, or "+ 2" where the mistake is "+ 1" on some
 inputs and right on others, get no name. One kind of failure is left out of that count: a value returned
 for an invalid input where the mistake, like the reference, raises. The mistake is about the computation,
 the missing check is a second, separate bug that the case's own message already names. Timeouts, crashes
 and exceptions are never diagnosed: there is no value to compare.
+
+An exercise may also give a `value_hint`: said when no listed mistake explains the failures and some case
+returned a value of the right type, shape and dtype whose values are wrong (learn_filter: "gradient descent did
+not converge"). Every diagnosis is said once, in the exercise's notes, not on each case.
 """
 from __future__ import annotations
 
@@ -52,12 +57,17 @@ class Diagnosis:
     @property
     def text(self) -> str:
         """The sentence the student reads."""
+        if not self.mistake:  # the exercise's value_hint
+            return self.message
         return f"This looks like the known mistake '{self.mistake}': {self.message}"
 
 
 def diagnose(mistakes: Iterable[MistakeSpec], attempts: list[Attempt], run: RunMistake,
              rule: Comparison) -> tuple[Diagnosis, ...]:
-    """The listed mistakes (in their order) that explain every one of the failing `attempts`."""
+    """The listed mistakes (in their order) that explain every one of the failing `attempts`. Two that match
+    the very same cases give the student's values there both, so the cases cannot tell them apart: the first
+    listed is named (conv_layer_forward's weights read channels-first and im2col's flattening order coincide
+    when C == f)."""
     found = []
     for mistake in mistakes:
         matched = []
@@ -68,7 +78,7 @@ def diagnose(mistakes: Iterable[MistakeSpec], attempts: list[Attempt], run: RunM
             if verdict:
                 matched.append(attempt.case.name)
         else:
-            if matched:
+            if matched and all(tuple(matched) != d.cases for d in found):
                 found.append(Diagnosis(mistake.id, mistake.message, tuple(matched)))
     return tuple(found)
 
@@ -112,8 +122,23 @@ def attempts(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: Mapping[st
 def diagnose_exercise(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: Mapping[str, Outcome],
                       expected: Mapping[str, Expected], verdicts: Mapping[str, Verdict],
                       run: RunMistake) -> tuple[Diagnosis, ...]:
-    """`diagnose` on the exercise's failing cases; nothing when it lists no mistakes or fails no case."""
-    if not exercise.mistakes:
+    """`diagnose` on the exercise's failing cases, else its `value_hint` where it applies; nothing when it
+    fails no case with a value."""
+    if not exercise.mistakes and not exercise.value_hint:
         return ()
     failing = attempts(exercise, cases, outcomes, expected, verdicts)
-    return diagnose(exercise.mistakes, failing, run, exercise.compare) if failing else ()
+    if not failing:
+        return ()
+    found = diagnose(exercise.mistakes, failing, run, exercise.compare)
+    if found or not exercise.value_hint:
+        return found
+    wrong_values = tuple(a.case.name for a in failing if _only_values_differ(a, exercise.compare))
+    return (Diagnosis("", exercise.value_hint, wrong_values),) if wrong_values else ()
+
+
+def _only_values_differ(attempt: Attempt, rule: Comparison) -> bool:
+    """The value has the expected type, shape, dtype and device; only its numbers (or NaN) are wrong."""
+    if attempt.expected.raises is not None:
+        return False
+    mismatch = compare(attempt.got, attempt.expected.value, rule)
+    return mismatch is not None and mismatch.kind in ("value", "nan")

@@ -16,13 +16,14 @@ from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
-from autograder.sandbox.static import forbidden_uses
+from autograder.sandbox.static import Scan, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
-from autograder.intake import ModuleSource, read_modules
+from autograder.intake import ModuleSource, read_module, read_modules
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
-from autograder.verdict import GRADER_FAILED, Loading, Shown, Verdict, judge, student_view
+from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
+                               student_view)
 
 
 class Truth(Protocol):
@@ -118,6 +119,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
            student: str | None, visible_only: bool, kept: list[CaseValues], truth: Truth) -> GradingRun:
     sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
     refused = {module: source.problem for module, source in sources.items() if source.problem}
+    scans = _static_scans(assignment, submission, sources)  # before the run too: the run cannot change what is read
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
@@ -126,7 +128,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
             verdicts[case.key] = Verdict(Status.UNGRADABLE, refused[exercise.module])
             continue
         if case.device == "cuda" and not devices.cuda().available:
-            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped: {devices.cuda().reason}")
+            verdicts[case.key] = Verdict(Status.SKIPPED, f"skipped (no GPU): {devices.cuda().reason}")
             continue
         try:
             expected[case.key] = _on_device(truth.expected(case, exercise.module), devices.resolve(case.device))
@@ -143,9 +145,9 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
         warm_pool=course.warm_pool, disk_mb=course.disk_mb))
 
-    loadings = {e.id: Loading(module=report.modules.get(e.module),
-                              expected_signature=truth.signature(e),
-                              static_uses=_static_uses(sources[e.module], e))
+    loadings = {e.id: Loading(module=report.modules.get(e.module), expected_signature=truth.signature(e),
+                              static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals,
+                              source=_failed_source(sources[e.module], report.modules.get(e.module)))
                 for e in assignment.exercises}
     for case in cases:
         if case.key in verdicts:
@@ -154,6 +156,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         outcome = report.outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
         verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
                                    exercise.limits.memory_mb)
+    verdicts = forbid_whole_exercises(cases, verdicts)
     kept.extend(visible_values(cases, expected, report.outcomes))
     hidden_ran = any(not case.visible for case in cases if case.key in expected)
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
@@ -165,9 +168,32 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     return replace(run, staff_notes=staff_notes)
 
 
-def _static_uses(source: ModuleSource, exercise: ExerciseSpec) -> tuple:
-    """Forbidden APIs in the module's source as read before the run, within the size cap (never re-read)."""
-    return () if source.text is None else tuple(forbidden_uses(source.text, exercise.id, exercise.forbidden))
+def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[str, ModuleSource]) -> dict[str, Scan]:
+    """The static scan of each exercise (autograder/sandbox/static.py) on the sources as read before the run, within
+    the size cap: the assignment's modules from `sources`, any other module of the submission they import read
+    through the same cap. Other exercises of a module that forbid nothing may use what this one forbids."""
+    read_elsewhere: dict[str, ModuleSource] = {}
+
+    def read(module: str) -> str | None:
+        if module in sources:
+            return sources[module].text
+        if module not in read_elsewhere:
+            read_elsewhere[module] = read_module(submission, module) if module.isidentifier() \
+                else ModuleSource(module, None)
+        return read_elsewhere[module].text
+
+    scans = {}
+    for exercise in assignment.exercises:
+        excused = frozenset(o.id for o in assignment.exercises
+                            if o.module == exercise.module and o.id != exercise.id and not o.forbidden)
+        scans[exercise.id] = scan_submission(read, exercise.module, exercise.id, exercise.forbidden, excused)
+    return scans
+
+
+def _failed_source(source: ModuleSource, load: ModuleLoad | None) -> str | None:
+    """The text of a module that did not import, for the syntax error's caret (verdict.syntax_error): as read
+    before the run, within the size cap."""
+    return None if load is None or load.ok else source.text
 
 
 def _call(case: Case, exercise: ExerciseSpec) -> Call:
@@ -238,19 +264,29 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         statuses = {c.name: verdicts[c.key].status for c in mine}
         for case, max_score in zip(mine, maxima):
             verdict = verdicts[case.key]
-            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note,
-                                 tuple(d.text for d in found if case.name in d.cases))
+            shown = student_view(verdict, case.visible, exercise.hidden_detail, case.note)  # diagnoses: notes
             score = scoring.score(verdict.status, max_score)
             if verdict.status is Status.SKIPPED:
                 max_score, score, shown = _skipped(case, max_score, statuses, shown, cuda_unavailable)
             results.append(CaseResult(
                 exercise=exercise.id, case=case.name, visible=case.visible, status=verdict.status,
                 score=score, max_score=max_score, message=shown.message, details=shown.details, staff=shown.staff))
+        results = _exception_rule(results, [c.raises is not None for c in mine])
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
                                         points=round(sum(r.max_score for r in results), 4), cases=tuple(results),
                                         notes=tuple(d.text for d in found)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
+
+
+NO_POINTS_YET = "; no points until a case that returns a value passes (a function that only raises computes nothing)"
+
+
+def _exception_rule(results: list[CaseResult], expects_exception: list[bool]) -> list[CaseResult]:
+    """`scoring.gated` applied to one exercise's results; a case it zeroes says why."""
+    scores = scoring.gated([r.score for r in results], expects_exception, [r.passed for r in results])
+    return [r if score == r.score else replace(r, score=score, message=r.message + NO_POINTS_YET)
+            for r, score in zip(results, scores)]
 
 
 def _skipped(case: Case, max_score: float, statuses: dict[str, Status], shown: Shown,

@@ -3,6 +3,10 @@
 An exercise's points are shared among its cases by weight (partial credit per case). Shares are rounded to
 1/10000 of a point by the largest-remainder method, so that the shares of an exercise add up to exactly its
 points and a submission that passes every case gets exactly the maximum.
+
+Cases that expect an exception (`raises:`) carry at most `EXCEPTION_SHARE` of an exercise's points (`validate`
+refuses a spec that gives them more), and they score only when the function also passes at least one case that
+returns a value: a function that only raises computes nothing, and earns nothing (`gated`).
 """
 from __future__ import annotations
 
@@ -31,6 +35,25 @@ def shares(points: float, weights: list[float]) -> list[float]:
 def score(status: Status, max_score: float) -> float:
     """All or nothing within a case."""
     return max_score if status is Status.PASSED else 0.0
+
+
+EXCEPTION_SHARE = Fraction(1, 10)
+"""The most that an exercise's cases expecting an exception may weigh together, as a share of its points."""
+
+
+def exception_share(weights: list[float], expects_exception: list[bool]) -> Fraction:
+    """The share of an exercise's points that its cases expecting an exception carry (0 for no cases)."""
+    total_weight = sum(Fraction(w) for w in weights)
+    if not total_weight:
+        return Fraction(0)
+    return sum((Fraction(w) for w, raises in zip(weights, expects_exception) if raises), Fraction(0)) / total_weight
+
+
+def gated(scores: list[float], expects_exception: list[bool], passed: list[bool]) -> list[float]:
+    """An exercise's case scores after the exception rule: the cases that expect an exception keep their score
+    only when at least one case that returns a value passed; otherwise they score 0. The other cases keep theirs."""
+    computes = any(ok for ok, raises in zip(passed, expects_exception) if not raises)
+    return [score if computes or not raises else 0.0 for score, raises in zip(scores, expects_exception)]
 
 
 def total(results: list[CaseResult]) -> float:

@@ -159,6 +159,9 @@ class ExerciseSpec:
     """Where the cases' tensors are put before the call (`devices:`): () leaves them as built (on the CPU);
     ("cpu", "cuda") runs every case on both, the CUDA copy named `<case>@cuda`; ("auto",) runs them on CUDA
     where the grading machine has it, else on the CPU."""
+    value_hint: str = ""
+    """Said once in the exercise's notes when a case returns a value of the right type and shape whose values are
+    wrong and no known mistake explains it (learn_filter: "gradient descent did not converge"); "" for none."""
 
 
 @dataclass(frozen=True)
@@ -599,7 +602,7 @@ def load_course(root: Path) -> CourseSpec:
 # ---- assignments/<id>/assignment.yaml -------------------------------------------------------------------------
 
 _EXERCISE_KEYS = ("id", "module", "title", "points", "statement", "cases")
-_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_detail", "devices")
+_EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_detail", "devices", "value_hint")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -658,7 +661,8 @@ def _exercise(n: _Node, solutions: _Solutions, limits: Limits, compare: Comparis
     return ExerciseSpec(id=exercise_id, module=module, title=title, points=points, statement=statement,
                         compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location,
                         mistakes=mistakes, hidden_detail=_get(spec, "hidden_detail", _HIDDEN_DETAIL, hidden_detail),
-                        devices=_get(spec, "devices", _devices, ()))
+                        devices=_get(spec, "devices", _devices, ()),
+                        value_hint=" ".join(_get(spec, "value_hint", _Node.string, "").split()))
 
 
 def _devices(n: _Node) -> tuple[str, ...]:

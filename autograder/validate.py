@@ -13,6 +13,7 @@ from autograder.cases import NO_EXPECT, expand_exercise
 from autograder.compare import compare
 from autograder.questions.draw import check_questions
 from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
+from autograder.scoring import EXCEPTION_SHARE, exception_share
 from autograder.spec import AssignmentSpec, CourseSpec
 
 
@@ -41,6 +42,7 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
     for exercise in assignment.exercises:
         cases = expand_exercise(course.seed, assignment.id, exercise)
         count += len(cases)
+        problems += _exception_share(assignment.id, exercise.id, cases)
         for case in cases:
             where = f"{assignment.id}/{case.key}"
             try:
@@ -64,3 +66,19 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
     students: list[str | None] = [None, *(f"student-{n}" for n in range(200))]
     problems += [Problem(f"{assignment.id}/questions", p) for p in check_questions(course, assignment, students)]
     return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))
+
+
+def _exception_share(assignment_id: str, exercise_id: str, cases: list) -> list[Problem]:
+    """The format's rule: the cases expecting an exception weigh at most EXCEPTION_SHARE of the exercise, and
+    some case returns a value (they score only once one passes; scoring.gated)."""
+    raises = [case.raises is not None for case in cases]
+    share = exception_share([case.weight for case in cases], raises)
+    where = f"{assignment_id}/{exercise_id}"
+    if any(raises) and all(raises):
+        return [Problem(where, "every case expects an exception; add a case that returns a value (the cases "
+                               "expecting an exception score only once one of those passes)")]
+    if share > EXCEPTION_SHARE:
+        return [Problem(where, f"the cases expecting an exception weigh {float(share):.1%} of the exercise's "
+                               f"points, more than the {float(EXCEPTION_SHARE):.0%} allowed: lower their "
+                               "`weight` or raise the others'")]
+    return []

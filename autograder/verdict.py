@@ -18,7 +18,7 @@ from autograder.compare import compare, describe
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.sandbox.static import Use
+from autograder.sandbox.static import Refusal, Use
 from autograder.spec import Comparison, HiddenDetail
 
 GRADER_FAILED = "the grader failed on this case; your instructor has the details"
@@ -63,7 +63,8 @@ def student_view(verdict: Verdict, visible: bool, detail: HiddenDetail, note: st
     """A visible case shows everything; a hidden one what `detail` allows, never its inputs, the expected
     value or the index | got | expected table. `diagnoses` (sentences naming a known mistake) come first."""
     if visible:
-        noted = f"Note: {note}" if note and verdict.status is not Status.PASSED else ""
+        about_the_code = verdict.status not in (Status.PASSED, Status.UNGRADABLE, Status.GRADER_ERROR)
+        noted = f"Note: {note}" if note and about_the_code else ""
         return Shown(verdict.message, _join(*diagnoses, noted, verdict.details), verdict.staff)
     staff = _join(verdict.message, verdict.details, verdict.staff)
     if verdict.status is Status.PASSED:
@@ -89,6 +90,11 @@ class Loading:
     module: ModuleLoad | None
     expected_signature: str
     static_uses: tuple[Use, ...] = ()
+    static_refusals: tuple[Refusal, ...] = ()
+    """Constructs in the module that the static scan cannot follow; only for an exercise that forbids APIs."""
+    source: str | None = None
+    """The module's source text where it failed to import (read on the host before the run), for a syntax error's
+    caret."""
 
 
 def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, rule: Comparison,
@@ -99,8 +105,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
     ungradable = _ungradable(case, outcome, loading)
     if ungradable is not None:
         return ungradable
-    if outcome.forbidden or loading.static_uses:
-        return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses))
+    if outcome.forbidden or loading.static_uses or loading.static_refusals:
+        return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses,
+                                                            loading.static_refusals))
     if outcome.kind is OutcomeKind.TIMEOUT:
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.PROTOCOL:
@@ -116,6 +123,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
 def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | None:
     load = loading.module
     if load is not None and not load.ok:
+        located = syntax_error(load.module, loading.source)
+        if located is not None:
+            return Verdict(Status.UNGRADABLE, located[0], located[1], staff=load.traceback)
         return Verdict(Status.UNGRADABLE, load.message, _join(load.traceback, _printed(load.stdout)))
     if outcome.kind is OutcomeKind.MISSING:
         return Verdict(Status.UNGRADABLE, f"{outcome.message}: define it with the signature "
@@ -129,6 +139,28 @@ def _ungradable(case: Case, outcome: Outcome, loading: Loading) -> Verdict | Non
     if signature is not None and _names(signature) != _names(loading.expected_signature):
         return Verdict(Status.UNGRADABLE, f"{case.exercise} has the signature {case.exercise}{signature}, "
                                           f"expected {case.exercise}{loading.expected_signature}")
+    return None
+
+
+def syntax_error(module: str, source: str | None) -> tuple[str, str] | None:
+    """(one line naming file, line and error; the offending line with a caret under the error) for a module
+    whose source does not parse; None where it parses (the import failed for another reason) or is unknown.
+    Parsing runs nothing: the host reads the file the worker failed to import."""
+    if source is None:
+        return None
+    try:
+        pyast.parse(source, f"{module}.py")
+    except SyntaxError as error:
+        where = f"{module}.py, line {error.lineno}" if error.lineno else f"{module}.py"
+        message = f"{where}: {type(error).__name__}: {error.msg}"
+        text = (error.text or "").rstrip("\n")
+        if not text.strip():
+            return message, ""
+        stripped = text.lstrip()
+        column = max(0, (error.offset or 1) - 1 - (len(text) - len(stripped)))
+        return message, f"    {stripped}\n    {' ' * min(column, len(stripped))}^"
+    except (ValueError, RecursionError, MemoryError):  # null bytes, absurd nesting: say what the worker said
+        return None
     return None
 
 
@@ -170,10 +202,44 @@ def _names_by_hand(signature: str) -> list[str]:
     return names
 
 
-def _forbidden_message(runtime: tuple[str, ...], static: tuple[Use, ...]) -> str:
+SHOWN_REFUSALS = 3
+"""At most this many refused lines are listed in one message; the rest are counted."""
+
+
+def _forbidden_message(runtime: tuple[str, ...], static: tuple[Use, ...], refusals: tuple[Refusal, ...] = ()) -> str:
+    parts = []
     found = {f"{use.name} (line {use.line})": None for use in static}
     found.update({f"{name} (called while running)": None for name in runtime if name not in {u.name for u in static}})
-    return f"uses {', '.join(found)}, which this exercise does not allow: implement it yourself"
+    if found:
+        parts.append(f"uses {', '.join(found)}, which this exercise does not allow: implement it yourself")
+    if refusals:
+        listed = "; ".join(f"line {r.line}: {r.reason}" for r in refusals[:SHOWN_REFUSALS])
+        more = len(refusals) - SHOWN_REFUSALS
+        listed += f"; and {more} more" if more > 0 else ""
+        parts.append(f"this exercise forbids some APIs, and the grader cannot check this module's code for them "
+                     f"({listed}): write it with plain names and public functions")
+    return "; ".join(parts)
+
+
+def forbid_whole_exercises(cases: list[Case], verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
+    """A forbidden use found on any case of an exercise, statically or while running, gives 0 for every case of
+    that exercise: raising cases too, which may return before reaching the forbidden call. Cases the grader
+    could not judge (grader error) or skipped (no CUDA, scored by their CPU twin) keep their verdict."""
+    first: dict[str, tuple[Case, Verdict]] = {}
+    for case in cases:
+        verdict = verdicts.get(case.key)
+        if verdict is not None and verdict.status is Status.FORBIDDEN:
+            first.setdefault(case.exercise, (case, verdict))
+    spread = dict(verdicts)
+    for case in cases:
+        verdict, found = verdicts.get(case.key), first.get(case.exercise)
+        if found is None or verdict is None or verdict.status in (Status.FORBIDDEN, Status.GRADER_ERROR,
+                                                                  Status.SKIPPED):
+            continue
+        where, forbidden = found
+        spread[case.key] = Verdict(Status.FORBIDDEN, f"{forbidden.message} (case {where.name}); a forbidden API "
+                                                     "anywhere in an exercise gives 0 for all of its cases")
+    return spread
 
 
 def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) -> Verdict:
@@ -216,7 +282,8 @@ def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison
     if mismatch is None:
         return _timed(case, outcome) if case.speed is not None else Verdict(Status.PASSED, "passed")
     return Verdict(Status.FAILED, mismatch.summary,
-                   _join(_call_text(case), mismatch.details, _printed(outcome.stdout)),
+                   _join(_call_text(case), _whole_lists(outcome.value, expected.value), mismatch.details,
+                         _printed(outcome.stdout)),
                    hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]), summary=mismatch.statistics)
 
 
@@ -240,6 +307,16 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
     return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
                                   "a Python loop over pixels is this slow: use unfold and one matrix product",
                    staff=staff, hidden=f"right, but slower than {limit}")
+
+
+def _whole_lists(got: object, expected: object) -> str:
+    """A wrong list (cnn_output_shapes) in full above the expected one, where both are short plain data."""
+    if type(expected) not in (list, tuple) or type(got) not in (list, tuple):
+        return ""
+    shown = repr(got), repr(expected)
+    if max(map(len, shown)) > 300 or any("array" in text or "Tensor" in text for text in shown):
+        return ""
+    return f"got:      {shown[0]}\nexpected: {shown[1]}"
 
 
 def _mutated_message(names: tuple[str, ...]) -> str:

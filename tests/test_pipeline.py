@@ -82,6 +82,10 @@ def test_a_syntax_error_costs_only_its_module(graded, tmp_path, assignment):
             assert all(c.status is Status.UNGRADABLE and "filters.py, line" in c.message for c in exercise.cases)
         else:
             assert exercise.score == exercise.points, exercise.id
+    from autograder.reporters import text
+
+    out = text.feedback(run)  # one line with file and line, the code with a caret: once, not once per case
+    assert out.count("SyntaxError") == 1 and "def edge_kernels(:" in out and out.count("^") == 1
 
 
 def test_forbidden_conv2d_is_caught(graded, tmp_path):
@@ -101,10 +105,10 @@ def test_hidden_cases_do_not_reveal_expected_values(graded, tmp_path):
     run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
     exercise = next(e for e in run.exercises if e.id == "conv_param_count")
     hidden = [c for c in exercise.cases if not c.visible]
-    diagnosis = "This looks like the known mistake 'bias_forgotten': "  # the only detail a hidden case may show here
+    diagnosis = "This looks like the known mistake 'bias_forgotten': "  # said once, in the exercise's notes
     assert hidden and all("expected" not in c.message for c in hidden)
-    assert all(c.details == "" or (c.details.startswith(diagnosis) and "\n" not in c.details) for c in hidden)
-    assert any(c.details for c in hidden) and not any(c.details for c in hidden if "raise" in c.message)
+    assert all(c.details == "" for c in hidden)
+    assert len(exercise.notes) == 1 and exercise.notes[0].startswith(diagnosis)
     assert all(c.staff for c in hidden)  # staff still see what happened
 
 
@@ -140,7 +144,7 @@ def test_cuda_cases_without_cuda_follow_the_course_policy(graded, course, assign
     run = graded(REPO / "examples" / ASSIGNMENT / "buggy_student")
     cases = next(e for e in run.exercises if e.id == "conv2d_forward_torch").cases
     skipped = [c for c in cases if c.case.endswith("@cuda")]
-    assert len(skipped) == 26 and all(c.status is Status.SKIPPED and "no GPU" in c.message for c in skipped)
+    assert len(skipped) == 21 and all(c.status is Status.SKIPPED and "no GPU" in c.message for c in skipped)
     assert all(c.score == c.max_score > 0 and "which passed" in c.message for c in skipped)
     dropped = grade(replace(course, cuda_unavailable="drop"), assignment, REPO / "examples" / ASSIGNMENT / "buggy_student")
     exercise = next(e for e in dropped.exercises if e.id == "conv2d_forward_torch")
@@ -157,5 +161,25 @@ def test_cuda_cases_run_on_the_gpu(graded):
     run = graded(REPO / "solutions" / ASSIGNMENT)
     cases = next(e for e in run.exercises if e.id == "conv2d_forward_torch").cases
     on_gpu = [c for c in cases if c.case.endswith("@cuda")]
-    assert len(on_gpu) == 26 and all(c.status is Status.PASSED for c in on_gpu)
+    assert len(on_gpu) == 21 and all(c.status is Status.PASSED for c in on_gpu)
     assert run.score == run.max_score == 100
+
+
+def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assignment, tmp_path):
+    """Does a forbidden call the static scan cannot see (LazyConv2d, not on the list, calls F.conv2d inside),
+    caught while running the cases that reach it, give 0 for every case of the exercise, the raising ones
+    included?"""
+    folder = make_variant(tmp_path / "sub", "conv_torch", '    """\n    ### BEGIN SOLUTION',
+                          '    """\n    ### BEGIN SOLUTION\n    if x.dim() == 4 and weight.dim() == 4 and stride >= 1 '
+                          'and padding >= 0 and x.shape[1] == weight.shape[1] and bias is None:\n'
+                          '        layer = torch.nn.LazyConv2d(weight.shape[0], tuple(weight.shape[2:]), stride, '
+                          'padding, bias=False, dtype=x.dtype)\n'
+                          '        return layer(x)')
+    only = replace(assignment, exercises=tuple(e for e in assignment.exercises if e.id == "conv2d_forward_torch"),
+                   questions=())
+    run = grade(course, only, folder)
+    cases = run.exercises[0].cases
+    assert run.exercises[0].score == 0
+    assert {c.status for c in cases} <= {Status.FORBIDDEN, Status.SKIPPED}
+    assert any("called while running" in c.message for c in cases)
+    assert any("a forbidden API anywhere in an exercise gives 0" in c.message for c in cases)

@@ -95,3 +95,44 @@ def test_total_is_exact_for_ten_thousandths():
     assert total(results([0.1] * 10)) == 1.0
     assert total(results([3.3334, 3.3333, 3.3333])) == 10.0
     assert total([]) == 0.0
+
+
+# ---- the exception rule: cases that expect an exception earn points only alongside a value ------------------
+
+from autograder.scoring import EXCEPTION_SHARE, exception_share, gated  # noqa: E402
+
+
+def test_exception_cases_score_nothing_when_no_value_case_passes():
+    """Does a function that only raises keep none of its passed exception cases' points?"""
+    assert gated([0.0, 0.0, 0.1, 0.1], [False, False, True, True], [False, False, True, True]) == [0.0] * 4
+
+
+def test_exception_cases_keep_their_points_once_a_value_case_passes():
+    """With one value case passed, do the exception cases keep exactly their scores, and the others theirs?"""
+    assert gated([2.0, 0.0, 0.1, 0.0], [False, False, True, True], [True, False, True, False]) == [2.0, 0.0, 0.1, 0.0]
+
+
+def test_value_cases_are_never_touched_by_the_rule():
+    """Are the scores of cases that expect a value the same with the rule as without it?"""
+    scores, raises = [1.0, 0.0, 3.0], [False, False, False]
+    assert gated(scores, raises, [True, False, True]) == scores
+
+
+@given(weights=weights_strategy, data=st.data())
+def test_exception_share_is_the_weight_of_the_raising_cases(weights, data):
+    """Is the exception share the raising cases' weight over the total, between 0 and 1?"""
+    raises = data.draw(st.lists(st.booleans(), min_size=len(weights), max_size=len(weights)))
+    share = exception_share(weights, raises)
+    expected = sum(Fraction(w) for w, r in zip(weights, raises) if r) / sum(Fraction(w) for w in weights)
+    assert share == expected and 0 <= share <= 1
+
+
+def test_the_real_exercises_keep_exceptions_within_ten_percent(course, assignment):
+    """Does every exercise of the assignment give its exception cases at most 10% of its points?"""
+    from autograder.cases import expand_exercise
+
+    assert EXCEPTION_SHARE == Fraction(1, 10)
+    for exercise in assignment.exercises:
+        cases = expand_exercise(course.seed, assignment.id, exercise)
+        share = exception_share([c.weight for c in cases], [c.raises is not None for c in cases])
+        assert share <= EXCEPTION_SHARE, exercise.id

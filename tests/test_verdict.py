@@ -9,10 +9,10 @@ from autograder.codec import TensorData
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.sandbox.static import Use
+from autograder.sandbox.static import Refusal, Use
 from autograder.spec import Comparison, HiddenDetail
-from autograder.verdict import (GRADER_FAILED, HIDDEN_NO_DETAIL, HIDDEN_PHRASES, Loading, Verdict, _names, judge,
-                                student_view)
+from autograder.verdict import (GRADER_FAILED, HIDDEN_NO_DETAIL, HIDDEN_PHRASES, Loading, Verdict, _names,
+                                forbid_whole_exercises, judge, student_view)
 
 SIGNATURE = "(image, kernel, padding=0)"
 RULE = Comparison()
@@ -175,6 +175,41 @@ def test_static_forbidden_use_counts_even_when_not_run():
     """Does a static use make the case FORBIDDEN even if the call timed out?"""
     loading = loaded(static=(Use("numpy.convolve", 3),))
     assert verdict(Outcome(OutcomeKind.TIMEOUT, message="x"), loading=loading).status is Status.FORBIDDEN
+
+
+def test_static_refusal_is_forbidden_with_line_and_reason():
+    """Does a construct the static scan refuses make the case FORBIDDEN, naming its line and reason?"""
+    loading = Loading(ModuleLoad("conv_numpy", ok=True, functions={"conv2d": SIGNATURE}), SIGNATURE,
+                      static_refusals=(Refusal(7, "uses torch.ops, which calls PyTorch's operators"),))
+    result = verdict(returned(np.array([[1.0]])), loading=loading)
+    assert result.status is Status.FORBIDDEN
+    assert "line 7: uses torch.ops" in result.message and "cannot check" in result.message
+
+
+def test_many_refusals_are_counted_not_listed():
+    """Are only the first few refused lines listed, and the rest counted?"""
+    refusals = tuple(Refusal(line, "uses eval") for line in range(1, 11))
+    loading = Loading(None, SIGNATURE, static_refusals=refusals)
+    message = verdict(returned(np.array([[1.0]])), loading=loading).message
+    assert "line 3: uses eval" in message and "line 4:" not in message and "and 7 more" in message
+
+
+def test_a_forbidden_case_forbids_the_whole_exercise():
+    """Does a forbidden call found while running one case give FORBIDDEN to every case of that exercise (a
+    raising case that passed included), and leave other exercises, grader errors and skipped cases alone?"""
+    cases = [Case(exercise=e, name=n, visible=True, weight=1.0, args={})
+             for e, n in (("conv2d", "a"), ("conv2d", "raises"), ("conv2d", "gpu"), ("conv2d", "broken"),
+                          ("zero_pad", "a"))]
+    verdicts = {cases[0].key: Verdict(Status.FORBIDDEN, "uses numpy.correlate (called while running)"),
+                cases[1].key: Verdict(Status.PASSED, "raised ValueError as expected"),
+                cases[2].key: Verdict(Status.SKIPPED, "skipped: no CUDA"),
+                cases[3].key: Verdict(Status.GRADER_ERROR, GRADER_FAILED),
+                cases[4].key: Verdict(Status.PASSED, "passed")}
+    spread = forbid_whole_exercises(cases, verdicts)
+    assert spread[cases[1].key].status is Status.FORBIDDEN
+    assert "numpy.correlate" in spread[cases[1].key].message and "case a" in spread[cases[1].key].message
+    assert [spread[c.key].status for c in cases[2:]] == [Status.SKIPPED, Status.GRADER_ERROR, Status.PASSED]
+    assert spread[cases[0].key] == verdicts[cases[0].key]
 
 
 def test_timeout():
@@ -410,3 +445,43 @@ def test_a_speed_case_needs_a_right_answer_within_its_ratio(timing, status, mess
     assert "ms" not in result.message and ("ms against" in result.staff) == (timing is not None)
     wrong = verdict(returned(np.array([[2.0]]), timing=(0.001, 0.002)), case=replace(make_case(), speed=speed))
     assert wrong.status is Status.FAILED and "slower" not in wrong.message  # fast but wrong earns nothing
+
+
+# ---- issue 14: sharper feedback ------------------------------------------------------------------------------
+
+def test_a_syntax_error_is_one_line_with_file_and_line_and_a_caret():
+    """Is a module that does not parse ungradable with one line (file, line, error) and the line with a caret,
+    read from the source on the host, the worker's traceback kept for staff?"""
+    load = ModuleLoad("filters", ok=False, message="filters.py could not be imported (filters.py, line 2): "
+                      "SyntaxError: invalid syntax", traceback="SyntaxError: invalid syntax (filters.py, line 2)")
+    source = "import numpy as np\ndef edge_kernels( -> dict:\n    return {}\n"
+    result = verdict(returned(None), loading=Loading(load, SIGNATURE, source=source))
+    assert result.status is Status.UNGRADABLE
+    assert result.message.startswith("filters.py, line 2: SyntaxError: ") and "\n" not in result.message
+    code, caret = result.details.splitlines()
+    assert code.strip() == "def edge_kernels( -> dict:" and caret.strip() == "^"
+    assert "line 2" in result.staff
+
+
+def test_an_import_error_without_a_syntax_error_keeps_the_worker_message():
+    """Where the source parses (an exception at import), is the worker's one-line message kept?"""
+    load = ModuleLoad("filters", ok=False, message="filters.py could not be imported (filters.py, line 1): "
+                      "ZeroDivisionError: division by zero", traceback="ZeroDivisionError")
+    result = verdict(returned(None), loading=Loading(load, SIGNATURE, source="1 / 0\n"))
+    assert result.message == load.message
+
+
+def test_a_wrong_list_is_shown_whole_next_to_the_expected_one():
+    """Does a visible case whose list differs show the whole list returned above the whole list expected?"""
+    expected = Expected(value=[(37, 37, 10), (17, 17, 20)])
+    result = verdict(returned([(10, 37, 37), (20, 17, 17)]), expected=expected)
+    assert result.status is Status.FAILED
+    assert "got:      [(10, 37, 37), (20, 17, 17)]\nexpected: [(37, 37, 10), (17, 17, 20)]" in result.details
+    assert "expected: [" not in result.hidden_message
+
+
+def test_the_case_note_is_not_shown_for_an_ungradable_module():
+    """Is a case's note (about the computation) left out where the module could not even be loaded?"""
+    shown = student_view(Verdict(Status.UNGRADABLE, "filters.py, line 2: SyntaxError"), True, HiddenDetail.MESSAGE,
+                         note="the lecture's example")
+    assert "Note:" not in shown.details

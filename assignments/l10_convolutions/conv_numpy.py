@@ -9,11 +9,14 @@ Conventions:
 - inputs may be lists or integer arrays: convert them with ``np.asarray(..., dtype=np.float64)``;
   results are new float64 arrays and inputs are never modified;
 - the output size along each axis is floor((n + 2p - f) / s) + 1; impossible geometry raises
-  ``ValueError`` with a message saying what is wrong.
+  ``ValueError`` (only the exception's type is graded);
+- the dtype of a result is checked exactly: float64 (zero_pad: the input's dtype).
 
-Write vectorised code: no Python loops over pixels. ``np.lib.stride_tricks.sliding_window_view`` gives
-every f x f window of an array at once; ``np.tensordot`` or ``np.einsum`` then multiplies them with the
-kernel. Do not use SciPy or ``np.convolve``.
+Python loops over pixels pass (they are not graded here), but vectorised code is shorter and faster:
+``np.lib.stride_tricks.sliding_window_view`` gives every f x f window of an array at once; ``np.tensordot``
+or ``np.einsum`` then multiplies them with the kernel. Do not use SciPy or ``np.convolve``. Cases that expect
+an exception carry at most 10% of an exercise's points, and count only once the function also passes a case
+that returns a value.
 """
 from __future__ import annotations
 
@@ -24,17 +27,17 @@ def zero_pad(x: np.ndarray, p: int) -> np.ndarray:
     """Add a border of p zeros around the two spatial axes of an image or volume.
 
     An (H, W) array becomes (H + 2p, W + 2p); an (H, W, C) array becomes (H + 2p, W + 2p, C) (the
-    channel axis is not padded). p = 0 returns an unchanged copy.
+    channel axis is not padded). p = 0 returns the values of x unchanged. x itself is never modified.
 
     Args:
         x: array of shape (H, W) or (H, W, C).
         p: number of zeros to add on each side (>= 0).
 
     Returns:
-        A new array with the same dtype as ``np.asarray(x)``.
+        An array with the same dtype as ``np.asarray(x)`` (checked exactly).
 
     Raises:
-        ValueError: if p is negative or x is neither 2-D nor 3-D.
+        ValueError: if p is negative.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -56,8 +59,7 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, padding: int = 0, stride: int 
         float64 array of shape (floor((H + 2p - f) / s) + 1, floor((W + 2p - f) / s) + 1).
 
     Raises:
-        ValueError: if image or kernel is not 2-D, the kernel is empty or larger than the padded image,
-            padding < 0 or stride < 1.
+        ValueError: if the kernel is larger than the padded image, padding < 0 or stride < 1.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -80,8 +82,8 @@ def conv_volume(volume: np.ndarray, kernel: np.ndarray, padding: int = 0, stride
         float64 array of shape (floor((H + 2p - f) / s) + 1, floor((W + 2p - f) / s) + 1).
 
     Raises:
-        ValueError: if volume or kernel is not 3-D, their channel counts differ (the message names
-            both), the kernel is empty or larger than the padded volume, padding < 0 or stride < 1.
+        ValueError: if the channel counts of volume and kernel differ, the kernel is larger than the
+            padded volume, or stride < 1.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -108,9 +110,8 @@ def conv_layer_forward(x: np.ndarray, weights: np.ndarray, biases: np.ndarray, p
         W' = floor((W + 2p - f) / s) + 1.
 
     Raises:
-        ValueError: if activation is neither "relu" nor None; x is not 3-D; weights is not 4-D;
-            the channel counts of x and weights differ; biases is not of shape (n_filters,);
-            the filters are empty or larger than the padded input; padding < 0 or stride < 1.
+        ValueError: if the channel counts of x and weights differ, or the filters are larger than the
+            padded input.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

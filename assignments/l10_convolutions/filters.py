@@ -5,7 +5,15 @@
 Images and kernels are 2-D NumPy arrays indexed [row, column]; lists of lists and integer arrays are
 accepted as input and converted to float64. "Convolution" means cross-correlation, as in the lecture and
 in PyTorch: the kernel is laid over the image as it is, without flipping it. Returned arrays are float64
-and new (inputs are never modified). Impossible geometry raises ``ValueError``.
+and new (inputs are never modified; the dtype is checked exactly). Impossible geometry raises ``ValueError``
+(only the exception's type is graded).
+
+A typo in the slides: the blur filter is printed with one weight as 0.0125; it is 0.0625 = 1/16, so the
+filter is [[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16 and its weights sum to 1. The single-pixel example also
+shows 144 left of 161 where the image has 244: with 244 the pixel becomes 177.75 (178 on the slide).
+
+Python loops over pixels are allowed here and pass; cases that expect an exception carry at most 10% of an
+exercise's points, and count only once the function also passes a case that returns a value.
 """
 from __future__ import annotations
 
@@ -26,11 +34,11 @@ def apply_filter_at(image: np.ndarray, kernel: np.ndarray, row: int, col: int) -
         col: column index of the centre pixel.
 
     Returns:
-        The weighted sum, as a Python float.
+        The weighted sum, as a float.
 
     Raises:
-        ValueError: if image is not 2-D, the kernel is not square with an odd size, or the
-            neighbourhood of (row, col) does not lie entirely inside the image.
+        ValueError: if the kernel's size is even, or the neighbourhood of (row, col) does not lie
+            entirely inside the image.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -51,8 +59,7 @@ def conv2d_single(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         float64 array of shape (H - fh + 1, W - fw + 1).
 
     Raises:
-        ValueError: if image or kernel is not 2-D, the kernel is empty, or the kernel is larger than
-            the image along an axis.
+        ValueError: if the kernel is larger than the image along an axis.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

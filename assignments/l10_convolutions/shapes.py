@@ -6,8 +6,14 @@ Everything here is integer arithmetic on Python ints; nothing touches an image.
 
 Notation as in the lecture: an image is n x n (or height x width) with c channels, a filter is f x f,
 p is the padding (zeros added on each side) and s the stride. Convolution means cross-correlation,
-as in PyTorch. Every function returns plain Python ints (not NumPy integers) and raises ``ValueError``,
-with a message saying what is wrong, when the geometry is impossible.
+as in PyTorch. Every function returns integers (Python ints; NumPy integers are accepted too, floats are
+not) and raises ``ValueError`` when the geometry is impossible (only the exception's type is graded).
+
+The lecture's general rule is (n + 2p - f) / s + 1; when s does not divide n + 2p - f the last incomplete
+step does not count (the filter must fit entirely), so the division rounds down: floor((n + 2p - f) / s) + 1.
+
+Cases that expect an exception carry at most 10% of an exercise's points, and count only once the function
+also passes a case that returns a value.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ def dense_param_count(height: int, width: int, channels: int, units: int) -> int
         units: number of neurons of the dense layer (>= 1).
 
     Returns:
-        The number of weights plus biases, as a Python int.
+        The number of weights plus biases, as an int.
 
     Raises:
         ValueError: if any argument is smaller than 1.
@@ -51,7 +57,7 @@ def output_size(n: int, f: int, padding: int = 0, stride: int = 1) -> int:
         stride: step between two filter positions (>= 1).
 
     Returns:
-        The output size, as a Python int, computed with integer arithmetic.
+        The output size, as an int, computed with integer arithmetic (//), e.g. output_size(8, 3, stride=2) == 3.
 
     Raises:
         ValueError: if n, f or stride is smaller than 1, if padding is negative, or if the filter is
@@ -70,7 +76,7 @@ def same_padding(f: int) -> int:
         f: filter size, a positive odd integer.
 
     Returns:
-        The padding p, as a Python int.
+        The padding p, as an int.
 
     Raises:
         ValueError: if f is even or smaller than 1.
@@ -92,7 +98,7 @@ def conv_param_count(f: int, in_channels: int, filters: int) -> int:
         filters: number of filters of the layer (>= 1).
 
     Returns:
-        The number of weights plus biases, as a Python int.
+        The number of weights plus biases, as an int.
 
     Raises:
         ValueError: if any argument is smaller than 1.
@@ -117,11 +123,10 @@ def cnn_output_shapes(input_shape: Sequence[int],
             "n" (number of filters).
 
     Returns:
-        A list with one (height, width, channels) tuple of Python ints per layer, in order.
+        A list with one (height, width, channels) tuple of ints per layer, in order.
 
     Raises:
-        ValueError: if input_shape does not have 3 positive entries, a layer is not a dict or misses one
-            of the keys, n < 1, or a layer's geometry is invalid (see ``output_size``).
+        ValueError: if a layer's geometry is invalid (see ``output_size``) or its n < 1.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -51,7 +51,9 @@ def grade(function: Callable[..., Any], cases: list[str], *, points: float, sign
         packed = [case for text in cases for case in unpack(text)]
         loading = _loading(function, {case.exercise for case in packed}, signature)
         results = [_Result(case, *_judge(function, case, loading, rule, detail, limits)) for case in packed]
-    score = sum((_fraction(r.score) for r in results), Fraction(0))
+    scores = scoring.gated([r.score for r in results], [r.case.raises is not None for r in results],
+                           [r.status is Status.PASSED for r in results])  # raising alone earns nothing
+    score = sum((_fraction(value) for value in scores), Fraction(0))
     name = packed[0].exercise if packed else getattr(function, "__name__", "function")
     print(_report(name, results, score, points, grader_output.text))
     return float(min(score, _fraction(points)))

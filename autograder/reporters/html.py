@@ -143,7 +143,8 @@ def _anchor(exercise_id: str) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    """A score rounded to 2 decimals, as in the text report (2.9, 16, 0.33)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _e(text: object) -> str:

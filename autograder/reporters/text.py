@@ -1,29 +1,42 @@
 """Plain-text reports for the terminal: one submission's feedback, and a score table of several."""
 from __future__ import annotations
 
-from autograder.results import GradingRun, Status
+from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 
 MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.NOT_IMPLEMENTED: "TODO",
          Status.TIMEOUT: "TIME", Status.CRASHED: "CRASH", Status.FORBIDDEN: "FORBID",
          Status.UNGRADABLE: "UNGRADABLE", Status.GRADER_ERROR: "GRADER", Status.SKIPPED: "SKIP"}
 
 
+def points(value: float) -> str:
+    """A score as the reports print it: rounded to 2 decimals, without trailing zeros (2.9, 16, 0.33)."""
+    return f"{round(value, 2):g}"
+
+
 def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -> str:
-    """Per exercise: a summary line, then one line per case that did not pass (and the details of visible
-    ones). `verbose` lists passing cases too."""
+    """Per exercise: a summary line, its notes (a known mistake is named there, once), then one line per case
+    that did not pass (and the details of visible ones). `verbose` lists passing cases too. The CUDA copies that
+    this machine could not run are one line; an exercise whose other cases all pass is marked ok."""
     who = f" (student {run.student})" if run.student else ""
     scope = "visible cases" if run.visible_only else "all cases"
     lines = [f"{run.assignment} — {run.submission}{who}, {scope}", ""]
+    reported: set[str] = set()  # modules whose import error was shown in full
     for exercise in run.exercises:
-        passed = sum(c.passed for c in exercise.cases)
-        points = f"  {exercise.score:7.2f} / {exercise.points:g}" if show_points else ""
-        mark = "ok " if passed == len(exercise.cases) else "   "
-        lines.append(f"{mark} {exercise.id:<24} {passed:>3}/{len(exercise.cases):<3} cases{points}")
+        ran = [c for c in exercise.cases if c.status is not Status.SKIPPED]
+        passed = sum(c.passed for c in ran)
+        score = f"  {exercise.score:7.2f} / {points(exercise.points)}" if show_points else ""
+        mark = "ok " if ran and passed == len(ran) else "   "
+        lines.append(f"{mark} {exercise.id:<24} {passed:>3}/{len(ran):<3} cases{score}")
         lines.extend(f"      {line}" for note in exercise.notes for line in note.splitlines())
         skipped = [c for c in exercise.cases if c.status is Status.SKIPPED]
         if skipped and not verbose:  # one line, not one per CUDA case on a machine without CUDA
-            lines.append(f"      {MARKS[Status.SKIPPED]:<6} {len(skipped)} cases ({skipped[0].case}, ...): "
-                         f"{skipped[0].message}")
+            reason = skipped[0].message.split(":", 1)[0]
+            lines.append(f"      {MARKS[Status.SKIPPED]:<6} {len(skipped)} CUDA copies ({skipped[0].case}, ...): "
+                         f"{reason}; each is scored as its CPU case")
+        unloadable = _one_import_error(exercise)
+        if unloadable is not None and not verbose:
+            lines.extend(_import_error_lines(exercise, unloadable, reported))
+            continue
         for case in exercise.cases:
             if (case.passed or case.status is Status.SKIPPED) and not verbose:
                 continue
@@ -32,10 +45,27 @@ def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -
             if case.details:
                 lines.extend("             " + line for line in case.details.splitlines())
     if show_points:
-        lines += ["", f"    {'total':<24} {'':>11}{run.score:7.2f} / {run.max_score:g}"]
+        lines += ["", f"    {'total':<24} {'':>11}{run.score:7.2f} / {points(run.max_score)}"]
     for note in run.notes:
         lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def _one_import_error(exercise: ExerciseResult) -> CaseResult | None:
+    """The case standing for all of them where every case is ungradable with one message (a module that does
+    not import): said once, not once per case."""
+    ran = [c for c in exercise.cases if c.status is not Status.SKIPPED]
+    if not ran or any(c.status is not Status.UNGRADABLE for c in ran) or len({c.message for c in ran}) != 1:
+        return None
+    return ran[0]
+
+
+def _import_error_lines(exercise: ExerciseResult, case: CaseResult, reported: set[str]) -> list[str]:
+    if exercise.module in reported:
+        return [f"      {MARKS[Status.UNGRADABLE]} {exercise.module}.py could not be imported (above)"]
+    reported.add(exercise.module)
+    details = case.details.splitlines() if case.visible else []
+    return [f"      {MARKS[Status.UNGRADABLE]} {case.message}", *("      " + line for line in details)]
 
 
 def score_table(runs: list[GradingRun], labels: list[str] | None = None) -> str:
@@ -47,8 +77,8 @@ def score_table(runs: list[GradingRun], labels: list[str] | None = None) -> str:
         return "no submissions\n"
     names = labels or [r.submission if not r.student else f"{r.submission} ({r.student})" for r in runs]
     exercises = [e.id for e in runs[0].exercises]
-    maxima = [f"{e.points:g}" for e in runs[0].exercises] + [f"{runs[0].max_score:g}"]
-    cells = [[f"{e.score:g}" for e in run.exercises] + [f"{run.score:g}"] for run in runs]
+    maxima = [points(e.points) for e in runs[0].exercises] + [points(runs[0].max_score)]
+    cells = [[points(e.score) for e in run.exercises] + [points(run.score)] for run in runs]
     if len(runs) < len(exercises):
         rows = [[name, *(c[i] for c in cells), maximum] for i, (name, maximum) in enumerate(zip(exercises + ["total"], maxima))]
         return _table(["exercise", *names, "max"], rows)

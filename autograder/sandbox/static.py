@@ -1,88 +1,803 @@
-"""What can be learned from a submission's source without running it: uses of forbidden APIs.
+"""What can be learned from a submission's source without running it: forbidden APIs, and what hides them.
 
-`forbidden_uses` resolves import aliases (`import torch.nn.functional as F`, `from torch import nn`,
-`from torch.nn.functional import conv2d as c`) and reports every dotted name in the exercise's function,
-and in the module-level functions it calls, that is on the forbidden list. The run-time guard in the worker
-catches what this misses (`getattr(torch, "conv" + "2d")`); this catches what a run may not reach.
+The scan reads a whole module (module-level code, every function and class, decorators, defaults, lambdas)
+and reports two things for an exercise that forbids APIs:
+
+- **uses**: a forbidden dotted name reached through imports and aliases (`import torch.nn.functional as F`,
+  `from torch import nn`, `m = torch`, `c = F.conv2d`, `getattr(F, "conv2d")`), or the same routine reached
+  by another public path of the same package (`torch.nn.modules.conv.F.conv2d`, `numpy.ma.convolve`);
+- **refusals**: constructs that could reach a forbidden API without naming it, which the grader therefore
+  cannot check: private namespaces (`torch._C`, `torch.ops`), dynamic attribute or import access (`getattr`
+  with a computed name, `importlib`, `__import__`, `exec`), interpreter internals (`sys.modules`, frames,
+  trace hooks, `gc`, `inspect`), native code (`ctypes`), code loaded from bytes (`pickle`, `torch.load`), other
+  processes and threads, and a module passed around as a value. The full list and its reasons are in
+  docs/security.md ("What the static scan refuses").
+
+A function of the module that is another exercise allowed these APIs (`learn_filter` may call `F.conv2d`) is
+that exercise's business, unless anything else in the module names it. An in-process run-time guard can be
+bypassed by what is refused here; this scan is the part a submission cannot tamper with, because it runs on
+the grader's side. Everything is pure except `scan_submission`, which reads the file. The scan is linear in
+the size of the module: one iterative walk over its syntax tree, a bounded fixpoint over its assignments, and
+one pass over the references the walk recorded.
 """
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Callable
+
 from autograder import pyast
 
 
 @dataclass(frozen=True)
 class Use:
+    """A forbidden API reached by the code."""
+
     name: str
-    """The forbidden dotted name, as listed in the spec."""
+    """The forbidden dotted name, as listed in the spec; or, for a listed routine reached by another path of
+    its package (`numpy.ma.convolve` for `numpy.convolve`), the path the code wrote."""
     line: int
 
 
-def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...]) -> list[Use]:
-    """Forbidden names used by `function` of this module source (and functions it calls), in line order."""
+@dataclass(frozen=True)
+class Refusal:
+    """A construct the grader cannot follow, so it cannot tell whether it reaches a forbidden API."""
+
+    line: int
+    reason: str
+    """One sentence a student understands: what was written and why it cannot be checked."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the scan found for one exercise; empty when the module does not parse."""
+
+    uses: tuple[Use, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.uses or self.refusals)
+
+
+# ---- what is refused, and why ---------------------------------------------------------------------------
+
+ALLOWED_DUNDER_ATTRIBUTES = frozenset({
+    "__name__", "__doc__", "__class__", "__init__", "__call__", "__repr__", "__str__", "__len__",
+    "__getitem__", "__setitem__", "__iter__", "__next__", "__enter__", "__exit__",
+})
+"""Dunder attributes a correct submission may read (`type(self).__name__`, `super().__init__()`); every other
+`__x__` attribute is refused (`__dict__`, `__globals__`, `__code__`, `__wrapped__`, `__self__`, `__subclasses__`
+reach what plain names do not). Defining any dunder method in one's own class is fine."""
+
+ALLOWED_DUNDER_NAMES = frozenset({"__name__", "__file__", "__doc__", "__all__", "__version__", "__author__",
+                                  "__debug__", "__slots__"})
+"""Module dunders a submission may read or set (`if __name__ == "__main__":`); `__builtins__`, `__import__`,
+`__loader__`, `__spec__` and the rest are refused."""
+
+_DYNAMIC = "the grader cannot tell which function it reaches"
+_PROCESS = "the grader cannot see what runs there"
+_PICKLE = "loading code from bytes, which the grader cannot read"
+
+REFUSED_MODULES: dict[str, str] = {
+    "importlib": f"imports modules by computed names: {_DYNAMIC}",
+    "builtins": f"reaches Python's built-in functions through a module: {_DYNAMIC}",
+    "ctypes": "calls native code directly, past every check",
+    "cffi": "calls native code directly, past every check",
+    "gc": "reaches every object of the interpreter through the garbage collector",
+    "inspect": "reads the interpreter's frames and functions' internals",
+    "pickle": _PICKLE, "marshal": _PICKLE, "dill": _PICKLE, "cloudpickle": _PICKLE, "copyreg": _PICKLE,
+    "shelve": _PICKLE, "joblib": _PICKLE,
+    "subprocess": f"starts another process: {_PROCESS}",
+    "multiprocessing": f"starts another process: {_PROCESS}",
+    "concurrent": f"runs code in another thread or process: {_PROCESS}",
+    "threading": f"runs code in another thread: {_PROCESS}",
+    "asyncio": f"runs code in other threads or processes: {_PROCESS}",
+    "code": f"runs code given as text: {_DYNAMIC}", "codeop": f"compiles code given as text: {_DYNAMIC}",
+    "runpy": f"runs code by module or file name: {_DYNAMIC}",
+    "trace": "installs a trace hook, which can change what the grader's checks see",
+    "pdb": "installs a trace hook, which can change what the grader's checks see",
+    "bdb": "installs a trace hook, which can change what the grader's checks see",
+    "cProfile": "installs a profile hook, which can change what the grader's checks see",
+    "profile": "installs a profile hook, which can change what the grader's checks see",
+}
+"""Modules refused outright (importing them, or anything from them)."""
+
+REFUSED_PATHS: dict[str, str] = {
+    "torch.ops": "calls PyTorch's operators by their internal names, past the forbidden-API check",
+    "torch.library": "registers or overrides PyTorch operators",
+    "torch.overrides": "changes how PyTorch functions are dispatched",
+    "torch.utils.cpp_extension": "compiles native code",
+    "torch.load": f"unpickles a file: {_PICKLE}",
+    "torch.jit.load": f"loads a compiled program: {_PICKLE}",
+    "torch.package": f"loads packaged code: {_PICKLE}",
+    "torch.hub": "downloads and runs code",
+    "torch.multiprocessing": f"starts other processes: {_PROCESS}",
+    "numpy.core": "reaches NumPy's internal modules",
+    "numpy.ctypeslib": "calls native code directly, past every check",
+    "sys.modules": f"takes modules out of the interpreter's table: {_DYNAMIC}",
+    "sys.settrace": "installs a trace hook, which can change what the grader's checks see",
+    "sys.setprofile": "installs a profile hook, which can change what the grader's checks see",
+    "sys.monitoring": "installs a monitoring hook, which can change what the grader's checks see",
+    "sys.addaudithook": "installs an audit hook, which can change what the grader's checks see",
+    "threading.settrace": "installs a trace hook, which can change what the grader's checks see",
+    "threading.setprofile": "installs a profile hook, which can change what the grader's checks see",
+    "operator.attrgetter": f"gets attributes by computed names: {_DYNAMIC}",
+    "operator.methodcaller": f"calls methods by computed names: {_DYNAMIC}",
+    **{f"os.{name}": f"starts another program: {_PROCESS}"
+       for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp",
+                    "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe",
+                    "spawnv", "spawnve", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnvp", "spawnvpe")},
+}
+"""Dotted paths refused wherever they are reached (the path itself or anything under it)."""
+
+REFUSED_BUILTINS: dict[str, str] = {
+    "eval": f"runs code given as text (eval): {_DYNAMIC}",
+    "exec": f"runs code given as text (exec): {_DYNAMIC}",
+    "compile": f"compiles code given as text (compile): {_DYNAMIC}",
+    "__import__": f"imports a module by a computed name (__import__): {_DYNAMIC}",
+    "vars": f"reads an object's or module's namespace as a dictionary (vars): {_DYNAMIC}",
+    "globals": f"reads the module's namespace as a dictionary (globals): {_DYNAMIC}",
+    "locals": f"reads a namespace as a dictionary (locals): {_DYNAMIC}",
+    "dir": f"lists attributes to pick from at run time (dir): {_DYNAMIC}",
+    "breakpoint": "starts the debugger, which installs a trace hook",
+}
+"""Built-in functions refused wherever they are named (unless the module binds the name itself)."""
+
+ATTRIBUTE_FUNCTIONS = ("getattr", "setattr", "delattr", "hasattr")
+"""Built-ins that take an attribute name: allowed with a constant name (checked like `obj.name`; `hasattr`, which
+only answers yes or no, not at all), refused with a computed one, and refused as values (`f = getattr`)."""
+
+FRAME_ATTRIBUTES = frozenset({
+    "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace", "tb_frame", "tb_next",
+    "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame", "ag_code",
+})
+"""Attributes of frames, tracebacks, generators and coroutines: they lead to other functions' variables."""
+
+MAX_PATH_PARTS = 12
+"""Alias chains longer than this are not followed (`a = a.x` would grow without end)."""
+MAX_PATHS = 32
+"""At most this many dotted paths per name: a name rebound to everything is refused below anyway."""
+
+
+# ---- the scan ---------------------------------------------------------------------------------------------
+
+MAIN = "<main>"
+"""The `top` of code under `if __name__ == "__main__":`, which never runs when graded (`__name__` may not be
+assigned): naming an exercise there does not make its body count for the others."""
+
+
+def scan_source(source: str, function: str, forbidden: tuple[str, ...],
+                excused: frozenset[str] = frozenset()) -> Scan:
+    """Uses of `forbidden` and refusals in this module source, for the exercise `function`, in line order.
+
+    `excused` names the module's top-level functions that are other exercises allowed these APIs; what is
+    inside one of them counts only when something else in the module names that function. With nothing
+    forbidden, nothing is reported. A module that does not parse gives nothing (the worker reports the syntax
+    error)."""
     if not forbidden:
+        return Scan()
+    facts = _facts(source)
+    if facts is None:
+        return Scan()
+    try:
+        return facts.findings(tuple(forbidden), excused - {function})
+    except RecursionError:
+        return Scan(refusals=(UNREADABLE,))
+
+
+def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...],
+                   excused: frozenset[str] = frozenset()) -> list[Use]:
+    """The uses of `scan_source`, as a list."""
+    return list(scan_source(source, function, forbidden, excused).uses)
+
+
+def scan_submission(submission: Path | Callable[[str], str | None], module: str, function: str,
+                    forbidden: tuple[str, ...], excused: frozenset[str] = frozenset()) -> Scan:
+    """`scan_source` on `submission/<module>.py`, and on the submission's other modules it imports (whose code
+    runs in the exercise as much as its own): what those hold is refused at the line of the import. Nothing
+    when the file is missing or unreadable. `submission` is the folder, or a function from a module name to its
+    source (the pipeline's, which reads each file once, size-checked, before the run)."""
+    if not forbidden:
+        return Scan()
+    read = submission if callable(submission) else partial(_read, submission)
+    source = read(module)
+    if source is None:
+        return Scan()
+    found = scan_source(source, function, forbidden, excused)
+    refusals = list(found.refusals)
+    seen = {module}
+    for line, imported in imported_modules(source, excused - {function}):
+        for other, inner in _imported_findings(read, imported, forbidden, seen):
+            refusals += [Refusal(line, f"imports {imported}, which {_as_clause(other, item)}") for item in inner]
+    return Scan(found.uses, tuple(sorted(set(refusals), key=lambda r: (r.line, r.reason))))
+
+
+def imported_modules(source: str, excused: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(line, top-level module name) of every import in the module, outside the bodies of `excused` functions
+    that nothing else names; [] when it does not parse."""
+    facts = _facts(source)
+    if facts is None or facts.unreadable:
         return []
+    skipped = facts.skipped(excused)
+    return sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped})
+
+
+def _imported_findings(read: Callable[[str], str | None], module: str, forbidden: tuple[str, ...], seen: set[str]):
+    """(module, findings) for `module` if it is one of the submission's files, and for the ones it imports."""
+    if module in seen:
+        return
+    seen.add(module)
+    source = read(module)
+    if source is None:
+        return
+    found = scan_source(source, "", forbidden)
+    if found:
+        yield module, (*found.uses, *found.refusals)
+    for _, imported in imported_modules(source):
+        yield from _imported_findings(read, imported, forbidden, seen)
+
+
+def _as_clause(module: str, item: Use | Refusal) -> str:
+    if isinstance(item, Use):
+        return f"uses {item.name} ({module}.py, line {item.line}), which this exercise does not allow"
+    return f"at {module}.py line {item.line} {item.reason}"
+
+
+def _read(submission: Path, module: str) -> str | None:
+    path = submission / f"{module}.py"
+    if not module.isidentifier() or not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+UNREADABLE = Refusal(1, "this module is nested too deeply for the grader to read it; split long expressions")
+
+
+@lru_cache(maxsize=4)
+def _facts(source: str) -> _Facts | None:
+    """What the findings of any exercise need, computed once per module source; None if it does not parse."""
     try:
         tree = pyast.parse(source)
-    except SyntaxError:
-        return []  # reported when the worker imports the module
-    aliases = _aliases(tree)
-    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if function not in functions:
-        return []
-    uses: dict[tuple[str, int], Use] = {}
-    seen, queue = set(), [function]
-    while queue:
-        name = queue.pop()
-        if name in seen or name not in functions:
-            continue
-        seen.add(name)
-        for node in ast.walk(functions[name]):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                queue.append(node.func.id)
-            if isinstance(node, (ast.Name, ast.Attribute)):
-                dotted = _resolve(node, aliases)
-                if dotted is not None:
-                    for banned in forbidden:
-                        if dotted == banned:
-                            uses[(banned, node.lineno)] = Use(banned, node.lineno)
-    return sorted(uses.values(), key=lambda u: (u.line, u.name))
+    except (SyntaxError, ValueError):  # ValueError: a NUL byte; the worker's import reports both
+        return None
+    except (RecursionError, MemoryError):  # Python itself might still import it: refuse what cannot be read
+        return _Facts(unreadable=True)
+    try:
+        return _Collector(tree).facts()
+    except RecursionError:
+        return _Facts(unreadable=True)
 
 
-def _aliases(tree: ast.Module) -> dict[str, str]:
-    """Local name → the dotted name it stands for, from every import in the module."""
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+# ---- what the first pass records ----------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Scope:
+    """A Python scope: the module, a function or lambda, a class body or a comprehension."""
+
+    kind: str
+    parent: _Scope | None
+    bindings: dict[str, list] = field(default_factory=dict)
+    """name → what it is bound to: (expression, scope it is evaluated in), a dotted path, or None (opaque)."""
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """One reference the code makes: a name, followed by attributes (`a.b.c`, `getattr(a, "b")`)."""
+
+    line: int
+    scope: _Scope
+    top: str | None
+    """The top-level function whose body holds it; None at module level, in class bodies, decorators, defaults."""
+    base: str
+    attributes: tuple[str, ...]
+    role: str
+    """"value" (passed, stored, returned, compared), "alias" (the right-hand side of `name = ...`), "call" (the
+    function of a call), "pickle" (the function of a call with allow_pickle), "store" (assigned or deleted)."""
+
+
+@dataclass
+class _Facts:
+    chains: list[_Chain] = field(default_factory=list)
+    refusals: list[tuple[int, str | None, str]] = field(default_factory=list)
+    """(line, top, reason): refused whatever the exercise forbids."""
+    imported: list[tuple[int, str | None, str]] = field(default_factory=list)
+    """(line, top, dotted path) of every name an import brings in."""
+    named: dict[str, set[str | None]] = field(default_factory=dict)
+    """name → the tops in which it is written (as a name, an attribute or an imported name)."""
+    scopes: list[_Scope] = field(default_factory=list)
+    stars: list[str] = field(default_factory=list)
+    """Modules imported with `*`: any module-level name may come from them."""
+    paths: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+    """(id of a scope, name) → the dotted paths the name may stand for there."""
+    unreadable: bool = False
+
+    @property
+    def module(self) -> _Scope:
+        return self.scopes[0]
+
+    def findings(self, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
+        if self.unreadable:
+            return Scan(refusals=(UNREADABLE,))
+        skipped = self.skipped(excused)
+        prefixes = {name.rsplit(".", cut)[0] for name in forbidden for cut in range(1, name.count(".") + 1)}
+        uses: dict[tuple[str, int], Use] = {}
+        refusals: dict[tuple[int, str], Refusal] = {}
+
+        def use(path: str, line: int) -> None:
+            for banned in _matches(path, forbidden):
+                uses.setdefault((banned, line), Use(banned, line))
+
+        def refuse(line: int, reason: str) -> None:
+            refusals.setdefault((line, reason), Refusal(line, reason))
+
+        for line, top, reason in self.refusals:
+            if top not in skipped:
+                refuse(line, reason)
+        for line, top, path in self.imported:
+            if top not in skipped:
+                use(path, line)
+                reason = _refused_path(path)
+                if reason:
+                    refuse(line, reason)
+        for chain in self.chains:
+            if chain.top not in skipped:
+                self._chain_findings(chain, prefixes, use, refuse)
+        return Scan(tuple(sorted(uses.values(), key=lambda u: (u.line, u.name))),
+                    tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
+
+    def skipped(self, excused: frozenset[str]) -> set[str]:
+        """The excused functions that nothing else in the module names (outside a `__main__` block)."""
+        return {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+
+    def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse) -> None:
+        if self.builtin(chain.base, chain.scope):
+            if chain.base in REFUSED_BUILTINS:
+                refuse(chain.line, REFUSED_BUILTINS[chain.base])
+            elif chain.base in ATTRIBUTE_FUNCTIONS and not chain.attributes and chain.role != "call":
+                refuse(chain.line, f"uses {chain.base} as a value: {_DYNAMIC}; write the attribute out")
+        paths = self.lookup(chain.base, chain.scope)
+        if not paths:
+            return
+        for depth in range(len(chain.attributes) + 1):
+            if depth:
+                attribute = chain.attributes[depth - 1]
+                if attribute.startswith("_") and not _dunder(attribute):
+                    refuse(chain.line, f"reaches into {_shortest(paths)}.{attribute}, a private name: private "
+                                       "names are internals the grader cannot check")
+                    return
+                paths = {f"{p}.{attribute}" for p in paths if p.count(".") < MAX_PATH_PARTS}
+                if not paths:
+                    return
+            for path in sorted(paths):
+                use(path, chain.line)
+            reasons = sorted({r for r in map(_refused_path, paths) if r})
+            if reasons:
+                refuse(chain.line, reasons[0])
+                return
+        if chain.role == "store" and chain.attributes:
+            refuse(chain.line, f"changes {_shortest(paths)}: the grader checks modules as they are imported; "
+                               "keep your own values in your own names")
+        elif chain.role == "value" and paths & prefixes:
+            refuse(chain.line, f"passes the module {_shortest(paths & prefixes)} around as a value: the grader "
+                               "cannot follow what is called on it; call its functions by their names")
+        elif chain.role == "pickle" and any(p.startswith("numpy.") and p.endswith(".load") for p in paths):
+            refuse(chain.line, f"uses numpy.load with allow_pickle, which unpickles a file: {_PICKLE}")
+
+    # -- name resolution, as Python does it (a class body is not seen from its methods) --
+
+    def binding_scope(self, name: str, scope: _Scope) -> _Scope | None:
+        """The scope whose binding of `name` a reference in `scope` sees; None: a built-in (or undefined)."""
+        current, first = scope, True
+        while current is not None:
+            if name in current.globals:
+                return self.module if name in self.module.bindings else None
+            if (current.kind != "class" or first) and name in current.bindings and name not in current.nonlocals:
+                return current
+            current, first = current.parent, False
+        return None
+
+    def builtin(self, name: str, scope: _Scope) -> bool:
+        """Whether `name` is Python's built-in there (a `*` import is taken not to shadow one)."""
+        return self.binding_scope(name, scope) is None
+
+    def lookup(self, name: str, scope: _Scope) -> set[str]:
+        """The dotted paths `name` may stand for in `scope`; empty when it is not a module or a name from one."""
+        owner = self.binding_scope(name, scope)
+        paths = set(self.paths.get((id(owner), name), ())) if owner is not None else set()
+        if owner is None or owner is self.module:
+            paths |= {f"{star}.{name}" for star in self.stars}
+        return paths
+
+    def resolve_aliases(self) -> None:
+        """Fill `paths`: a fixpoint over every binding, bounded in rounds, path length and set size."""
+        bindings = [(scope, name, bound) for scope in self.scopes for name, bound in scope.bindings.items()]
+        for _ in range(MAX_PATH_PARTS + 4):
+            changed = False
+            for scope, name, bound in bindings:
+                paths = self.paths.setdefault((id(scope), name), set())
+                before = len(paths)
+                for item in bound:
+                    if isinstance(item, str):
+                        paths.add(item)
+                    elif item is not None:
+                        paths |= self.expression_paths(*item)
+                    if len(paths) >= MAX_PATHS:
+                        break
+                changed |= len(paths) != before
+            if not changed:
+                return
+
+    def expression_paths(self, node: ast.expr, scope: _Scope) -> set[str]:
+        """The dotted paths an alias's value may stand for: names, attributes, constant getattr, `a if c else b`,
+        `a or b`; at most MAX_PATHS, of at most MAX_PATH_PARTS parts."""
+        found: set[str] = set()
+        work = [(node, ())]
+        while work and len(found) < MAX_PATHS and len(work) < 4 * MAX_PATHS:
+            current, tail = work.pop()
+            if len(tail) > MAX_PATH_PARTS:
+                continue
+            if isinstance(current, ast.Name):
+                found |= {".".join((p, *tail)) for p in self.lookup(current.id, scope)}
+            elif isinstance(current, ast.Attribute) and not _private(current.attr):
+                work.append((current.value, (current.attr, *tail)))
+            elif isinstance(current, ast.IfExp):
+                work += [(current.body, tail), (current.orelse, tail)]
+            elif isinstance(current, ast.BoolOp):
+                work += [(value, tail) for value in current.values]
+            elif isinstance(current, ast.NamedExpr):
+                work.append((current.value, tail))
+            elif _constant_getattr(current) is not None and not _private(current.args[1].value):
+                work.append((current.args[0], (current.args[1].value, *tail)))
+        return {p for p in found if p.count(".") < MAX_PATH_PARTS}
+
+
+def _dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not _dunder(name)
+
+
+def _shortest(paths: set[str]) -> str:
+    return min(paths, key=lambda p: (len(p), p))
+
+
+def _matches(path: str, forbidden: tuple[str, ...]) -> list[str]:
+    """The forbidden names `path` reaches: the name itself, or a path of the same package ending in the same
+    attribute (`torch.nn.modules.conv.F.conv2d` is `torch.nn.functional.conv2d`), reported as written."""
+    if path in forbidden:
+        return [path]
+    root, last = path.split(".", 1)[0], path.rsplit(".", 1)[-1]
+    if "." in path and any(name.split(".", 1)[0] == root and name.rsplit(".", 1)[-1] == last for name in forbidden):
+        return [path]
+    return []
+
+
+def _refused_path(path: str) -> str | None:
+    """Why a dotted path is refused (REFUSED_MODULES, REFUSED_PATHS), or None."""
+    parts = path.split(".")
+    if parts[0] in REFUSED_MODULES:
+        return f"uses {parts[0]}, which {REFUSED_MODULES[parts[0]]}"
+    for cut in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:cut])
+        if prefix in REFUSED_PATHS:
+            return f"uses {prefix}, which {REFUSED_PATHS[prefix]}"
+    return None
+
+
+def _constant_getattr(node: ast.AST) -> ast.Call | None:
+    """The call itself, when `node` is `getattr(obj, "name")` or `getattr(obj, "name", default)`."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+            and 2 <= len(node.args) <= 3 and not node.keywords
+            and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+        return node
+    return None
+
+
+def _allows_pickle(node: ast.Call) -> bool:
+    """A `load(...)` call with `allow_pickle` not literally False, or with it as the third positional argument."""
+    for keyword in node.keywords:
+        if keyword.arg == "allow_pickle":
+            return not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False)
+    return len(node.args) >= 3
+
+
+def _is_main_test(node: ast.expr) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)):
+        return False
+    sides = {type(side).__name__: side for side in (node.left, node.comparators[0])}
+    name, constant = sides.get("Name"), sides.get("Constant")
+    return name is not None and constant is not None and name.id == "__name__" and constant.value == "__main__"
+
+
+# ---- the first pass: scopes, bindings, references -----------------------------------------------------------
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SETTABLE_DUNDER_NAMES = frozenset({"__all__", "__version__", "__author__", "__slots__"})
+
+
+class _Collector:
+    """One iterative walk over the tree (no recursion: deeply nested code cannot overflow the stack)."""
+
+    def __init__(self, tree: ast.Module):
+        self.tree = tree
+        self.out = _Facts(scopes=[_Scope("module", None)])
+        self.pending: list[tuple[ast.AST, _Scope, str | None, str]] = []
+
+    def facts(self) -> _Facts:
+        out = self.out
+        stack = [(self.tree, out.module, None, "value")]
+        while stack:
+            self.pending = []
+            self._visit(*stack.pop())
+            stack.extend(reversed(self.pending))
+        for scope in out.scopes:  # `global x` / `nonlocal x`: the binding belongs to another scope
+            for name in [n for n in scope.bindings if n in scope.globals or n in scope.nonlocals]:
+                owner = out.module if name in scope.globals else scope.parent
+                while name in scope.nonlocals and owner is not None and owner.parent is not None and \
+                        (owner.kind != "function" or name not in owner.bindings):
+                    owner = owner.parent
+                if owner is not None and owner is not scope:
+                    owner.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
+        out.resolve_aliases()
+        return out
+
+    # -- helpers --
+
+    def _push(self, node: ast.AST, scope: _Scope, top: str | None, role: str = "value") -> None:
+        self.pending.append((node, scope, top, role))
+
+    def _bind(self, scope: _Scope, name: str, value) -> None:
+        scope.bindings.setdefault(name, []).append(value)
+
+    def _bind_target(self, target: ast.AST, scope: _Scope, value: ast.expr | None, where: _Scope) -> None:
+        """Bind the names of an assignment target; a plain name (or a tuple against a tuple) keeps its value."""
+        work = [(target, value)]
+        while work:
+            target, value = work.pop()
+            if isinstance(target, ast.Name):
+                self._bind(scope, target.id, (value, where) if value is not None else None)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                pairs = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) \
+                    and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts)
+                work += [(t, v if pairs else None) for t, v in zip(target.elts, value.elts if pairs else target.elts)]
+            elif isinstance(target, ast.Starred):
+                work.append((target.value, None))
+
+    def _note(self, name: str, top: str | None) -> None:
+        self.out.named.setdefault(name, set()).add(top)
+
+    def _refuse(self, line: int, top: str | None, reason: str) -> None:
+        self.out.refusals.append((line, top, reason))
+
+    # -- the walk --
+
+    def _visit(self, node: ast.AST, scope: _Scope, top: str | None, role: str) -> None:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return self._import(node, scope, top)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return self._function(node, scope, top)
+        if isinstance(node, ast.ClassDef):
+            inner = _Scope("class", scope)
+            self.out.scopes.append(inner)
+            self._bind(scope, node.name, None)
+            for expression in node.decorator_list + node.bases + [k.value for k in node.keywords]:
+                self._push(expression, scope, top)
+            for statement in node.body:
+                self._push(statement, inner, top)
+            return
+        if isinstance(node, _COMPREHENSIONS):
+            inner = _Scope("comprehension", scope)
+            self.out.scopes.append(inner)
+            for index, generator in enumerate(node.generators):
+                self._bind_target(generator.target, inner, None, inner)
+                self._push(generator.target, inner, top)
+                self._push(generator.iter, scope if index == 0 else inner, top)  # the first runs outside
+                for condition in generator.ifs:
+                    self._push(condition, inner, top)
+            for element in ([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]):
+                self._push(element, inner, top)
+            return
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            (scope.globals if isinstance(node, ast.Global) else scope.nonlocals).update(node.names)
+            for name in node.names:
+                self._note(name, top)
+            return
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            return self._assign(node, scope, top)
+        if isinstance(node, ast.If) and scope is self.out.module and _is_main_test(node.test):
+            self._push(node.test, scope, top)
+            for statement in node.body:
+                self._push(statement, scope, MAIN)
+            for statement in node.orelse:
+                self._push(statement, scope, top)
+            return
+        self._binds(node, scope)
+        if isinstance(node, (ast.Name, ast.Attribute)) or _constant_getattr(node) is not None:
+            return self._chain(node, scope, top, role)
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id in ATTRIBUTE_FUNCTIONS:
+                self._attribute_call(node, scope, top)
+            is_load = isinstance(node.func, ast.Attribute) and node.func.attr == "load"
+            self._push(node.func, scope, top, "pickle" if is_load and _allows_pickle(node) else "call")
+            for argument in node.args + [k.value for k in node.keywords]:
+                self._push(argument, scope, top)
+            return
+        for child in ast.iter_child_nodes(node):
+            self._push(child, scope, top)
+
+    def _binds(self, node: ast.AST, scope: _Scope) -> None:
+        """Names bound by statements other than assignments: opaque, but local to their scope."""
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            self._bind_target(node.target, scope, None, scope)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, scope, None, scope)
+        elif isinstance(node, (ast.AugAssign, ast.Delete)):
+            for target in (node.targets if isinstance(node, ast.Delete) else [node.target]):
+                self._bind_target(target, scope, None, scope)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self._bind(scope, node.name, None)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            self._bind(scope, node.name, None)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            self._bind(scope, node.rest, None)
+
+    def _function(self, node, scope: _Scope, top: str | None) -> None:
+        """A def or lambda: decorators, defaults and annotations run where it is defined, its body in its own
+        scope; the body of a module-level def has that function as its `top`."""
+        inner = _Scope("function", scope)
+        self.out.scopes.append(inner)
+        body_top = top
+        if not isinstance(node, ast.Lambda):
+            self._bind(scope, node.name, None)
+            body_top = node.name if scope is self.out.module and top != MAIN else top
+            for expression in node.decorator_list + ([node.returns] if node.returns is not None else []):
+                self._push(expression, scope, top)
+        arguments = node.args
+        for default in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]:
+            self._push(default, scope, top)
+        for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + \
+                [a for a in (arguments.vararg, arguments.kwarg) if a is not None]:
+            self._bind(inner, argument.arg, None)
+            if argument.annotation is not None:
+                self._push(argument.annotation, scope, top)
+        for statement in ([node.body] if isinstance(node, ast.Lambda) else node.body):
+            self._push(statement, inner, body_top)
+
+    def _assign(self, node, scope: _Scope, top: str | None) -> None:
+        """`name = value` makes `name` an alias of what `value` stands for (followed, not refused as a value)."""
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        owner = scope
+        while isinstance(node, ast.NamedExpr) and owner.kind == "comprehension" and owner.parent is not None:
+            owner = owner.parent  # `(x := ...)` in a comprehension binds in the enclosing function
+        for target in targets:
+            self._bind_target(target, owner, node.value, scope)
+            self._push(target, scope, top, "store")
+        if isinstance(node, ast.AnnAssign):
+            self._push(node.annotation, scope, top)
+        if node.value is None:
+            return
+        aliased = any(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in targets)
+        unpacked = any(isinstance(t, (ast.Tuple, ast.List)) for t in targets)
+        work = [node.value]
+        while work:
+            value = work.pop()
+            if aliased and isinstance(value, ast.IfExp):
+                self._push(value.test, scope, top)
+                work += [value.body, value.orelse]
+            elif aliased and isinstance(value, ast.BoolOp):
+                work += value.values
+            elif unpacked and isinstance(value, (ast.Tuple, ast.List)):
+                work += value.elts
+            else:
+                self._push(value, scope, top, "alias" if aliased else "value")
+
+    def _chain(self, node: ast.AST, scope: _Scope, top: str | None, role: str) -> None:
+        """Record a name with its attributes (`a.b.c`, `getattr(a, "b")`); walk on into a base that is not a name."""
+        attributes: list[str] = []
+        current = node
+        while True:
+            if isinstance(current, ast.Attribute):
+                attributes.append(current.attr)
+                self._attribute_name(current.attr, current.lineno, top)
+                current = current.value
+            elif _constant_getattr(current) is not None:
+                attributes.append(current.args[1].value)
+                self._attribute_name(current.args[1].value, current.lineno, top)
+                for default in current.args[2:]:
+                    self._push(default, scope, top)
+                current = current.args[0]
+            else:
+                break
+        attributes.reverse()
+        for attribute in attributes:
+            self._note(attribute, top)
+        if not isinstance(current, ast.Name):
+            return self._push(current, scope, top)
+        name = current.id
+        self._note(name, top)
+        storing = isinstance(current.ctx, (ast.Store, ast.Del)) and not attributes
+        settable = name in _SETTABLE_DUNDER_NAMES
+        if _dunder(name) and name not in REFUSED_BUILTINS and (name not in ALLOWED_DUNDER_NAMES or
+                                                               (storing and not settable)):
+            self._refuse(current.lineno, top, f"uses {name}, an interpreter internal: {_DYNAMIC}")
+        if role == "store" and not attributes:
+            role = "alias"  # `name = ...`: the binding is followed through the name
+        self.out.chains.append(_Chain(node.lineno, scope, top, name, tuple(attributes), role))
+
+    def _attribute_name(self, attribute: str, line: int, top: str | None) -> None:
+        if _dunder(attribute) and attribute not in ALLOWED_DUNDER_ATTRIBUTES:
+            self._refuse(line, top, f"uses the attribute {attribute}, an interpreter internal: {_DYNAMIC}")
+        elif attribute in FRAME_ATTRIBUTES:
+            self._refuse(line, top, f"uses the attribute {attribute}, which reads other functions' frames: "
+                                    f"{_DYNAMIC}")
+
+    def _attribute_call(self, node: ast.Call, scope: _Scope, top: str | None) -> None:
+        """getattr/setattr/delattr/hasattr: a constant name is checked like `obj.name` (and `setattr` on a module
+        like an assignment to it); a computed name is refused."""
+        name = node.func.id
+        if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            attribute = node.args[1].value
+            if name == "hasattr":  # only a yes or no: `hasattr(x, "__array__")` reaches nothing
+                return
+            self._attribute_name(attribute, node.lineno, top)
+            self._note(attribute, top)
+            target, attributes = node.args[0], [attribute]
+            while isinstance(target, ast.Attribute):
+                attributes.append(target.attr)
+                target = target.value
+            if isinstance(target, ast.Name) and name in ("setattr", "delattr"):
+                self.out.chains.append(_Chain(node.lineno, scope, top, target.id, tuple(reversed(attributes)),
+                                              "store"))
+            return
+        self._refuse(node.lineno, top, f"uses {name} with a computed attribute name: {_DYNAMIC}; "
+                                       "write the attribute out (obj.name)")
+
+    def _import(self, node: ast.Import | ast.ImportFrom, scope: _Scope, top: str | None) -> None:
+        out, line = self.out, node.lineno
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                self._check_module(alias.name, line, top)
+                root = alias.name.split(".")[0]
+                self._bind(scope, alias.asname or root, alias.name if alias.asname else root)
+                out.imported.append((line, top, alias.name))
+            return
+        if node.level or not node.module:  # a relative import: one of the submission's own modules
             for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
+                self._bind(scope, alias.asname or alias.name, None)
+                self._note(alias.name, top)
+            return
+        if node.module == "__future__":
+            return
+        self._check_module(node.module, line, top)
+        for alias in node.names:
+            self._note(alias.name, top)
+            if alias.name == "*":
+                out.stars.append(node.module)
+                out.imported.append((line, top, node.module))
+                continue
+            if _private(alias.name):
+                self._refuse(line, top, f"imports {alias.name} from {node.module}, a private name: private names "
+                                        "are internals the grader cannot check")
+            elif _dunder(alias.name):
+                self._refuse(line, top, f"imports {alias.name} from {node.module}, an interpreter internal: "
+                                        f"{_DYNAMIC}")
+            self._bind(scope, alias.asname or alias.name, f"{node.module}.{alias.name}")
+            out.imported.append((line, top, f"{node.module}.{alias.name}"))
 
-
-def _resolve(node: ast.expr, aliases: dict[str, str]) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or node.id not in aliases:
-        return None
-    return ".".join([aliases[node.id], *reversed(parts)])
-
-
-def scan_submission(submission: Path, module: str, function: str, forbidden: tuple[str, ...]) -> list[Use]:
-    """`forbidden_uses` on `submission/<module>.py`; nothing when the file is missing or unreadable."""
-    path = submission / f"{module}.py"
-    try:
-        source = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    return forbidden_uses(source, function, forbidden)
+    def _check_module(self, module: str, line: int, top: str | None) -> None:
+        private = [part for part in module.split(".") if part.startswith("_")]
+        if private:
+            self._refuse(line, top, f"imports {module}, a private module: private modules are internals the "
+                                    "grader cannot check")

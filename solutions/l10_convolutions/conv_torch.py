@@ -8,7 +8,9 @@ geometry raises ``ValueError`` with a message saying what is wrong.
 
 In ``conv2d_forward_torch`` you may not use any convolution routine (``torch.nn.functional.conv2d``,
 ``torch.conv2d``, ``torch.nn.Conv2d``, ``torch.convolution``, ...): build it from padding, patches
-(``torch.nn.functional.unfold`` or ``Tensor.unfold``) and a matrix product.
+(``torch.nn.functional.unfold`` or ``Tensor.unfold``) and a matrix product. Only the exception's type is
+graded; cases that expect an exception carry at most 10% of an exercise's points, and count only once the
+function also passes a case that returns a value.
 """
 from __future__ import annotations
 
@@ -39,8 +41,13 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
         with x's dtype and on x's device.
 
     Raises:
-        ValueError: if x or weight is not 4-D, their channel counts differ, the kernel is empty or larger
-            than the padded input, stride < 1, padding < 0, or bias is not None and not of shape (F,).
+        ValueError: if the channel counts of x and weight differ, the kernel is larger than the padded
+            input, or stride < 1.
+
+    Speed (3 of the exercise's 16 points, the hidden case ``vectorised_speed``, on the CPU): on a
+    (4, 8, 32, 32) float32 batch with 16 filters of 3 x 3 x 8, a right result taking at most 10x the time of
+    ``torch.nn.functional.conv2d`` on the same input. Unfold and one matrix product take about 2x; a Python
+    loop over output pixels takes 15x to 370x and loses these points.
     """
     ### BEGIN SOLUTION
     if x.dim() != 4:
@@ -85,9 +92,10 @@ def learn_filter(inputs: torch.Tensor, targets: torch.Tensor, steps: int = 500, 
     k x k filter, so k = H - H_t + 1 where H_t is the targets' height. Start from a k x k filter of
     zeros and minimise the mean squared error between the filtered inputs and the targets
     (mean over all N * H_t * W_t output pixels) with ``steps`` steps of gradient descent with momentum
-    (``torch.optim.SGD(..., lr=lr, momentum=0.9)``, as in the previous lecture): plain gradient descent
-    with the same lr converges too slowly when the inputs are few. With the defaults, inputs drawn from
-    N(0, 1) (N from 4 to 8, H = W from 8 to 12, k = 3 or 5) give the filter back to better than 1e-5.
+    (``torch.optim.SGD(..., lr=lr, momentum=0.9)``, as in the previous lecture; plain gradient descent gets
+    there too, in more steps). Graded: the filter is within 1e-2 of the true one (atol, rtol = 0), i.e.
+    gradient descent converged; with the defaults and inputs drawn from N(0, 1) (N from 4 to 8, H = W from
+    8 to 12, k = 3 or 5) SGD with momentum gets it to about 1e-6.
 
     Args:
         inputs: images (N, H, W), a floating-point tensor.
@@ -97,11 +105,6 @@ def learn_filter(inputs: torch.Tensor, targets: torch.Tensor, steps: int = 500, 
 
     Returns:
         The learned filter, a detached (k, k) tensor with inputs' dtype and on inputs' device.
-
-    Raises:
-        ValueError: if inputs or targets is not 3-D, inputs is not floating-point, their batch sizes
-            differ, the targets are larger than the inputs, the implied filter is not square, steps < 0 or
-            lr <= 0.
     """
     ### BEGIN SOLUTION
     inputs = torch.as_tensor(inputs)

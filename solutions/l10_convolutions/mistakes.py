@@ -103,6 +103,26 @@ def cnn_shapes_height_width_swapped(input_shape: Sequence[int],
     return shapes
 
 
+def cnn_shapes_channels_first(input_shape: Sequence[int],
+                              layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Writes each shape channels-first, as PyTorch does: (n, h', w') instead of (h', w', n)."""
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}")
+    h, w, c = (int(v) for v in input_shape)
+    if min(h, w, c) < 1:
+        raise ValueError(f"input_shape entries must be positive, got {(h, w, c)}")
+    shapes = []
+    for layer in layers:
+        if not isinstance(layer, Mapping) or any(key not in layer for key in "fspn") or layer["n"] < 1:
+            raise ValueError(f"invalid layer {layer!r}")
+        for size in (h, w):
+            _check_geometry(size, layer["f"], layer["p"], layer["s"])
+        h = (h + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
+        w = (w + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
+        shapes.append((int(layer["n"]), int(h), int(w)))
+    return shapes
+
+
 # ---- filters.py and conv_numpy.py: one windowed sum, bent in one place per mistake ---------------------------
 
 def _as_float(*arrays: np.ndarray) -> list[np.ndarray]:
@@ -151,6 +171,20 @@ def apply_filter_at_flipped(image: np.ndarray, kernel: np.ndarray, row: int, col
     if not (r <= row < image.shape[0] - r and r <= col < image.shape[1] - r):
         raise ValueError(f"the neighbourhood of ({row}, {col}) leaves the image")
     return float(np.sum(image[row - r:row + r + 1, col - r:col + r + 1] * kernel[::-1, ::-1]))
+
+
+def apply_filter_at_top_left(image: np.ndarray, kernel: np.ndarray, row: int, col: int) -> float:
+    """The window anchored at (row, col) as its top-left corner, not centred on it: image[row:row+f, col:col+f]."""
+    image, kernel = _as_float(image, kernel)
+    if image.ndim != 2 or kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
+        raise ValueError(f"bad image {image.shape} or kernel {kernel.shape}")
+    f, r = kernel.shape[0], kernel.shape[0] // 2
+    if not (r <= row < image.shape[0] - r and r <= col < image.shape[1] - r):
+        raise ValueError(f"the neighbourhood of ({row}, {col}) leaves the image")
+    window = image[row:row + f, col:col + f]
+    if window.shape != kernel.shape:  # the anchored window runs off the image where the centred one does not
+        raise ValueError("the window leaves the image")
+    return float(np.sum(window * kernel))
 
 
 def conv2d_single_flipped(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -203,12 +237,24 @@ def conv_volume_kernel_channels_first(volume: np.ndarray, kernel: np.ndarray, pa
     return _conv_volume(volume, np.transpose(kernel, (1, 2, 0)), padding, stride)
 
 
+def conv_volume_channels_not_summed(volume: np.ndarray, kernel: np.ndarray, padding: int = 0,
+                                    stride: int = 1) -> np.ndarray:
+    """Sums over the window but not over the channels: one map per channel, (H', W', C), instead of one (H', W')."""
+    volume, kernel = _as_float(volume, kernel)
+    if volume.ndim != 3 or kernel.ndim != 3 or kernel.shape[2] != volume.shape[2]:
+        raise ValueError(f"volume (H, W, C) and kernel (f, f, C) do not fit: {volume.shape}, {kernel.shape}")
+    _check_conv(volume, kernel.shape[:2], padding, stride)
+    windows = _windows(volume, kernel.shape[:2], padding, stride)  # (H', W', C, f, f)
+    return np.ascontiguousarray(np.einsum("ijcab,abc->ijc", windows, kernel), dtype=np.float64)
+
+
 # ---- conv_layer_forward ---------------------------------------------------------------------------------------
 
 def _layer(x: np.ndarray, weights: np.ndarray, biases: np.ndarray, padding: int, stride: int,
            activation: str | None, *, flip: bool = False, pad: bool = True, step: bool = True,
            weights_channels_first: bool = False, output_channels_first: bool = False,
-           relu_first: bool = False, relu: bool = True, bias_times_window: bool = False) -> np.ndarray:
+           relu_first: bool = False, relu: bool = True, bias_times_window: bool = False,
+           bias: bool = True, im2col_weight_order: bool = False) -> np.ndarray:
     """The reference layer, with each keyword switching one mistake on."""
     if activation not in ("relu", None):
         raise ValueError(f'activation must be "relu" or None, got {activation!r}')
@@ -220,13 +266,17 @@ def _layer(x: np.ndarray, weights: np.ndarray, biases: np.ndarray, padding: int,
         if weights.shape[1] != weights.shape[3]:
             raise ValueError("a channels-first reading needs C == f")
         weights = np.transpose(weights, (0, 2, 3, 1))
+    if im2col_weight_order:  # rows flattened in (a, b, c) order, multiplied with columns in (c, a, b) order
+        n_filters, fh, fw, channels = weights.shape
+        weights = weights.reshape(n_filters, channels, fh, fw).transpose(0, 2, 3, 1)
     if flip:
         weights = weights[:, ::-1, ::-1, :]
     windows = _windows(x, weights.shape[1:3], padding if pad else 0, stride if step else 1)
     z = np.tensordot(windows, weights, axes=([3, 4, 2], [1, 2, 3]))  # (H', W', n_filters)
     if activation == "relu" and relu_first:
         z = np.maximum(z, 0.0)
-    z = z + biases * (weights[0].size if bias_times_window else 1)
+    if bias:
+        z = z + biases * (weights[0].size if bias_times_window else 1)
     if activation == "relu" and relu and not relu_first:
         z = np.maximum(z, 0.0)
     if output_channels_first:
@@ -274,10 +324,22 @@ def conv_layer_bias_per_element(x, weights, biases, padding: int = 0, stride: in
     return _layer(x, weights, biases, padding, stride, activation, bias_times_window=True)
 
 
+def conv_layer_bias_forgotten(x, weights, biases, padding: int = 0, stride: int = 1, activation="relu"):
+    """The biases are never added: max(conv, 0) instead of max(conv + b, 0)."""
+    return _layer(x, weights, biases, padding, stride, activation, bias=False)
+
+
+def conv_layer_im2col_weight_order(x, weights, biases, padding: int = 0, stride: int = 1, activation="relu"):
+    """im2col with the weights flattened as they are stored, (n_filters, f, f, C), while the columns hold each
+    window in (C, f, f) order: weights.reshape(n_filters, -1) @ columns pairs the wrong values."""
+    return _layer(x, weights, biases, padding, stride, activation, im2col_weight_order=True)
+
+
 # ---- conv_torch.py --------------------------------------------------------------------------------------------
 
 def _torch_layer(x, weight, bias, stride: int, padding: int, *, flip: bool = False, pad: bool = True,
-                 step: bool = True, bias_times_window: bool = False):
+                 step: bool = True, bias_times_window: bool = False, use_bias: bool = True,
+                 im2col_weight_order: bool = False):
     """The reference forward pass (torch's own conv2d: trusted code may use it), bent by one keyword."""
     import torch
     import torch.nn.functional as F
@@ -290,8 +352,13 @@ def _torch_layer(x, weight, bias, stride: int, padding: int, *, flip: bool = Fal
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
         raise ValueError(f"bias must be None or have shape ({weight.shape[0]},)")
     weight = weight.to(dtype=x.dtype, device=x.device)
+    if im2col_weight_order:  # rows flattened in (a, b, c) order, columns (F.unfold) in (c, a, b) order
+        filters, channels, kh, kw = weight.shape
+        weight = weight.permute(0, 2, 3, 1).reshape(filters, channels, kh, kw)
     if flip:
         weight = torch.flip(weight, dims=(2, 3))
+    if not use_bias:
+        bias = None
     if bias is not None:
         bias = bias.to(dtype=x.dtype, device=x.device) * (weight[0].numel() if bias_times_window else 1)
     return F.conv2d(x, weight, bias, stride=stride if step else 1, padding=padding if pad else 0).contiguous()
@@ -315,3 +382,14 @@ def conv2d_torch_stride_ignored(x, weight, bias=None, stride: int = 1, padding: 
 def conv2d_torch_bias_per_element(x, weight, bias=None, stride: int = 1, padding: int = 0):
     """The bias added inside the sum over the window: C * k * k times instead of once."""
     return _torch_layer(x, weight, bias, stride, padding, bias_times_window=True)
+
+
+def conv2d_torch_bias_forgotten(x, weight, bias=None, stride: int = 1, padding: int = 0):
+    """The bias is never added."""
+    return _torch_layer(x, weight, bias, stride, padding, use_bias=False)
+
+
+def conv2d_torch_im2col_weight_order(x, weight, bias=None, stride: int = 1, padding: int = 0):
+    """im2col with the weights flattened as (F, k, k, C) (weight.permute(0, 2, 3, 1)), while the columns of
+    unfold hold each patch in (C, k, k) order."""
+    return _torch_layer(x, weight, bias, stride, padding, im2col_weight_order=True)

@@ -69,7 +69,9 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "ndarray_subclass": {"conv2d": Broken(Status.FAILED, r"unsupported( return type)? (conv_numpy\.)?Always")},
     "tensor_subclass": {"conv2d_forward_torch": Broken(Status.FAILED,
                                                        r"unsupported( return type)? (conv_torch\.)?Always")},
-    "reduce_payload": {"edge_kernels": Broken(Status.FAILED, r"unsupported return type")},
+    "reduce_payload": {"edge_kernels": Broken(Status.FAILED, r"unsupported return type"),
+                       # os.system in a module with an exercise that forbids APIs: another process is unseen
+                       "conv2d_single": Broken(Status.FORBIDDEN, r"os\.system")},
     "read_solutions": {"conv_param_count": Broken(Status.FAILED, r"got -1|returned int -1|values are wrong")},
     "spawn_children": {},
     "network": {},
@@ -81,10 +83,14 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "deadline_bypass": {"output_size": Broken((Status.FAILED, Status.CRASHED, Status.TIMEOUT),
                                               r"broke the grading protocol|crashed the process in 3|time limit"),
                         "cnn_output_shapes": Broken((Status.FAILED, Status.CRASHED, Status.TIMEOUT), None)},
-    "speed_forgery": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # see test_a_forged_clock_...
+    # Both defeated the in-process timing and check; both are now refused statically (a thread, which the run-time
+    # guard does not reach; a module attribute replaced). tests/sandbox/test_host.py shows the host's own measure
+    # (CPU time and shared memory) catching them without the scan.
+    "speed_forgery": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"setprofile|profile")},
     "disk_fill": {"same_padding": Broken((Status.ERROR, Status.CRASHED),
                                          r"No space left on device|disk limit|crashed the process in 3")},
-    "hides_mutation": {"conv_volume": Broken(Status.FAILED, r"modified its input")},
+    "hides_mutation": {e: Broken(Status.FORBIDDEN, r"json\.dumps|module attribute|assign")
+                       for e in ("conv2d", "conv_volume", "conv_layer_forward")},
     "oversized_frame": {"edge_kernels": Broken((Status.FAILED, Status.CRASHED),
                                                r"broke the grading protocol|crashed the process in 3")},
     "nan_output": {"conv2d": Broken(Status.FAILED, r"contains NaN")},
@@ -96,9 +102,15 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "wrong_device": {"conv2d_forward_torch": Broken((Status.FAILED, Status.ERROR), r"meta|device"),
                      "learn_filter": DEPENDENT},
     "forbidden_static": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
-    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN,
-                                                         r"torch\.nn\.functional\.conv2d|aten::convolution")},
+    "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"importlib.*computed attribute name")},
     "forbidden_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate")},
+    "forbidden_torch_ops": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.ops")},
+    "forbidden_private_functions": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\._C")},
+    "forbidden_computed_import": {"conv2d_forward_torch": Broken(Status.FORBIDDEN,
+                                                                 r"__import__.*computed attribute name")},
+    "forbidden_module_level": {e: Broken(Status.FORBIDDEN, r"numpy\.correlate \(line \d+\)")
+                               for e in ("conv2d", "conv_volume", "conv_layer_forward")},
+    "forbidden_torch_in_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"torch\.nn\.functional\.conv2d")},
     "syntax_error": {e: Broken(Status.UNGRADABLE, r"conv_numpy\.py.*line \d+")
                      for e in ("zero_pad", "conv2d", "conv_volume", "conv_layer_forward")},
     "missing_module": {e: Broken(Status.UNGRADABLE, r"filters\.py")
@@ -227,6 +239,20 @@ def test_hostile_submission_costs_only_what_it_breaks(graded, name):
         assert all(c.status is not Status.GRADER_ERROR for c in exercise.cases)
 
 
+@pytest.mark.parametrize("name", sorted(n for n, broken in EXPECTED.items()
+                                         if any(b.status is Status.FORBIDDEN for b in broken.values())))
+def test_a_forbidden_api_costs_the_whole_exercise(graded, name):
+    """Does an exercise that uses a forbidden API, or code the static scan refuses, get 0 on every case (raising
+    cases too), each case FORBIDDEN (or skipped, scored as its CPU twin)?"""
+    run, _ = graded["runs"][name]
+    for exercise in run.exercises:
+        if EXPECTED[name].get(exercise.id, DEPENDENT).status is not Status.FORBIDDEN:
+            continue
+        assert exercise.score == 0, exercise.id
+        assert {c.status for c in exercise.cases} <= {Status.FORBIDDEN, Status.SKIPPED}, \
+            {c.case: c.status.value for c in exercise.cases}
+
+
 def test_the_whole_run_stays_bounded(graded):
     """Does no hostile submission hold the grader for long: an infinite loop costs its exercise's limit only?"""
     seconds = {name: round(s, 1) for name, (_, s) in graded["runs"].items()}
@@ -324,15 +350,6 @@ def test_a_grader_crash_is_its_own_outcome(course, tmp_path, monkeypatch):
     assert {c.status for c in cases} == {Status.GRADER_ERROR}
     assert all("instructor" in c.message and "the grader's own bug" in c.staff for c in cases)
     assert "the grader's own bug" not in gradescope.dumps(run, "visible")
-
-
-def test_a_forged_clock_does_not_pass_the_speed_case(graded):
-    """Does a loop over pixels that makes every clock of its process read 0 still fail the speed case as slow (and
-    only that case)? The host reads the CPU time from the kernel and runs the baseline in another process."""
-    run, _ = graded["runs"]["speed_forgery"]
-    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
-    failing = {c.case: c.message for c in exercise.cases if not c.passed and c.status is not Status.SKIPPED}
-    assert list(failing) == ["vectorised_speed"] and "slower than" in failing["vectorised_speed"], failing
 
 
 def test_the_protocol_attacks_cost_seconds_not_minutes(graded):

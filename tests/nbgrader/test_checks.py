@@ -193,3 +193,14 @@ def test_a_visible_exception_shows_the_students_traceback_only(capsys):
     assert "ERROR  f1 (0 of 0.3): raised IndexError: list index out of range" in out
     assert "Traceback (most recent call last):" in out and "in crashes" in out and "return [][f]" in out
     assert "nbgrader/checks.py" not in out
+
+
+def test_a_function_that_only_raises_earns_nothing_in_the_cell(capsys):
+    """Does the cell apply the grader's exception rule: raising where an exception is expected scores only once a
+    case that returns a value passes?"""
+    def only_raises(f):
+        raise ValueError("no")
+
+    cases = _cases(3) + [PackedCase("same_padding", "even", True, 0.1, {"f": 4}, raises="ValueError")]
+    assert _grade(only_raises, cases, points=1.0) == 0.0
+    assert _grade(same_padding, cases, points=1.0) == 1.0

@@ -36,3 +36,11 @@ def test_dumps_is_stable_json():
     assert text.endswith("\n") and json.loads(text)["score"] == 4.0
     assert text == gradescope.dumps(GradingRun.from_dict(run_with(
         CaseResult("conv2d", "x", True, Status.PASSED, 4.0, 4.0, "passed")).to_dict()))
+
+
+def test_a_skipped_case_says_skipped_once():
+    """Does a skipped CUDA case's output say "skipped (no GPU)" once, not "skipped: skipped"?"""
+    case = CaseResult("conv", "a@cuda", True, Status.SKIPPED, 1.0, 1.0, "skipped (no GPU): no CUDA here")
+    run = GradingRun("a1", None, "sub", (ExerciseResult("conv", "m", "C", 1.0, (case,)),))
+    output = gradescope.to_results(run)["tests"][0]["output"]
+    assert output == "skipped (no GPU): no CUDA here"

@@ -144,3 +144,12 @@ def test_messages_and_notes_are_escaped_without_grading():
     assert SCRIPT not in page and "<b>" not in page and "<i>" not in page and "c&lt;1&gt;" in page
     assert "<pre>a &amp; b\n&lt;script&gt;" in page
     assert page == html.page(replace(run), course="INF721 <i>")
+
+
+def test_scores_are_rounded_to_two_decimals_in_the_page():
+    """Are the page's scores rounded to 2 decimals, as in the text report?"""
+    from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+
+    case = CaseResult("f0", "c", True, Status.PASSED, 2.98765, 2.98765, "passed")
+    page = html.page(GradingRun("a1", None, "sub", (ExerciseResult("f0", "m", "F", 2.98765, (case,)),)))
+    assert "2.99" in page and "2.9877" not in page and "2.98765" not in page

@@ -53,3 +53,34 @@ def test_exercise_notes_are_shown_under_their_exercise():
     lines = text.feedback(run).splitlines()
     assert lines[lines.index(next(l for l in lines if l.strip().startswith("conv2d"))) + 1].strip() == note
     assert f"    {note}" in gradescope.to_results(run)["output"].splitlines()
+
+
+def test_scores_are_rounded_to_two_decimals():
+    """Are scores printed with at most 2 decimals in the feedback and the score table?"""
+    case = CaseResult("f0", "c", True, Status.PASSED, 2.98765, 2.98765, "passed")
+    run = GradingRun("a1", None, "sub", (ExerciseResult("f0", "m", "F", 2.98765, (case,)),))
+    assert "2.99 / 2.99" in text.feedback(run)
+    assert "2.98765" not in text.score_table([run]) and "2.99" in text.score_table([run])
+
+
+def test_cuda_copies_are_one_skipped_line_and_the_exercise_is_ok():
+    """On a machine without CUDA, are the @cuda copies one 'skipped (no GPU)' line, and is an exercise whose CPU
+    cases all pass marked ok, its count over the CPU cases?"""
+    skipped = "skipped (no GPU): the grading machine has no GPU; scored as the same case on the CPU, which passed"
+    cases = (CaseResult("conv", "a", True, Status.PASSED, 1.0, 1.0, "passed"),
+             CaseResult("conv", "a@cuda", True, Status.SKIPPED, 1.0, 1.0, skipped))
+    out = text.feedback(GradingRun("a1", None, "sub", (ExerciseResult("conv", "m", "C", 2.0, cases),)))
+    line = next(line for line in out.splitlines() if "conv " in line)
+    assert line.startswith("ok ") and "1/1" in line
+    assert out.count("skipped (no GPU)") == 1 and "skipped: skipped" not in out
+
+
+def test_an_import_error_is_said_once_per_module():
+    """Is a module that does not import shown once in full, and the module's other exercises point to it?"""
+    def exercise(name):
+        cases = tuple(CaseResult(name, f"c{i}", True, Status.UNGRADABLE, 0.0, 1.0, "filters.py, line 2: SyntaxError",
+                                 details="    def f(:\n         ^") for i in range(3))
+        return ExerciseResult(name, "filters", name, 3.0, cases)
+    out = text.feedback(GradingRun("a1", None, "sub", (exercise("one"), exercise("two"))))
+    assert out.count("SyntaxError") == 1 and out.count("^") == 1
+    assert "filters.py could not be imported (above)" in out

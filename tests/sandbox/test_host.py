@@ -368,3 +368,52 @@ def test_a_baseline_that_cannot_be_imported_is_the_graders_fault(tmp_path):
     speed = replace(timed("f", a=1, b=2), timing=Timing("nowhere.to.be.found", ("a", "b"), 5, 10.0))
     outcome = run_calls(folder, [speed], {"m": ["f"]}).outcomes["f/case"]
     assert outcome.grader_fault and "nowhere.to.be.found" in outcome.message
+
+
+def test_cpu_burnt_while_the_baseline_runs_is_the_students(tmp_path):
+    """A thread of the student's process that spins whenever the student's function is not running (that is,
+    while an in-process baseline would run) made the baseline look slow when both were timed in one process. With
+    the baseline in another process, is that CPU time counted on the student's side instead?"""
+    folder = submission(tmp_path, m="""
+        import threading, time
+        _inside = threading.Event()
+        def _spin():
+            while True:
+                if not _inside.is_set():
+                    sum(i for i in range(1000))
+                else:
+                    time.sleep(0.0005)
+        threading.Thread(target=_spin, daemon=True).start()
+        def sneaky(a, b):
+            _inside.set()
+            try:
+                end = time.process_time() + 0.02
+                while time.process_time() < end:
+                    pass
+                return a + b
+            finally:
+                _inside.clear()
+    """)
+    a = np.ones((100, 100))
+    outcome = run_calls(folder, [timed("sneaky", a=a, b=a)], {"m": ["sneaky"]}).outcomes["sneaky/case"]
+    assert outcome.timing is not None
+    student, baseline = outcome.timing
+    assert student / baseline > 10, outcome.timing
+
+
+def test_an_input_changed_in_place_is_seen_by_the_host_whatever_the_worker_says(tmp_path):
+    """If the student's code makes every in-process comparison say "unchanged" (json.dumps patched, the worker's
+    own check among them), is an array input changed in place still reported? The host reads the input's shared
+    memory itself after the call."""
+    folder = submission(tmp_path, m="""
+        import json
+        _real = json.dumps
+        json.dumps = lambda *a, **k: "unchanged" if k.get("sort_keys") else _real(*a, **k)
+        def scribble(x):
+            total = float(x.sum())
+            x.fill(0)
+            return total
+    """)
+    outcome = run(folder, call("scribble", x=np.arange(6.0))).outcomes["scribble/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.value == 15.0
+    assert outcome.mutated == ("x",)

@@ -1,143 +1,238 @@
-"""Static scan for forbidden APIs: aliases resolved, helpers followed, line numbers right."""
+"""Static scan for forbidden APIs: the whole module, aliases resolved as Python does, and refusals of what the
+scan cannot follow, each with its line. One test per resolution rule and per refused construct."""
 from __future__ import annotations
 
 import textwrap
+import time
 
-from autograder.sandbox.static import Use, forbidden_uses, scan_submission
+import pytest
 
-CONV = ("torch.nn.functional.conv2d",)
+from autograder.sandbox.static import (ALLOWED_DUNDER_ATTRIBUTES, Refusal, Scan, Use, forbidden_uses, scan_source,
+                                       scan_submission)
+
+CONV = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d", "torch.convolution", "torch._convolution")
+NUMPY = ("numpy.convolve", "numpy.correlate", "scipy.signal.correlate2d", *CONV)
 
 
-def uses(source: str, function: str = "f", forbidden: tuple[str, ...] = CONV) -> list[Use]:
-    return forbidden_uses(textwrap.dedent(source).lstrip("\n"), function, forbidden)
+def scan(source: str, function: str = "f", forbidden: tuple[str, ...] = CONV,
+         excused: frozenset[str] = frozenset()) -> Scan:
+    return scan_source(textwrap.dedent(source).lstrip("\n"), function, forbidden, excused)
 
+
+def uses(source: str, **kwargs) -> list[Use]:
+    return list(scan(source, **kwargs).uses)
+
+
+def refused(source: str, **kwargs) -> list[int]:
+    """The lines refused."""
+    return sorted({r.line for r in scan(source, **kwargs).refusals})
+
+
+def reasons(source: str, **kwargs) -> str:
+    return " | ".join(r.reason for r in scan(source, **kwargs).refusals)
+
+
+# ---- uses: names, aliases, re-binding ------------------------------------------------------------------------
 
 def test_full_dotted_name_is_found():
     """Is `torch.nn.functional.conv2d(...)` after `import torch` reported with its line?"""
-    found = uses("""
+    assert uses("""
         import torch
 
         def f(x, w):
             return torch.nn.functional.conv2d(x, w)
-    """)
-    assert found == [Use("torch.nn.functional.conv2d", 4)]
+    """) == [Use("torch.nn.functional.conv2d", 4)]
 
 
 def test_import_as_alias():
     """Is `F.conv2d` after `import torch.nn.functional as F` reported?"""
-    found = uses("""
+    assert uses("""
         import torch.nn.functional as F
         def f(x, w):
             y = x + 1
             return F.conv2d(y, w)
-    """)
-    assert found == [Use("torch.nn.functional.conv2d", 4)]
+    """) == [Use("torch.nn.functional.conv2d", 4)]
 
 
 def test_from_import_module():
     """Is `nn.functional.conv2d` after `from torch import nn` reported?"""
-    found = uses("""
+    assert [u.line for u in uses("""
         from torch import nn
 
         def f(x, w):
             return nn.functional.conv2d(x, w)
-    """)
-    assert [u.line for u in found] == [4]
+    """)] == [4]
 
 
-def test_from_import_function_as_alias():
-    """Is a bare `c(...)` after `from torch.nn.functional import conv2d as c` reported?"""
-    found = uses("""
+def test_from_import_function_is_a_use_where_imported_and_where_called():
+    """Is `from torch.nn.functional import conv2d as c` reported at the import and at the call `c(...)`?"""
+    assert uses("""
         from torch.nn.functional import conv2d as c
         def f(x, w):
             return c(x, w)
-    """)
-    assert found == [Use("torch.nn.functional.conv2d", 3)]
+    """) == [Use("torch.nn.functional.conv2d", 1), Use("torch.nn.functional.conv2d", 3)]
 
 
 def test_reference_without_call_is_found():
-    """Is merely naming the function (`op = F.conv2d`) reported too?"""
-    found = uses("""
+    """Is merely naming the function (`op = F.conv2d`) reported, and the call through the alias too?"""
+    assert [u.line for u in uses("""
         import torch.nn.functional as F
         def f(x, w):
             op = F.conv2d
             return op(x, w)
-    """)
-    assert [u.line for u in found] == [3]
+    """)] == [3, 4]
+
+
+def test_rebinding_a_module_is_followed():
+    """Are `m = torch` then `n = m.nn` then `n.functional.conv2d` followed to the forbidden name?"""
+    assert uses("""
+        import torch
+        m = torch
+        n = m.nn
+        def f(x, w):
+            return n.functional.conv2d(x, w)
+    """) == [Use("torch.nn.functional.conv2d", 5)]
+
+
+def test_rebinding_in_tuples_and_conditionals_is_followed():
+    """Are `a, b = np, torch` and `m = torch if c else np` followed?"""
+    assert [u.name for u in uses("""
+        import numpy as np, torch
+        a, b = np, torch
+        m = torch if a else np
+        def f(x, w):
+            return b.conv2d(x, w) + m.convolution(x, w) + a.convolve(x, w)
+    """, forbidden=NUMPY)] == ["numpy.convolve", "torch.conv2d", "torch.convolution"]
+
+
+def test_constant_getattr_is_an_attribute():
+    """Is `getattr(F, "conv2d")` the same as `F.conv2d`?"""
+    assert uses("""
+        import torch.nn.functional as F
+        def f(x, w):
+            return getattr(F, "conv2d")(x, w)
+    """) == [Use("torch.nn.functional.conv2d", 3)]
 
 
 def test_import_inside_the_function():
     """Is an alias imported inside the function itself resolved?"""
-    found = uses("""
+    assert [u.line for u in uses("""
         def f(x, w):
             import torch.nn.functional as G
             return G.conv2d(x, w)
-    """)
-    assert [u.line for u in found] == [3]
+    """)] == [3]
 
 
-def test_transitive_helpers_are_followed():
-    """Is a forbidden use two helper calls away reported, at the helper's line?"""
-    found = uses("""
-        import torch.nn.functional as F
-
+def test_module_level_capture_is_found():
+    """Is a forbidden function captured at module level (`_c = np.convolve`) and used in a function reported?"""
+    assert [u.line for u in uses("""
+        import numpy as np
+        _c = np.convolve
         def f(x, w):
-            return helper(x, w)
-
-        def helper(x, w):
-            return deeper(x, w) * 2
-
-        def deeper(x, w):
-            return F.conv2d(x, w)
-    """)
-    assert found == [Use("torch.nn.functional.conv2d", 10)]
+            return _c(x, w)
+    """, forbidden=NUMPY)] == [2, 4]
 
 
-def test_recursive_helpers_terminate():
-    """Do mutually recursive helpers not loop forever?"""
-    found = uses("""
-        import torch
-        def f(x):
-            return g(x)
-        def g(x):
-            return f(x) if x else torch.nn.functional.conv2d(x, x)
-    """)
-    assert [u.line for u in found] == [5]
-
-
-def test_functions_not_reached_are_ignored():
-    """Are forbidden uses in functions the exercise does not call, and at module level, ignored?"""
-    found = uses("""
+def test_helpers_never_called_count_too():
+    """Is a forbidden use in a function the exercise does not call, in a class or a default, reported too?"""
+    assert [u.line for u in uses("""
         import torch.nn.functional as F
-        CHECK = F.conv2d
-
+        class Layer:
+            op = F.conv2d
+        def other(x, w=F.conv2d):
+            return F.conv2d(x, w)
         def f(x, w):
             return x * w
+    """)] == [3, 4, 5]
 
-        def other(x, w):
+
+def test_another_path_to_the_same_routine_is_found():
+    """Is a listed routine reached by another public path of its package (`numpy.ma.convolve`,
+    `torch.nn.modules.conv.F.conv2d`) reported as written?"""
+    assert [u.name for u in uses("""
+        import numpy as np, torch
+        def f(x, w):
+            return np.ma.convolve(x, w), torch.nn.modules.conv.F.conv2d(x, w)
+    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv.F.conv2d"]
+
+
+def test_star_import_names_are_resolved():
+    """After `from torch.nn.functional import *`, is a bare `conv2d(...)` reported?"""
+    assert [u.line for u in uses("""
+        from torch.nn.functional import *
+        def f(x, w):
+            return conv2d(x, w)
+    """)] == [3]
+
+
+def test_a_star_import_of_a_refused_module_is_refused():
+    """Is `from ctypes import *` (or `from torch.ops import *`) refused like the plain import?"""
+    assert refused("""
+        from ctypes import *
+        from torch.ops import *
+        def f(x):
+            return x
+    """) == [1, 2]
+
+
+def test_a_star_import_does_not_hide_refused_builtins():
+    """After `from math import *`, is `eval(...)` still refused?"""
+    assert refused("""
+        from math import *
+        def f(x):
+            return eval("x")
+    """) == [3]
+
+
+def test_a_local_name_shadows_the_import():
+    """Is a local `F = weight.shape[0]` (the number of filters) not taken for the module F?"""
+    assert scan("""
+        import torch
+        import torch.nn.functional as F
+        def f(x, weight):
+            F, C, k, _ = weight.shape
+            return torch.zeros(x.shape[0], F, 1, 1)
+    """) == Scan()
+
+
+def test_comprehension_variable_does_not_hide_the_module():
+    """Is `F` after `[F for F in ()]` still the module (a comprehension has its own scope)?"""
+    assert [u.line for u in uses("""
+        import torch.nn.functional as F
+        def f(x, w):
+            [F for F in ()]
             return F.conv2d(x, w)
-    """)
-    assert found == []
+    """)] == [4]
+
+
+def test_global_rebinding_inside_a_function_is_followed():
+    """Is `global g; g = F.conv2d` in one function, used in another, reported where it is used?"""
+    assert [u.line for u in uses("""
+        import torch.nn.functional as F
+        def setup():
+            global g
+            g = F
+        def f(x, w):
+            return g.conv2d(x, w)
+    """)] == [6]
 
 
 def test_allowed_names_are_not_reported():
-    """Are other attributes of the same module, and similar names, left alone?"""
-    found = uses("""
+    """Are other attributes of the same modules, and similar names, left alone?"""
+    assert scan("""
         import torch.nn.functional as F
         import torch
         def f(x, w):
-            a = F.relu(x)
-            b = torch.conv2d
-            c = F.conv2d_transpose if False else None
-            return F
-    """)
-    assert found == []
+            a = F.relu(x) + F.pad(x, (1, 1)) + F.unfold(x, 3)
+            b = torch.conv_tbc_like if False else x.unfold(2, 3, 1)
+            return a @ b
+    """) == Scan()
 
 
 def test_several_uses_in_line_order():
     """Are several forbidden names reported each at its own line, sorted by line?"""
     forbidden = ("torch.nn.functional.conv2d", "numpy.convolve", "torch.nn.Conv2d")
-    found = uses("""
+    assert uses("""
         import numpy as np
         from torch import nn
         import torch.nn.functional as F
@@ -146,13 +241,13 @@ def test_several_uses_in_line_order():
             layer = nn.Conv2d(1, 1, 3)
             y = np.convolve(x, w)
             return F.conv2d(x, w), F.conv2d(y, w)
-    """, forbidden=forbidden)
-    assert found == [Use("torch.nn.Conv2d", 6), Use("numpy.convolve", 7), Use("torch.nn.functional.conv2d", 8)]
+    """, forbidden=forbidden) == [Use("torch.nn.Conv2d", 6), Use("numpy.convolve", 7),
+                                  Use("torch.nn.functional.conv2d", 8)]
 
 
 def test_multiline_call_reports_the_name_line():
     """Is a use inside a multi-line expression reported at the line where the name is written?"""
-    found = uses("""
+    assert [u.line for u in uses("""
         import torch
         def f(x, w):
             return (
@@ -160,27 +255,368 @@ def test_multiline_call_reports_the_name_line():
                 + torch.nn.functional.conv2d(
                     x, w)
             )
+    """)] == [5]
+
+
+# ---- what is another exercise's business -------------------------------------------------------------------
+
+def test_an_excused_exercise_may_use_what_this_one_forbids():
+    """Is `F.conv2d` inside learn_filter (which may use it) not held against conv2d_forward_torch?"""
+    source = """
+        import torch.nn.functional as F
+        def f(x, w):
+            return x
+        def learn_filter(x, t):
+            return F.conv2d(x, t)
+        if __name__ == "__main__":
+            print(learn_filter(1, 2))
+    """
+    assert scan(source, excused=frozenset({"learn_filter"})) == Scan()
+    assert [u.line for u in uses(source)] == [5]
+
+
+def test_an_excused_exercise_that_is_named_elsewhere_counts():
+    """Does learn_filter's body count once the exercise (or anything else) names it?"""
+    assert [u.line for u in uses("""
+        import torch.nn.functional as F
+        def f(x, w):
+            return learn_filter(x, w)
+        def learn_filter(x, t):
+            return F.conv2d(x, t)
+    """, excused=frozenset({"learn_filter"}))] == [5]
+
+
+def test_the_exercise_itself_is_never_excused():
+    """Is the exercise's own function scanned even if the caller lists it as excused?"""
+    assert [u.line for u in uses("""
+        import torch.nn.functional as F
+        def f(x, w):
+            return F.conv2d(x, w)
+    """, excused=frozenset({"f"}))] == [3]
+
+
+# ---- refusals: private namespaces -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expression", ["torch._C._VariableFunctions.conv2d(x, w)", "torch._VF.conv2d(x, w)",
+                                        "torch.nn.functional._pad(x)", "T._C", "getattr(torch, '_C')"])
+def test_private_attribute_of_a_module_is_refused(expression):
+    """Is a `_`-prefixed attribute of anything that resolves to a module refused, with its line?"""
+    assert refused(f"""
+        import torch
+        T = torch.nn
+        def f(x, w):
+            return {expression}
+    """) == [4]
+
+
+@pytest.mark.parametrize("statement", ["import torch._C", "from torch._C import _VariableFunctions",
+                                       "from torch import _VF", "import numpy._core as core", "import _operator"])
+def test_private_imports_are_refused(statement):
+    """Is importing a private module, or a private name from a module, refused?"""
+    assert refused(f"""
+        {statement}
+        def f(x):
+            return x
+    """) == [1]
+
+
+@pytest.mark.parametrize("path", ["torch.ops.aten.convolution", "torch.ops.aten.conv2d.default", "np.core.numeric",
+                                  "torch.library.Library", "torch.overrides.handle_torch_function",
+                                  "torch.utils.cpp_extension.load_inline"])
+def test_internal_public_namespaces_are_refused(path):
+    """Are torch.ops, torch.library, torch.overrides, torch.utils.cpp_extension and numpy.core refused?"""
+    assert refused(f"""
+        import torch
+        import numpy as np
+        def f(x):
+            return {path}
+    """) == [4]
+
+
+def test_the_students_own_private_names_are_fine():
+    """Are `self._cache`, helpers named `_pad`, and private attributes of their own objects allowed?"""
+    assert scan("""
+        import numpy as np
+        class _Windows:
+            def __init__(self, x):
+                self._x = x
+                self.__hidden = 1
+            def __repr__(self):
+                return f"{type(self).__name__}({self._x!r})"
+        def _pad(x, p):
+            return np.pad(x, p)
+        def f(x, w):
+            windows = _Windows(_pad(x, 1))
+            return windows._x, getattr(windows, "_x"), np.zeros(3)._private_like if False else None
+    """, forbidden=NUMPY) == Scan()
+
+
+# ---- refusals: dynamic access ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expression", ["getattr(F, name)", "getattr(F, 'con' + 'v2d')", "hasattr(F, name)",
+                                        "setattr(x, name, 1)", "delattr(x, name)"])
+def test_attribute_functions_with_a_computed_name_are_refused(expression):
+    """Is getattr/hasattr/setattr/delattr with a computed name refused?"""
+    assert "computed attribute name" in reasons(f"""
+        import torch.nn.functional as F
+        def f(x, name="conv2d"):
+            return {expression}
     """)
-    assert [u.line for u in found] == [5]
+
+
+def test_getattr_as_a_value_is_refused():
+    """Is `g = getattr` (or passing getattr along) refused?"""
+    assert refused("""
+        def f(x):
+            g = getattr
+            return list(map(getattr, [x], ["shape"]))
+    """) == [2, 3]
+
+
+@pytest.mark.parametrize("name", ["eval", "exec", "compile", "__import__", "vars", "globals", "locals", "dir",
+                                  "breakpoint"])
+def test_refused_builtins(name):
+    """Is each built-in that runs text or reads namespaces refused, called or not?"""
+    assert refused(f"""
+        def f(x):
+            return {name}
+    """) == [2]
+
+
+def test_a_builtin_name_the_module_binds_is_its_own():
+    """Is a local `dir = 1` (a direction) or an own `def compile` not refused?"""
+    assert scan("""
+        def compile(x):
+            return x
+        def f(x):
+            dir = 1
+            return compile(x) * dir
+    """) == Scan()
+
+
+@pytest.mark.parametrize("statement", ["import importlib", "from importlib import import_module",
+                                       "import builtins", "import operator; g = operator.attrgetter('conv2d')",
+                                       "from operator import methodcaller"])
+def test_dynamic_import_and_attribute_modules_are_refused(statement):
+    """Are importlib, builtins, operator.attrgetter and operator.methodcaller refused?"""
+    assert refused(f"""
+        {statement}
+        def f(x):
+            return x
+    """) == [1]
+
+
+def test_a_module_passed_around_as_a_value_is_refused():
+    """Is a module (a prefix of a forbidden name) passed, stored or returned refused, as in `helper(F)`?"""
+    assert refused("""
+        import torch
+        import torch.nn.functional as F
+        def helper(m, x):
+            return m.conv2d(x, x)
+        def f(x, lib=torch):
+            table = [F]
+            return helper(F, x)
+    """) == [5, 6, 7]
+
+
+def test_assigning_to_a_module_is_refused():
+    """Is `np.convolve = ...` or `setattr(F, "pad", ...)` (changing a module) refused?"""
+    assert refused("""
+        import numpy as np
+        import torch.nn.functional as F
+        np.my = 1
+        def f(x):
+            setattr(F, "pad", None)
+            return x
+    """, forbidden=NUMPY) == [3, 5]
+
+
+# ---- refusals: interpreter internals ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("expression", ["sys.modules['torch']", "sys._getframe(1)", "sys.settrace(None)",
+                                        "sys.setprofile(None)", "sys.monitoring", "sys.addaudithook(print)"])
+def test_sys_internals_and_hooks_are_refused(expression):
+    """Are sys.modules, sys._getframe and the trace, profile, monitoring and audit hooks refused (and sys.argv
+    fine)?"""
+    assert refused(f"""
+        import sys
+        def f(x):
+            print(sys.argv, sys.maxsize)
+            return {expression}
+    """) == [4]
+
+
+@pytest.mark.parametrize("statement", ["import gc", "import inspect", "import ctypes", "from cffi import FFI",
+                                       "import pickle", "import marshal", "import dill", "import copyreg",
+                                       "import subprocess", "import threading", "from multiprocessing import Pool",
+                                       "from concurrent.futures import ThreadPoolExecutor"])
+def test_refused_modules(statement):
+    """Are gc, inspect, native code, pickles, other processes and threads refused at their import?"""
+    assert refused(f"""
+        {statement}
+        def f(x):
+            return x
+    """) == [1]
+
+
+@pytest.mark.parametrize("attribute", ["f_back", "f_globals", "tb_frame", "gi_frame", "__code__", "__globals__",
+                                       "__closure__", "__wrapped__", "__dict__", "__self__", "__subclasses__",
+                                       "__builtins__", "__module__"])
+def test_frame_code_and_dunder_attributes_are_refused(attribute):
+    """Are frame, traceback and generator attributes and dunders beyond the allowlist refused on anything?"""
+    assert refused(f"""
+        def f(x):
+            return x.{attribute}
+    """) == [2]
+
+
+@pytest.mark.parametrize("name", ["__builtins__", "__loader__", "__spec__"])
+def test_dunder_names_beyond_the_allowlist_are_refused(name):
+    """Are `__builtins__`, `__loader__`, `__spec__` refused as names?"""
+    assert refused(f"""
+        def f(x):
+            return {name}
+    """) == [2]
+
+
+def test_the_allowlisted_dunders_are_fine():
+    """Do `if __name__ == "__main__":`, `__all__`, `super().__init__()`, `type(x).__name__` stay fine?"""
+    allowed = " + ".join(f"len(str(self.{a}))" for a in sorted(ALLOWED_DUNDER_ATTRIBUTES))
+    assert scan(f"""
+        __all__ = ["f"]
+        class A(Exception):
+            def __init__(self):
+                super().__init__("x")
+            def size(self):
+                return {allowed}
+        def f(x):
+            return type(x).__name__, __doc__, __file__
+        if __name__ == "__main__":
+            print(f(1))
+    """) == Scan()
+
+
+def test_duck_typing_and_slots_are_fine():
+    """Are `hasattr(x, "__array__")` (only a yes or no) and a class's `__slots__` fine?"""
+    assert scan("""
+        class Box:
+            __slots__ = ("_x",)
+        def f(x):
+            return hasattr(x, "__array__") and hasattr(x, "_private")
+    """) == Scan()
+
+
+def test_assigning_dunder_name_is_refused():
+    """Is `__name__ = "__main__"` (which would run the demo block when graded) refused?"""
+    assert refused("""
+        __name__ = "__main__"
+        def f(x):
+            return x
+    """) == [1]
+
+
+# ---- refusals: code from bytes, processes ------------------------------------------------------------------
+
+def test_torch_load_and_numpy_load_with_pickles_are_refused():
+    """Are torch.load and np.load(..., allow_pickle=True) refused, and a plain np.load fine?"""
+    assert refused("""
+        import numpy as np, torch
+        def f(x):
+            a = np.load("a.npy")
+            b = np.load("b.npy", allow_pickle=True)
+            c = torch.load("c.pt")
+            return np.load("d.npy", allow_pickle=False)
+    """, forbidden=NUMPY) == [4, 5]
+
+
+def test_starting_processes_is_refused():
+    """Are os.system, os.fork and os.exec* refused, and the rest of os (os.path) fine?"""
+    assert refused("""
+        import os
+        def f(x):
+            os.path.join("a", "b")
+            os.system("true")
+            os.execv("/bin/true", ["true"])
+            return os.fork()
+    """) == [4, 5, 6]
+
+
+# ---- only when something is forbidden; robustness --------------------------------------------------------
+
+def test_empty_forbidden_list_gives_nothing():
+    """With nothing forbidden, is nothing reported, not even refusals?"""
+    assert scan("import torch, ctypes\ndef f(x):\n    return torch._C, eval('x')\n", forbidden=()) == Scan()
 
 
 def test_syntax_error_gives_nothing():
-    """Does a module that does not parse give [] (the import reports the syntax error)?"""
-    assert uses("def f(x:\n    return F.conv2d(x)\n") == []
+    """Does a module that does not parse give nothing (the import reports the syntax error)?"""
+    assert scan("def f(x:\n    return F.conv2d(x)\n") == Scan()
+    assert scan("x = 1\0\n") == Scan()
 
 
-def test_missing_function_gives_nothing():
-    """Does a module without the exercise's function give []?"""
-    assert uses("import torch\ndef g(x):\n    return torch.nn.functional.conv2d(x, x)\n") == []
+def test_too_deep_to_parse_is_refused_not_a_crash():
+    """Is a module too deeply nested for the parser's tree refused at line 1, not a crash?"""
+    found = scan("import torch\nx = torch" + ".a" * 5000 + "\n")
+    assert found.refusals and found.refusals[0].line == 1
 
 
-def test_empty_forbidden_list_gives_nothing():
-    """With nothing forbidden, is nothing reported?"""
-    assert uses("import torch\ndef f(x):\n    return torch.nn.functional.conv2d(x, x)\n", forbidden=()) == []
+def test_alias_cycles_terminate():
+    """Do self-referential re-bindings (`a = a.b`) and mutually recursive helpers terminate?"""
+    assert scan("""
+        import torch
+        a = torch
+        a = a.b
+        def f(x):
+            return g(x)
+        def g(x):
+            return f(x)
+    """) == Scan()
+
+
+def test_scan_is_linear_in_the_module_size():
+    """Does a module of 10,000 statements scan in well under a few seconds?"""
+    source = "import torch\n" + "".join(f"def h{i}(x):\n    return torch.zeros(3) + x.a{i}\n" for i in range(5_000))
+    started = time.perf_counter()
+    assert scan_source(source, "f", CONV) == Scan()
+    assert time.perf_counter() - started < 5
+
+
+def test_forbidden_uses_is_the_list_of_uses():
+    """Does forbidden_uses give the uses of scan_source as a list?"""
+    assert forbidden_uses("import torch\ndef f(x):\n    return torch.conv2d(x, x)\n", "f", CONV) == \
+        [Use("torch.conv2d", 3)]
 
 
 def test_scan_submission_reads_the_module(tmp_path):
-    """Does scan_submission read <module>.py from the submission, and give [] when it is missing?"""
-    (tmp_path / "conv_torch.py").write_text("import torch.nn.functional as F\n\ndef f(x):\n    return F.conv2d(x)\n")
-    assert scan_submission(tmp_path, "conv_torch", "f", CONV) == [Use("torch.nn.functional.conv2d", 4)]
-    assert scan_submission(tmp_path, "absent", "f", CONV) == []
+    """Does scan_submission read <module>.py from the submission, and give nothing when it is missing?"""
+    (tmp_path / "conv_torch.py").write_text("import torch.nn.functional as F\n\ndef f(x):\n    return F.conv2d(x)\n"
+                                            "import torch._C\n")
+    assert scan_submission(tmp_path, "conv_torch", "f", CONV) == Scan(
+        (Use("torch.nn.functional.conv2d", 4),),
+        (Refusal(5, "imports torch._C, a private module: private modules are internals the grader cannot check"),))
+    assert scan_submission(tmp_path, "absent", "f", CONV) == Scan()
+
+
+def test_the_submissions_other_modules_it_imports_are_scanned(tmp_path):
+    """Is what an imported module of the submission holds (torch.ops, F.conv2d) refused at the import's line,
+    through a chain of imports, while modules it does not import, and the standard library, are not read?"""
+    (tmp_path / "conv_torch.py").write_text("import math\nfrom shapes import helper\n\ndef f(x):\n"
+                                            "    return helper(x)\n")
+    (tmp_path / "shapes.py").write_text("import deeper\n\ndef helper(x):\n    return deeper.g(x)\n")
+    (tmp_path / "deeper.py").write_text("import torch\n\ng = torch.ops.aten.convolution\n"
+                                        "h = torch.nn.functional.conv2d\n")
+    (tmp_path / "filters.py").write_text("import torch\nbad = torch._C\n")
+    found = scan_submission(tmp_path, "conv_torch", "f", CONV)
+    assert found.uses == ()
+    assert {r.line for r in found.refusals} == {2}
+    text = " | ".join(r.reason for r in found.refusals)
+    assert "imports shapes, which at deeper.py line 3 uses torch.ops" in text
+    assert "uses torch.nn.functional.conv2d (deeper.py, line 4)" in text
+    assert "filters" not in text
+
+
+def test_imports_that_loop_terminate(tmp_path):
+    """Do two modules that import each other not loop forever?"""
+    (tmp_path / "a.py").write_text("import b\ndef f(x):\n    return x\n")
+    (tmp_path / "b.py").write_text("import a\n")
+    assert scan_submission(tmp_path, "a", "f", CONV) == Scan()

@@ -1,0 +1,35 @@
+"""`autograder validate`: the format's rule that cases expecting an exception weigh at most 10% of an exercise."""
+from __future__ import annotations
+
+import dataclasses
+
+from autograder.validate import _exception_share, check_assignment
+
+
+def _with_weights(assignment, exercise_id: str, weight: float):
+    """The assignment with every `raises` case of one exercise given `weight`."""
+    def reweigh(exercise):
+        if exercise.id != exercise_id:
+            return exercise
+        cases = tuple(dataclasses.replace(c, weight=weight) if c.raises else c for c in exercise.cases)
+        return dataclasses.replace(exercise, cases=cases)
+    return dataclasses.replace(assignment, exercises=tuple(reweigh(e) for e in assignment.exercises),
+                               questions=())
+
+
+def test_validate_refuses_exception_cases_above_ten_percent(course, assignment):
+    """Does validate name the exercise whose exception cases weigh more than 10% of its points?"""
+    checked = check_assignment(course, _with_weights(assignment, "same_padding", 1.0))
+    problems = [str(p) for p in checked.problems]
+    assert any(p.startswith("l10_convolutions/same_padding: the cases expecting an exception weigh 40.0%")
+               for p in problems), problems
+    assert not any("exception weigh" in p for p in problems if "same_padding" not in p)
+
+
+def test_validate_refuses_an_exercise_that_only_raises(assignment):
+    """Is an exercise whose every case expects an exception refused (its points could never be earned)?"""
+    from autograder.cases import Case
+
+    cases = [Case("ex", f"c{i}", False, 1.0, {}, raises="ValueError") for i in range(3)]
+    problems = _exception_share("a", "ex", cases)
+    assert len(problems) == 1 and "every case expects an exception" in problems[0].message
