@@ -4,13 +4,11 @@ the pack standing in for the reference solutions and mistakes.py.
 
 The grader's process never imports torch here: tensors stay `TensorData` (codec plain data) on this side and
 become tensors in the student's process, and CUDA is looked up without importing torch where the build is a
-CPU-only one (autograder.devices). Together with a fresh worker instead of the warm pool's fork server (whose
-preloading pays off over many submissions, not one), that keeps `check` close to one `import torch`
-(benchmarks/kit.py, docs/benchmark.md).
+CPU-only one (autograder.devices). With a lighter preload of the warm pool's server (_light_pool), that keeps
+`check` close to one `import torch` (benchmarks/kit.py, docs/benchmark.md).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from autograder.casepack import CasePack, PackedCase, loads, mistake_runner
@@ -63,9 +61,46 @@ def cases_of(pack: CasePack) -> list[Case]:
 
 def check_kit(kit: Kit, submission: Path) -> GradingRun:
     """The visible cases of the kit on `submission`, as `autograder check` in the course repository runs them."""
+    if kit.course.warm_pool:
+        _start_pool()
     pack = read_pack(kit)
     packed = [c for c in pack.cases if c.visible]
     cases = [c for c in cases_of(pack) if c.visible]
-    course = replace(kit.course, warm_pool=False)  # one submission per process: a fork server cannot pay off
-    return grade_with_values(course, kit.assignment, submission, visible_only=True,
+    return grade_with_values(kit.course, kit.assignment, submission, visible_only=True,
                              truth=PackTruth(kit, packed), cases=cases, forms=kit.forms)[0]
+
+
+def _start_pool() -> None:
+    """Start the warm pool's server now, in the background, so that its torch import overlaps reading the pack
+    and the submission; the sandbox's first worker then finds it started (or waits for it). Where it cannot
+    start, the sandbox finds that out again and starts its workers cold, as it always does."""
+    import os
+    import sys
+    import threading
+
+    from autograder.sandbox import host, pool
+
+    _light_pool()
+    paths = [os.path.realpath(p) for p in host.library_paths()]
+
+    def start() -> None:
+        try:
+            pool.zygote(sys.executable, paths, host.base_env())
+        except pool.PoolError:
+            return
+        # The server dies with the thread that started it (PR_SET_PDEATHSIG is per thread): this one stays,
+        # idle, until the process ends and pool.shutdown stops the server.
+        threading.Event().wait()
+
+    threading.Thread(target=start, name="autograder-pool-start", daemon=True).start()
+
+
+def _light_pool() -> None:
+    """The warm pool's server, for one submission, imports what every worker needs and no more: torch._dynamo
+    (the first optimizer step's import, 2.3 s here) is then imported by the one worker that needs it, while
+    the fork server's start no longer waits for it. Workers still fork from the server, as in the course
+    repository, so they run exactly as there (a cold worker, started as `__main__`, shows warnings the forked
+    ones do not)."""
+    from autograder.sandbox import pool
+
+    pool.PRELOAD = tuple(name for name in pool.PRELOAD if name != "torch._dynamo")
