@@ -101,9 +101,11 @@ def loads(text: str | bytes, tensors: str = "data", rebuild: str = "rebuild the 
     text cannot be read."""
     try:
         data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            found = data.get("format") if isinstance(data, dict) else None
-            raise CasePackError(f"case data of format {found!r}, this autograder reads format {FORMAT}: {rebuild}")
+        if not isinstance(data, dict):
+            raise TypeError(f"a JSON {type(data).__name__}, not an object")
+        if data.get("format") != FORMAT:
+            raise CasePackError(f"case data of format {data.get('format')!r}, this autograder reads format "
+                                f"{FORMAT}: {rebuild}")
         mistakes = tuple(PackedMistake(exercise=str(m["exercise"]), id=str(m["id"]), message=str(m["message"]))
                          for m in data["mistakes"])
         return CasePack(cases=tuple(_case(item, tensors) for item in data["cases"]), mistakes=mistakes)

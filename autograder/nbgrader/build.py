@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 
-from autograder import scoring
-from autograder.cases import Case, expand_exercise
+from autograder.cases import expand_exercise
 from autograder.nbgrader import cells
 from autograder.nbgrader.config import config_text
-from autograder.nbgrader.payload import PackedCase, pack
+from autograder.nbgrader.payload import pack
 from autograder.nbgrader.source import ModuleSource, split_module
 from autograder.nbgrader.testcode import cell_source
-from autograder.reference import ReferenceSolutions, expected_for
+from autograder.packing import pack_mistakes, packed_exercise
+from autograder.reference import ReferenceSolutions
 from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.stubs import display_name
 
@@ -87,7 +88,10 @@ def _module_source(assignment: AssignmentSpec, module: str) -> ModuleSource:
 
 
 def _intro(assignment: AssignmentSpec, module: str, source: ModuleSource) -> str:
-    return f"# {assignment.title}: `{module}`\n\n{source.docstring}".rstrip()
+    """The module's title and docstring, then the assignment's introduction (what to implement, the conventions,
+    the slides' errata), as the student kit's README has it."""
+    intro = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", assignment.intro.strip(), flags=re.MULTILINE)
+    return f"# {assignment.title}: `{module}`\n\n{source.docstring}".rstrip() + (f"\n\n{intro}" if intro else "")
 
 
 def _statement(exercise: ExerciseSpec) -> str:
@@ -105,18 +109,12 @@ def _test_cell(course: CourseSpec, assignment: AssignmentSpec, exercise: Exercis
     # sandbox's device handling and timing, are graded by `autograder grade` / `grade-all` only.
     cases = [c for c in expand_exercise(course.seed, assignment.id, exercise)
              if c.device != "cuda" and c.speed is None]
-    shares = scoring.shares(exercise.points, [c.weight for c in cases])
-    packed = [_packed(case, share, exercise, reference) for case, share in zip(cases, shares)]
+    packed = packed_exercise(exercise, cases, cases, reference)  # the student kit's case pack, per exercise
+    mistakes = pack_mistakes([exercise])
     visible = [p for p in packed if p.visible]
     hidden = [p for p in packed if not p.visible]
-    return cell_source(exercise, _signature(reference, exercise), pack(visible) if visible else "",
-                       pack(hidden) if hidden else "")
-
-
-def _packed(case: Case, share: float, exercise: ExerciseSpec, reference: ReferenceSolutions) -> PackedCase:
-    expected = expected_for(case, exercise.module, reference)
-    return PackedCase(exercise=exercise.id, name=case.name, visible=case.visible, max_score=share, args=case.args,
-                      expected=expected.value, raises=expected.raises, note=case.note)
+    return cell_source(exercise, _signature(reference, exercise), pack(visible, mistakes) if visible else "",
+                       pack(hidden, mistakes) if hidden else "")
 
 
 def _signature(reference: ReferenceSolutions, exercise: ExerciseSpec) -> str:

@@ -21,11 +21,13 @@ from typing import Any, Callable
 from autograder import codec, scoring
 from autograder.cases import Case
 from autograder.nbgrader.capture import captured
+from autograder.casepack import CasePack, mistake_runner
+from autograder.diagnose import Attempt, Diagnosis, diagnose
 from autograder.nbgrader.payload import PackedCase, unpack
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.spec import Comparison, DtypeRule, HiddenDetail
+from autograder.spec import Comparison, DtypeRule, HiddenDetail, MistakeSpec
 from autograder.verdict import Loading, judge, student_view
 
 INDENT = "    "
@@ -48,14 +50,16 @@ def grade(function: Callable[..., Any], cases: list[str], *, points: float, sign
     detail = HiddenDetail(hidden_detail)
     limits = _Limits(output_kb=output_kb, memory_mb=memory_mb)
     with captured(output_kb * 1024) as grader_output:  # torch's import, say, must not warn on stderr either
-        packed = [case for text in cases for case in unpack(text)]
+        packs = [unpack(text) for text in cases]
+        packed = [case for one in packs for case in one.cases]
         loading = _loading(function, {case.exercise for case in packed}, signature)
         results = [_Result(case, *_judge(function, case, loading, rule, detail, limits)) for case in packed]
+        diagnoses = _diagnoses(packs, results, rule, detail)
     scores = scoring.gated([r.score for r in results], [r.case.raises is not None for r in results],
                            [r.status is Status.PASSED for r in results])  # raising alone earns nothing
     score = sum((_fraction(value) for value in scores), Fraction(0))
     name = packed[0].exercise if packed else getattr(function, "__name__", "function")
-    print(_report(name, results, score, points, grader_output.text))
+    print(_report(name, results, score, points, grader_output.text, diagnoses))
     return float(min(score, _fraction(points)))
 
 
@@ -65,19 +69,36 @@ class _Result:
     status: Status
     shown: str
     """What the student reads: one line, then the details a visible case shows."""
+    attempt: Attempt | None = None
+    """A failed case that returned a value: what the diagnosis compares with the known mistakes."""
 
     @property
     def score(self) -> float:
         return scoring.score(self.status, self.case.max_score)
 
 
-def _report(name: str, results: list[_Result], score: Fraction, points: float, grader_output: str) -> str:
+def _diagnoses(packs: list[CasePack], results: list[_Result], rule: Comparison,
+               detail: HiddenDetail) -> tuple[Diagnosis, ...]:
+    """The known mistakes that explain every failing case, from the outputs the packs carry (autograder.diagnose,
+    as the sandboxed grader names them); hidden cases take part where the exercise shows hidden feedback."""
+    mistakes = tuple({m.id: MistakeSpec(id=m.id, function=m.id, message=m.message)
+                      for one in packs for m in one.mistakes}.values())
+    attempts = [r.attempt for r in results if r.attempt is not None
+                and (r.case.visible or detail is not HiddenDetail.NONE)]
+    if not mistakes or not attempts:
+        return ()
+    return diagnose(mistakes, attempts, mistake_runner([r.case for r in results]), rule)
+
+
+def _report(name: str, results: list[_Result], score: Fraction, points: float, grader_output: str,
+            diagnoses: tuple[Diagnosis, ...] = ()) -> str:
     passed = sum(r.status is Status.PASSED for r in results)
     carried = sum((_fraction(r.case.max_score) for r in results), Fraction(0))
     lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of {_number(points)} points"]
     if carried < _fraction(points):
         hidden = _number(_fraction(points) - carried)
         lines.append(f"(hidden cases worth {hidden} points run when your work is graded)")
+    lines += [diagnosis.text for diagnosis in diagnoses]
     for result in results:
         head, *rest = result.shown.splitlines() or [""]
         if result.status is Status.PASSED:
@@ -112,15 +133,19 @@ def _loading(function: Callable[..., Any], exercises: set[str], signature: str) 
 
 
 def _judge(function: Callable[..., Any], case: PackedCase, loading: Loading, rule: Comparison,
-           detail: HiddenDetail, limits: _Limits) -> tuple[Status, str]:
-    """The case's status and what the student reads of it (one line, then details for visible cases)."""
+           detail: HiddenDetail, limits: _Limits) -> tuple[Status, str, Attempt | None]:
+    """The case's status, what the student reads of it (one line, then details for visible cases), and the
+    attempt the diagnosis looks at (a failed case that returned a value and left its inputs alone)."""
     outcome = _run(function, case, limits.output_kb)
     call = Case(exercise=case.exercise, name=case.name, visible=case.visible, weight=1.0, args=case.args,
                 raises=case.raises, note=case.note)
     verdict = judge(call, Expected(value=case.expected, raises=case.raises), outcome, loading, rule,
                     limits.memory_mb)
     shown = student_view(verdict, case.visible, detail, case.note)
-    return verdict.status, "\n".join(p for p in (shown.message, shown.details) if p)
+    attempt = None
+    if verdict.status is Status.FAILED and outcome.kind is OutcomeKind.RETURNED and not outcome.mutated:
+        attempt = Attempt(call, outcome.value, Expected(value=case.expected, raises=case.raises))
+    return verdict.status, "\n".join(p for p in (shown.message, shown.details) if p), attempt
 
 
 def _run(function: Callable[..., Any], case: PackedCase, output_kb: int) -> Outcome:

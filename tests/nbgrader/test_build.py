@@ -89,7 +89,7 @@ def test_points_of_each_test_cell_are_the_exercise_points_and_its_cases_shares_a
         for grade_id, cell in _test_cells(small_files, module).items():
             exercise = assignment.exercise(grade_id.removesuffix("_tests"))
             assert nbgrader_meta(cell)["points"] == exercise.points
-            cases = [c for block in _blocks(source_of(cell)) for c in unpack(block)]
+            cases = [c for block in _blocks(source_of(cell)) for c in unpack(block).cases]
             assert round(sum(c.max_score for c in cases), 4) == exercise.points
             assert {c.exercise for c in cases} == {exercise.id}
             total += nbgrader_meta(cell)["points"]
@@ -105,8 +105,8 @@ def test_hidden_cases_sit_only_in_the_hidden_test_region(small_files, small_cour
     source = source_of(cell)
     before, hidden_region = source.split(BEGIN_HIDDEN + "\n")
     hidden_region, after = hidden_region.split(END_HIDDEN + "\n")
-    visible_cases = [c for block in _blocks(before) for c in unpack(block)]
-    hidden_cases = [c for block in _blocks(hidden_region) for c in unpack(block)]
+    visible_cases = [c for block in _blocks(before) for c in unpack(block).cases]
+    hidden_cases = [c for block in _blocks(hidden_region) for c in unpack(block).cases]
     assert visible_cases and all(c.visible for c in visible_cases)
     assert hidden_cases and not any(c.visible for c in hidden_cases)
     assert not _blocks(after)
@@ -118,7 +118,7 @@ def test_hidden_cases_sit_only_in_the_hidden_test_region(small_files, small_cour
 
 def test_expected_values_are_the_references(small_files):
     cell = _test_cells(small_files, "shapes")["dense_param_count_tests"]
-    cases = {c.name: c for block in _blocks(source_of(cell)) for c in unpack(block)}
+    cases = {c.name: c for block in _blocks(source_of(cell)) for c in unpack(block).cases}
     assert cases["lecture_megapixel_rgb"].expected == 3_000_001_000
     assert cases["lecture_megapixel_rgb"].args == {"height": 1000, "width": 1000, "channels": 3, "units": 1000}
     assert cases["zero_units"].raises == "ValueError"
@@ -164,3 +164,19 @@ class _Config:
         value = _Config()
         setattr(self, name, value)
         return value
+
+
+def test_each_notebook_opens_with_the_conventions_and_the_slides_errata(small_files, small_course):
+    """Does every notebook carry the assignment's introduction (conventions, errata) as the student kit does?"""
+    for module in ("shapes", "filters"):
+        cells = {nbgrader_meta(c).get("grade_id"): c for c in notebook_of(small_files, module)["cells"]}
+        intro = source_of(cells[f"{module}_intro"])
+        assert "Conventions" in intro and "0.0625" in intro and "244" in intro
+
+
+def test_test_cells_carry_the_known_mistakes_outputs(small_files):
+    """Do the packed cases hold each known mistake's output, so the kernel can diagnose without mistakes.py?"""
+    cells = {nbgrader_meta(c).get("grade_id"): c for c in notebook_of(small_files, "shapes")["cells"]}
+    packs = [unpack(block) for block in _blocks(source_of(cells["output_size_tests"]))]
+    assert packs[0].mistakes and all(c.mistakes for c in packs[0].cases)
+    assert {m.id for m in packs[0].mistakes} == set(packs[0].cases[0].mistakes)

@@ -204,3 +204,18 @@ def test_a_function_that_only_raises_earns_nothing_in_the_cell(capsys):
     cases = _cases(3) + [PackedCase("same_padding", "even", True, 0.1, {"f": 4}, raises="ValueError")]
     assert _grade(only_raises, cases, points=1.0) == 0.0
     assert _grade(same_padding, cases, points=1.0) == 1.0
+
+
+def test_a_known_mistake_is_named_from_the_packed_outputs_without_mistakes_py(capsys):
+    """Does the cell name a known mistake from the outputs the case pack carries (no mistakes module in the
+    kernel), and only when it explains every failing case?"""
+    from autograder.nbgrader.payload import MistakeOutput, PackedMistake
+
+    mistakes = (PackedMistake("same_padding", "not_halved", "f - 1 is the padding of both sides: halve it"),)
+    cases = [PackedCase(exercise="same_padding", name=f"f{f}", visible=True, max_score=0.5, args={"f": f},
+                        expected=(f - 1) // 2, mistakes={"not_halved": MistakeOutput(value=f - 1)}) for f in (3, 5)]
+    grade(lambda f: f - 1, [pack(cases, mistakes)], points=1.0, signature=SIGNATURE, **RULE)
+    out = capsys.readouterr().out
+    assert "This looks like the known mistake 'not_halved': f - 1 is the padding of both sides" in out
+    grade(lambda f: f - 1 if f == 3 else 7, [pack(cases, mistakes)], points=1.0, signature=SIGNATURE, **RULE)
+    assert "known mistake" not in capsys.readouterr().out  # f5's 7 is no mistake's: no name at all
