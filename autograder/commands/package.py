@@ -1,5 +1,5 @@
-"""`autograder package gradescope|classroom` (docs/gradescope.md, docs/classroom.md) and the two commands the
-packages run on the platform: `gradescope-run` (run_autograder) and `classroom-grade` (the Actions workflow)."""
+"""`autograder package student|classroom|gradescope` (docs/student-kit.md, docs/classroom.md, docs/gradescope.md)
+and the two commands the packages run on the platform: `gradescope-run` (run_autograder) and `classroom-grade` (the Actions workflow)."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,7 @@ from pathlib import Path
 
 def register(commands) -> None:
     package = commands.add_parser(
-        "package", help="instructors: build the Gradescope autograder zip or the GitHub Classroom workflow")
+        "package", help="instructors: build the student kit, the GitHub Classroom template or the Gradescope zip")
     platforms = package.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
 
     gradescope = platforms.add_parser("gradescope", help="the autograder zip to upload to Gradescope "
@@ -25,13 +25,17 @@ def register(commands) -> None:
     student.add_argument("--zip", metavar="FILE.zip", help="write the kit as a zip instead (or as well)")
     student.set_defaults(func=cmd_package_student)
 
-    classroom = platforms.add_parser("classroom", help="the GitHub Actions workflow for the students' repositories "
-                                                       "(DIR/.github/workflows/classroom.yml and DIR/README.md)")
+    classroom = platforms.add_parser("classroom", help="the GitHub Classroom template repository: the student kit "
+                                                       "and a workflow that runs the visible checks (no secret)")
     classroom.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
-    classroom.add_argument("--out", required=True, metavar="DIR", help="folder to write the workflow into")
+    classroom.add_argument("--out", required=True, metavar="DIR", help="folder to write the template into (new or "
+                                                                      "empty)")
+    classroom.add_argument("--hidden-grading", action="store_true",
+                           help="also write the opt-in grading workflow, which checks out the private course "
+                                "repository with a secret token that students can print (docs/classroom.md)")
     classroom.add_argument("--course-repo", metavar="OWNER/NAME",
-                           help="the private course repository the workflow checks out (default: the "
-                                "AUTOGRADER_COURSE_REPO variable of the student's repository or organization)")
+                           help="with --hidden-grading: the private course repository the workflow checks out "
+                                "(default: the AUTOGRADER_COURSE_REPO variable of the student's repository)")
     classroom.set_defaults(func=cmd_package_classroom)
 
     # Run by the packages on the platform, not by people: added without help, so `autograder -h` does not list them.
@@ -67,25 +71,18 @@ def package_root() -> Path:
 
 def cmd_package_student(args: argparse.Namespace) -> int:
     from autograder.cli import EXIT_OK, UsageError, load
-    from autograder.packaging.student import KitBuildError, kit_files, write_folder, zip_bytes
-    from autograder.packaging.wheel import WheelError
-    from autograder.reference import ReferenceError_
+    from autograder.packaging.student import zip_bytes
 
     if not args.out and not args.zip:
         raise UsageError("package student: give --out DIR (a folder) or --zip FILE.zip, or both")
-    out = Path(args.out) if args.out else None
-    if out is not None and (out.is_file() or (out.is_dir() and any(out.iterdir()))):
-        raise UsageError(f"--out {out}: give a new or empty folder (a kit is never written over other files)")
+    out = _new_folder(args.out) if args.out else None
     if args.zip and Path(args.zip).suffix.lower() != ".zip":
         raise UsageError(f"--zip {args.zip}: name a .zip file")
     course = load(args)
     assignment = course.assignment(args.assignment)
-    try:
-        files = kit_files(course, assignment, package_root())
-    except (KitBuildError, WheelError, ReferenceError_) as error:
-        raise UsageError(str(error)) from None
+    files = _kit(course, assignment)
     if out is not None:
-        write_folder(files, out)
+        _write_folder(files, out)
         print(f"wrote the student kit of {assignment.id} into {out}/ ({len(files)} files)")
     if args.zip:
         target = Path(args.zip)
@@ -112,20 +109,58 @@ def cmd_package_gradescope(args: argparse.Namespace) -> int:
 
 
 def cmd_package_classroom(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
-    from autograder.packaging.classroom import WORKFLOW_PATH, readme, valid_repository, workflow
+    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.packaging.classroom import (CHECK_WORKFLOW_PATH, WORKFLOW_PATH, check_workflow,
+                                                hidden_grading_notice, valid_repository, workflow)
 
+    if args.course_repo is not None and not args.hidden_grading:
+        raise UsageError("--course-repo names the repository the opt-in grading workflow checks out: give it with "
+                         "--hidden-grading (the template's own workflow needs no course repository)")
     if args.course_repo is not None and not valid_repository(args.course_repo):
         raise UsageError(f"--course-repo {args.course_repo!r}: expected OWNER/NAME of a GitHub repository, "
                          f"e.g. inf721/course")
+    out = _new_folder(args.out)
     course = load(args)
     assignment = course.assignment(args.assignment)
-    out = Path(args.out)
-    write_atomic(out / WORKFLOW_PATH, workflow(assignment.id, args.course_repo))
-    write_atomic(out / "README.md", readme(assignment.id, args.course_repo))
-    print(f"wrote {out / WORKFLOW_PATH} and {out / 'README.md'}: copy .github/ into the template repository of "
-          f"{assignment.id} and set what README.md lists (docs/classroom.md)")
+    files = _kit(course, assignment)
+    files[CHECK_WORKFLOW_PATH.as_posix()] = check_workflow(assignment.id).encode()
+    if args.hidden_grading:
+        files[WORKFLOW_PATH.as_posix()] = workflow(assignment.id, args.course_repo).encode()
+    _write_folder(files, out)
+    print(f"wrote the GitHub Classroom template repository of {assignment.id} into {out}/ ({len(files)} files): "
+          f"the student kit and {CHECK_WORKFLOW_PATH.as_posix()}, which runs `autograder check` on every push with "
+          f"no secret. Push it as the assignment's template repository; grade the final commits with "
+          f"`autograder grade-all` (docs/classroom.md).")
+    if args.hidden_grading:
+        print(f"warning: {hidden_grading_notice()}", file=sys.stderr)
     return EXIT_OK
+
+
+def _new_folder(path: str) -> Path:
+    from autograder.cli import UsageError
+
+    out = Path(path)
+    if out.is_file() or (out.is_dir() and any(out.iterdir())):
+        raise UsageError(f"--out {out}: give a new or empty folder (a kit is never written over other files)")
+    return out
+
+
+def _kit(course, assignment) -> dict[str, bytes]:
+    from autograder.cli import UsageError
+    from autograder.packaging.student import KitBuildError, kit_files
+    from autograder.packaging.wheel import WheelError
+    from autograder.reference import ReferenceError_
+
+    try:
+        return kit_files(course, assignment, package_root())
+    except (KitBuildError, WheelError, ReferenceError_) as error:
+        raise UsageError(str(error)) from None
+
+
+def _write_folder(files: dict[str, bytes], out: Path) -> None:
+    from autograder.packaging.student import write_folder
+
+    write_folder(files, out)
 
 
 def cmd_gradescope_run(args: argparse.Namespace) -> int:

@@ -1,5 +1,13 @@
-"""GitHub Classroom: the Actions workflow of the students' repositories, and the result JSON it hands to
+"""GitHub Classroom: the template repository's workflows, and the result JSON the opt-in grading workflow hands to
 classroom-resources/autograding-grading-reporter.
+
+`package classroom` writes the student kit (autograder.packaging.student) plus `check_workflow`: on every push it
+sets up the kit and runs `autograder check`, the visible cases, in the student's repository. It needs no secret
+and names no course repository: nothing of the course is in reach of the students' workflow. The grade of record
+is the instructor's `grade-all` on the students' final commits (docs/classroom.md).
+
+`workflow` is the opt-in grading workflow (`--hidden-grading`): it checks out the private course repository with
+a token and grades every case there. Any student can edit it to print the token, the solutions or any score.
 
 The reporter (github.com/classroom-resources/autograding-grading-reporter, src/main.js) reads, for each runner
 id in its `runners` input, the environment variable `<RUNNER ID UPPERCASED>_RESULTS`: base64 of a JSON object
@@ -39,6 +47,56 @@ def valid_repository(name: str) -> bool:
     return bool(_REPOSITORY.fullmatch(name)) and name.split("/")[1] not in (".", "..")
 
 
+CHECK_WORKFLOW_PATH = Path(".github") / "workflows" / "check.yml"
+CHECK_NAME_VISIBLE = "Visible checks"
+
+
+def check_workflow(assignment_id: str) -> str:
+    """The template repository's workflow: set up the kit, run `autograder check`. No secret, no course
+    repository; the same arguments give the same text."""
+    return _CHECK_WORKFLOW.format(assignment=assignment_id, python=PYTHON, torch_index=TORCH_INDEX,
+                                  name=CHECK_NAME_VISIBLE)
+
+
+_CHECK_WORKFLOW = """\
+# {assignment}: the visible checks on every push, written by `autograder package classroom`. It runs
+# `autograder check` from this repository alone (the student kit): the same feedback as on your machine. Your
+# grade is computed by your instructor from your final commit, with the hidden cases.
+name: {name}
+"on":
+  push:
+  workflow_dispatch:
+permissions:
+  contents: read
+jobs:
+  check:
+    name: {name}
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    steps:
+      - name: Check out
+        uses: actions/checkout@v4
+      - name: Set up Python
+        uses: actions/setup-python@v5
+        with:
+          python-version: "{python}"
+      - name: Set up the kit (.venv with the CPU build of torch and the autograder command)
+        env:
+          TORCH_INDEX: {torch_index}
+        run: bash setup
+      - name: Check (the visible cases of {assignment})
+        run: .venv/bin/autograder check -v
+"""
+
+
+def hidden_grading_notice() -> str:
+    """What the instructor reads where the opt-in grading workflow is chosen."""
+    return (f"{WORKFLOW_PATH.as_posix()}: grading with every case in the students' repositories needs the secret "
+            f"{COURSE_TOKEN_SECRET} to the private course repository, and every student can edit the workflow to "
+            f"print it (and with it the solutions and the hidden cases) or to report any score. Keep its points as "
+            f"feedback; grade for the record with `autograder grade-all` (docs/classroom.md).")
+
+
 def workflow(assignment_id: str, course_repo: str | None = None) -> str:
     """The workflow file: the same arguments give the same text."""
     if course_repo is not None and not valid_repository(course_repo):
@@ -50,9 +108,11 @@ def workflow(assignment_id: str, course_repo: str | None = None) -> str:
 
 
 _WORKFLOW = """\
-# GitHub Classroom autograding of {assignment} (INF721), written by `autograder package classroom`.
+# GitHub Classroom autograding of {assignment} (INF721), written by `autograder package classroom --hidden-grading`.
 # It checks out the course repository (the grader and the reference solutions) outside this repository, grades
 # this repository with `autograder classroom-grade`, and reports the points to GitHub Classroom.
+# WEAKNESS: every student can edit this file in their repository and print the token below (and with it the
+# course repository: solutions and hidden cases) or report any score. Its points are feedback, not a grade.
 # Set up: docs/classroom.md of the course repository.
 name: {check_name}
 "on":
@@ -103,39 +163,6 @@ jobs:
           {results_env}: ${{{{ steps.{runner}.outputs.result }}}}
         with:
           runners: {runner}
-"""
-
-
-def readme(assignment_id: str, course_repo: str | None = None) -> str:
-    """README.md next to the workflow: what to copy where, and what to set."""
-    where = (f"The workflow checks out `{course_repo}` (given with `--course-repo`)." if course_repo else
-             f"The workflow checks out the repository named by the variable `{COURSE_REPO_VARIABLE}`.")
-    return _README.format(assignment=assignment_id, where=where, variable=COURSE_REPO_VARIABLE,
-                          secret=COURSE_TOKEN_SECRET, path=WORKFLOW_PATH.as_posix(), check_name=CHECK_NAME)
-
-
-_README = """\
-# GitHub Classroom autograding of {assignment}
-
-Copy `{path}` into the template repository of the assignment (the repository students get a copy of, holding
-`assignments/{assignment}/` with the stubs, or the stubs at its root), and commit it. Every push of a student
-then runs the grader and reports the points to GitHub Classroom.
-
-{where} That course repository holds the grader and the reference solutions, so it is private; set, in the
-organization of the classroom (Settings > Secrets and variables > Actions), shared with the students'
-repositories:
-
-| kind | name | value |
-| --- | --- | --- |
-| secret | `{secret}` | a fine-grained personal access token with read-only access to the contents of the course repository |
-| variable | `{variable}` | `OWNER/NAME` of the course repository (not needed when the workflow was built with `--course-repo`) |
-
-In GitHub Classroom, leave the assignment's autograding tests empty: this workflow is the autograding. The job
-is named "{check_name}": the reporter writes "Points <score>/<max>" on the check run of that name, which is what
-Classroom reads. The student is identified by the GitHub user who pushed (`github.actor`).
-
-Students can edit this workflow in their repository and every workflow run can read the secret: treat these
-points as feedback and grade for the record with `autograder grade-all` (docs/classroom.md).
 """
 
 

@@ -108,6 +108,8 @@ SETUP = """\
 #   bash setup                      # from PyPI (NumPy, PyYAML, PyTorch) and wheels/
 #   bash setup --offline DIR...     # no index at all: every wheel from wheels/ and the folders DIR...
 #   PYTHON=python3.12 bash setup    # another interpreter (>= 3.10); delete .venv/ first to change it
+#   TORCH_INDEX=https://download.pytorch.org/whl/cpu bash setup   # torch from that index first (the small CPU
+#                                   # build on Linux, where PyPI's torch is the multi-gigabyte CUDA one)
 set -euo pipefail
 cd "$(dirname "${{BASH_SOURCE[0]}}")"
 
@@ -126,6 +128,9 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \\
         || {{ echo "setup: $python is not Python >= 3.10; install one and run e.g. PYTHON=python3.12 bash setup" >&2; exit 1; }}
     "$python" -m venv .venv || {{ rm -rf .venv; echo "setup: '$python -m venv' failed; on Debian or Ubuntu install python3-venv" >&2; exit 1; }}
+fi
+if [ -n "${{TORCH_INDEX:-}}" ]; then
+    .venv/bin/python -m pip install -q --index-url "$TORCH_INDEX" "$(grep '^torch==' constraints.txt)"
 fi
 .venv/bin/python -m pip install -q "${{links[@]}}" -c constraints.txt "wheels/{wheel}"
 .venv/bin/python -c 'import torch, autograder.cli' \

@@ -14,7 +14,7 @@ import yaml
 from support import ASSIGNMENT, REPO
 
 from autograder.packaging.classroom import (CHECK_NAME, COURSE_REPO_VARIABLE, COURSE_TOKEN_SECRET, RUNNER,
-                                            WORKFLOW_PATH, readme, valid_repository, workflow)
+                                            WORKFLOW_PATH, check_workflow, valid_repository, workflow)
 
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 
@@ -87,7 +87,7 @@ def test_workflow_is_deterministic_and_refuses_a_bad_course_repo():
     """Do the same arguments give the same files, and is a --course-repo that is not OWNER/NAME refused (it goes
     into the YAML as is)?"""
     assert workflow(ASSIGNMENT) == workflow(ASSIGNMENT)
-    assert readme(ASSIGNMENT) == readme(ASSIGNMENT)
+    assert check_workflow(ASSIGNMENT) == check_workflow(ASSIGNMENT)
     assert valid_repository("inf721/course-2024.b") and valid_repository("a/b")
     for bad in ("inf721", "inf721/course/x", "a b/c", "a/..", "-a/b", "a/b\n", "${{ x }}/y", "a/b: c"):
         assert not valid_repository(bad), bad
@@ -95,17 +95,40 @@ def test_workflow_is_deterministic_and_refuses_a_bad_course_repo():
             workflow(ASSIGNMENT, bad)
 
 
-def test_package_classroom_command_writes_the_workflow_and_readme(tmp_path, capsys):
-    """Does `autograder package classroom --out DIR` write DIR/.github/workflows/classroom.yml and a README naming
-    the secret and the course repository, and exit 2 on a bad --course-repo?"""
+def test_package_classroom_is_a_template_repository_whose_workflow_runs_check_with_no_secret(tmp_path, capsys):
+    """Does `package classroom --out DIR` write the student kit plus a workflow that sets it up and runs `check`,
+    with no secret name and no reference to the course repository anywhere in it?"""
+    from autograder.cli import main
+    from autograder.packaging.classroom import CHECK_WORKFLOW_PATH
+
+    out = tmp_path / "classroom"
+    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out)]) == 0
+    text = (out / CHECK_WORKFLOW_PATH).read_text()
+    assert text == check_workflow(ASSIGNMENT) and "bash setup" in text and ".venv/bin/autograder check" in text
+    assert "secrets." not in text and not (out / WORKFLOW_PATH).exists()
+    assert (out / ASSIGNMENT / "shapes.py").is_file() and (out / ".autograder" / "cases.json").is_file()
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix != ".whl":
+            data = path.read_text(encoding="utf-8")
+            for secret in (COURSE_TOKEN_SECRET, COURSE_REPO_VARIABLE, "secrets.", "course-repo", ".autograder-course",
+                           "classroom-grade"):
+                assert secret not in data, f"{path}: {secret}"
+
+
+def test_the_hidden_grading_workflow_is_opt_in_and_says_its_weakness(tmp_path, capsys):
+    """Is the token-based grading workflow written only with --hidden-grading, with its weakness stated in the
+    file and on the terminal, and is --course-repo refused without it or when malformed?"""
     from autograder.cli import main
 
     out = tmp_path / "classroom"
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out), "--course-repo", "inf721/c"]) == 0
+    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out), "--hidden-grading",
+                 "--course-repo", "inf721/c"]) == 0
     assert (out / WORKFLOW_PATH).read_text() == workflow(ASSIGNMENT, "inf721/c")
-    text = (out / "README.md").read_text()
-    assert COURSE_TOKEN_SECRET in text and "inf721/c" in text
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out), "--course-repo", "x"]) == 2
+    assert "WEAKNESS" in workflow(ASSIGNMENT) and "print it" in capsys.readouterr().err
+    assert main(["--course", str(REPO), "package", "classroom", "--out", str(tmp_path / "b"), "--course-repo",
+                 "inf721/c"]) == 2
+    assert main(["--course", str(REPO), "package", "classroom", "--out", str(tmp_path / "c"), "--hidden-grading",
+                 "--course-repo", "x"]) == 2
     assert "OWNER/NAME" in capsys.readouterr().err
 
 
