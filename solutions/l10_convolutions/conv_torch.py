@@ -44,7 +44,7 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
         ValueError: if the channel counts of x and weight differ, the kernel is larger than the padded
             input, or stride < 1.
 
-    Speed (3 of the exercise's 16 points, the hidden case ``vectorised_speed``, on the CPU): on a
+    Speed (3 of the exercise's 16 points, a hidden case, on the CPU): on a
     (4, 8, 32, 32) float32 batch with 16 filters of 3 x 3 x 8, a right result taking at most 10x the time of
     ``torch.nn.functional.conv2d`` on the same input. Unfold and one matrix product take about 2x; a Python
     loop over output pixels takes 15x to 370x and loses these points.
