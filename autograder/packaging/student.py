@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -67,7 +68,26 @@ def kit_files(course: CourseSpec, assignment: AssignmentSpec, package_root: Path
         files[f"{assignment.id}/{module}.py"] = text.encode()
     if assignment.questions:
         files[f"{assignment.id}/{ANSWERS}"] = answers_template(assignment).encode()
+    _refuse_hidden_names(files, [c for e in assignment.exercises for c in cases[e.id]])
     return dict(sorted(files.items()))
+
+
+def hidden_names(cases: list[Case]) -> set[str]:
+    """The names of the hidden cases (without `[i]` and `@cuda`) that no visible case also has."""
+    def base(case: Case) -> str:
+        return case.name.split("[")[0].removesuffix("@cuda")
+    visible = {base(c) for c in cases if c.visible}
+    return {base(c) for c in cases if not c.visible} - visible
+
+
+def _refuse_hidden_names(files: dict[str, bytes], cases: list[Case]) -> None:
+    """A hidden case's name in the kit's texts (a statement or a docstring naming it) stops the build."""
+    for name in sorted(hidden_names(cases)):
+        pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+        for relative, data in files.items():
+            if not relative.endswith(".whl") and pattern.search(data):
+                raise KitBuildError(f"the hidden case name {name!r} would be in the student kit's {relative}: reword "
+                                    f"the statement or docstring that names it (the kit names no hidden case)")
 
 
 def _refuse_speed(visible: list[Case]) -> None:
