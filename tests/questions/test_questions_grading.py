@@ -111,8 +111,36 @@ def test_check_does_not_reveal_right_or_wrong(course, assignment, tmp_path):
     results, notes = grade_questions(course, assignment, tmp_path, A, visible_only=True)
     assert results == ()
     assert notes == ("answers.yaml: 1 of 3 questions answered; answers are checked when your work is graded.\n"
+                     "answers.yaml: conv_output_size: missing; add a line `conv_output_size: null` and replace null "
+                     "by your answer: a whole number such as 280\n"
+                     "answers.yaml: cnn_volume_shape: missing; add a line `cnn_volume_shape: null` and replace null "
+                     "by your answer: a shape as a list of whole numbers such as [7, 7, 40]\n"
                      "answers.yaml:2: 'nope' is no question of this assignment (ignored); the questions are "
                      "conv_layer_params, conv_output_size, cnn_volume_shape",)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("conv_layer_params: one hundred forty\n", "answers.yaml:1: conv_layer_params: expected a whole number such as "
+                                               "280, got 'one hundred forty'"),
+    ("conv_layer_params: 280\ncnn_volume_shape: 12 x 21\n", "answers.yaml:2: cnn_volume_shape: expected a shape of "
+                                                           "3 whole numbers such as [7, 7, 40], got '12 x 21' (2 "
+                                                           "numbers)"),
+    ("cnn_volume_shape: [7, seven, 40]\n", "answers.yaml:1: cnn_volume_shape: expected a shape as a list of whole "
+                                           "numbers such as [7, 7, 40], got [7, 'seven', 40]"),
+])
+def test_check_points_out_an_answer_of_the_wrong_form_with_its_line(course, assignment, tmp_path, text, line):
+    """Does `check` say where an answer is not of the form asked (a word for a number, two numbers for a shape of
+    three) and what is expected, without saying whether any answer is right?"""
+    (tmp_path / "answers.yaml").write_text(text)
+    _, (note,) = grade_questions(course, assignment, tmp_path, A, visible_only=True)
+    assert line in note.splitlines()
+    assert "correct" not in note and "is not the answer" not in note
+
+
+def test_a_right_form_is_no_problem_and_null_is_not_answered_yet(course, assignment, tmp_path):
+    (tmp_path / "answers.yaml").write_text("conv_layer_params: 12\nconv_output_size: null\ncnn_volume_shape: 7 x 7 x 4\n")
+    _, (note,) = grade_questions(course, assignment, tmp_path, A, visible_only=True)
+    assert note == "answers.yaml: 2 of 3 questions answered; answers are checked when your work is graded."
 
 
 def test_a_broken_question_is_a_grader_error(course, assignment, tmp_path):
