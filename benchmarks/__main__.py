@@ -2,7 +2,7 @@
 
     python -m benchmarks                      # everything: kernels on CPU (and CUDA if present), grading of 50
     python -m benchmarks --quick              # fewer repeats, 10 submissions, 3 for nbgrader
-    python -m benchmarks --only kernels       # or --only grading
+    python -m benchmarks --only kernels       # or --only grading, --only kit (`check` in the student kit)
     python -m benchmarks --out notes/b.md     # where the Markdown table goes (default build/benchmark.md)
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats, 10 submissions, 3 nbgrader submissions")
-    parser.add_argument("--only", choices=("kernels", "grading"), help="run one part only")
+    parser.add_argument("--only", choices=("kernels", "grading", "kit"), help="run one part only")
     parser.add_argument("--repeats", type=int, help="timed rounds per shape, at least (default 7, --quick 3); "
                                                     "fast kernels get more, until the rounds took --seconds")
     parser.add_argument("--seconds", type=float, help="time spent in the rounds of one shape, at least, up to 200 "
@@ -154,13 +154,22 @@ def grading_section(args: argparse.Namespace, targets: list[list[str]]) -> list[
     return out
 
 
+def kit_section(args: argparse.Namespace, targets: list[list[str]]) -> list[str]:
+    from benchmarks import kit
+
+    repeats = 3 if args.quick else 5
+    out, rows = kit.section(kit.measure(repeats), repeats)
+    targets += rows
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     sys.path.insert(0, str(REPO))
     lines = ["# Benchmark", "", *machine(), ""]
     print("\n".join(lines), flush=True)
     targets: list[list[str]] = []
-    sections = (("kernels", kernel_section), ("grading", grading_section))
+    sections = (("kernels", kernel_section), ("grading", grading_section), ("kit", kit_section))
     for name, section in sections:
         if args.only in (None, name):
             part = section(args, targets) + [""]

@@ -94,3 +94,13 @@ def test_the_grading_targets_compare_per_submission_times(tmp_path, monkeypatch)
     text = (tmp_path / "g.md").read_text()
     assert re.search(r"below one `import torch`\s*\|\s*0\.50x import torch\s*\|\s*PASS", text)  # 1 s against 2 s
     assert re.search(r"nbgrader autograde\s*\|\s*10\.0x\s*\|\s*PASS", text)  # 10 s per submission against 1 s
+
+
+def test_the_kit_section_reports_check_against_import_torch():
+    """Does the student kit's table give each check's ratio to one import torch and judge the stubs' one?"""
+    from benchmarks import kit
+
+    timing = kit.KitTiming(1.0, {"untouched stubs": 1.4, "buggy example": 2.1, "reference": 2.0})
+    lines, targets = kit.section(timing, 3)
+    assert any("untouched stubs" in line and "1.40" in line for line in lines)
+    assert targets == [["kit `check` on the stubs within 1.5x one import torch", "1.40x", "PASS"]]
