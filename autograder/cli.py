@@ -49,8 +49,9 @@ def find_course(explicit: str | None, *submissions: Path) -> Path:
     here = Path.cwd().resolve()
     root = next((folder for folder in (here, *here.parents) if (folder / "course.yaml").is_file()), None)
     if root is None:
-        raise UsageError("no course.yaml in the current folder or above it; run inside the course repository, "
-                         "pass --course PATH or set AUTOGRADER_COURSE=PATH")
+        raise UsageError("no course.yaml in the current folder or above it; run inside the course repository (or, "
+                         "for `check` and `variant`, inside the student kit), pass --course PATH or set "
+                         "AUTOGRADER_COURSE=PATH")
     for submission in submissions:
         folder = Path(submission).resolve()
         if root == folder or folder in root.parents:

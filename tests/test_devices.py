@@ -32,3 +32,20 @@ def test_the_answer_matches_torch(monkeypatch, fresh):
         assert found.reason == torch.cuda.get_device_name(0) and devices.resolve("auto") == "cuda"
     else:
         assert "no GPU" in found.reason and devices.resolve("auto") == "cpu"
+
+
+def test_a_cpu_only_build_is_recognised_without_importing_torch(monkeypatch, fresh):
+    """Is a CPU-only torch told from its version file, with the reason torch itself would give, and without
+    importing torch (the student kit's `check` never imports it in the grader's process)?"""
+    import subprocess
+    import sys
+
+    import torch
+
+    monkeypatch.delenv("AUTOGRADER_CUDA", raising=False)
+    assert devices._cpu_only_build() == (torch.version.cuda is None and torch.version.hip is None)
+    if devices._cpu_only_build():
+        assert devices.cuda() == devices.Cuda(False, "the grading machine has no GPU for these cases "
+                                                     "(a CPU-only build of PyTorch)")
+        code = "import sys; from autograder import devices; devices.cuda(); print('torch' in sys.modules)"
+        assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "False\n"
