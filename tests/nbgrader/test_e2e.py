@@ -6,7 +6,7 @@ whole run costs two nbgrader start-ups, three kernels and one timeout.
 
     alice  the reference                                              18 points
     bob    dense_param_count forgets the biases (only the cases that must raise pass, which then score 0);
-           same_padding is right but prints to stderr and warns      15.6924
+           same_padding is right but prints to stderr and warns      15
     carol  same_padding never returns: its cell times out            15
 """
 from __future__ import annotations
