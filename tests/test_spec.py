@@ -806,3 +806,16 @@ def test_bad_gpu_policy(tmp_path):
     """Is an unknown `gpu.cuda_unavailable` refused, naming the choices?"""
     error = spec_error(make_course(tmp_path, course=COURSE + "gpu: {cuda_unavailable: ignore}\n"))
     assert error.key == "gpu.cuda_unavailable" and "cpu" in error.message and "drop" in error.message
+
+
+def test_the_disk_quota_is_read_and_bounded(tmp_path):
+    """Is `sandbox.disk_mb` read (256 MB by default), and a quota outside 16..65536 MB refused with file, line and
+    key?"""
+    for name in ("plain", "set", "small"):
+        (tmp_path / name).mkdir()
+    assert load_course(make_course(tmp_path / "plain")).disk_mb == 256
+    text = COURSE + "sandbox:\n  disk_mb: 512\n"
+    assert load_course(make_course(tmp_path / "set", course=text)).disk_mb == 512
+    text = COURSE + "sandbox:\n  disk_mb: 4\n"
+    error = spec_error(make_course(tmp_path / "small", course=text))
+    assert_error(error, "course.yaml", line_of(text, "disk_mb:"), "sandbox.disk_mb", "between 16 and 65536")

@@ -3,8 +3,9 @@
 With namespaces the worker's folders are a tmpfs of `disk_mb` (jail.py) and the kernel stops the writes. Without,
 a thread of the host measures what the scratch folder holds (allocated blocks, so sparse files count for what they
 use) a few times a second and kills the worker's process group once it holds more than `disk_mb`, or more than
-MAX_ENTRIES files and folders; the case in flight is then settled as "wrote more than the disk limit". Between two
-looks a worker can write at most what the disk takes in POLL_SECONDS, and RLIMIT_FSIZE bounds each file.
+MAX_ENTRIES files and folders, and looks again after each answer, before taking it; the case in flight is then
+settled as "wrote more than the disk limit". Between two looks a worker can write at most what the disk takes in
+POLL_SECONDS, and RLIMIT_FSIZE bounds each file.
 """
 from __future__ import annotations
 
@@ -52,15 +53,23 @@ class Watch:
 
     def _run(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
-            size, entries = usage(self.scratch)
-            if size > self.limit or entries > MAX_ENTRIES:
-                self.exceeded = f"more than {MAX_ENTRIES} files" if entries > MAX_ENTRIES \
-                    else f"{size // 2**20} MB written"
-                try:
-                    os.killpg(self.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            if self.check():
                 return
+
+    def check(self) -> bool:
+        """Measure now (the host also does after each answer, so a burst between two looks is not missed); True,
+        with the worker killed, when it holds too much."""
+        if self.exceeded:
+            return True
+        size, entries = usage(self.scratch)
+        if size <= self.limit and entries <= MAX_ENTRIES:
+            return False
+        self.exceeded = f"more than {MAX_ENTRIES} files" if entries > MAX_ENTRIES else f"{size // 2**20} MB written"
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return True
 
     def stop(self) -> None:
         self._stop.set()

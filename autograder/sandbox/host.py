@@ -273,6 +273,8 @@ class _Session:
                     continue
                 current = ("call", call.key)
                 outcome = self._call(worker, call)
+                if watch is not None and watch.check():
+                    raise Stopped("over the disk quota")
                 if call.timing is not None and outcome.kind is OutcomeKind.RETURNED:
                     self.outcomes[call.key] = outcome  # settled already, should the timing fail
                     current = ("timing", call.key)

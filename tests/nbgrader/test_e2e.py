@@ -5,8 +5,8 @@ Only the `shapes` notebook is built (5 exercises, 18 points, no torch) with a 6-
 whole run costs two nbgrader start-ups, three kernels and one timeout.
 
     alice  the reference                                              18 points
-    bob    dense_param_count forgets the biases (3 of 13 cases pass);
-           same_padding is right but prints to stderr and warns      15.6924
+    bob    dense_param_count forgets the biases (only the cases that must raise pass, which then score 0);
+           same_padding is right but prints to stderr and warns      15
     carol  same_padding never returns: its cell times out            15
 """
 from __future__ import annotations
@@ -32,9 +32,9 @@ FULL = {"dense_param_count_tests": 3.0, "output_size_tests": 4.0, "same_padding_
         "conv_param_count_tests": 3.0, "cnn_output_shapes_tests": 5.0}
 EXPECTED = {
     "alice": FULL,
-    # Forgetting the bias, only the three cases that must raise ValueError pass; each is worth 0.2308 of the 3
-    # points (13 cases: nine shares of 0.2308, four of 0.2307, autograder.scoring.shares).
-    "bob": {**FULL, "dense_param_count_tests": 0.6924},
+    # Forgetting the bias, only the cases that must raise ValueError pass, and those score only once a case that
+    # returns a value passes (docs/assignment-format.md, "No points for not computing"): 0.
+    "bob": {**FULL, "dense_param_count_tests": 0.0},
     "carol": {**FULL, "same_padding_tests": 0.0},
 }
 CHANGES = {
@@ -150,5 +150,5 @@ def test_nbgrader_export_writes_the_totals(graded):
     with open(graded / "grades.csv", newline="") as stream:
         rows = {row["student_id"]: row for row in csv.DictReader(stream)}
     assert {student: float(row["raw_score"]) for student, row in rows.items()} == {
-        "alice": 18.0, "bob": 15.6924, "carol": 15.0}
+        "alice": 18.0, "bob": 15.0, "carol": 15.0}
     assert {row["max_score"] for row in rows.values()} == {"18.0"}

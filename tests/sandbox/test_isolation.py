@@ -127,3 +127,38 @@ def test_a_visible_folder_under_tmp_stays_visible(tmp_path, level):
         import shutil
 
         shutil.rmtree(library, ignore_errors=True)
+
+
+FILL = """
+    import os
+    def fill(folder):
+        target = os.environ["TMPDIR"] if folder == "tmp" else "."
+        block = b"\\0" * (8 * 2**20)
+        for number in range(20):
+            with open(os.path.join(target, f"fill-{number}.bin"), "wb") as handle:
+                handle.write(block)
+        return "wrote 160 MB"
+"""
+
+
+@pytest.mark.parametrize("folder", ["work", "tmp"])
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
+@pytest.mark.parametrize("level", [Level.ROOT, Level.USER, Level.PROCESS])
+def test_the_disk_quota_bounds_what_a_worker_writes_in_all(tmp_path, monkeypatch, level, warm_pool, folder):
+    """Files each within the per-file limit, 160 MB together, against `disk_mb` = 64: stopped by the kernel
+    ("No space left on device", a tmpfs of disk_mb in the jail) or, without namespaces, by the host's watch of the
+    scratch folder ("wrote more than the disk limit"), in its folder and in its temporary folder alike?"""
+    if level is not Level.PROCESS and level not in levels():
+        pytest.skip(f"this machine cannot set up {level.value} namespaces")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "m.py").write_text(textwrap.dedent(FILL))
+    monkeypatch.setattr(isolation_, "choose", lambda policy, python: Isolation(level))
+    call = Call(key="fill/case", exercise="fill", module="m", function="fill", args={"folder": folder},
+                case_seconds=20.0)
+    outcome = run_calls(submission, [call], {"m": ["fill"]},
+                        SandboxOptions(warm_pool=warm_pool, disk_mb=64)).outcomes["fill/case"]
+    if level is Level.PROCESS:
+        assert outcome.kind.value == "crashed" and "disk limit of 64 MB" in outcome.message, outcome
+    else:
+        assert outcome.kind.value == "raised" and "No space left on device" in outcome.message, outcome

@@ -1,0 +1,99 @@
+"""The protocol's bytes (autograder/sandbox/wire.py): are frames bounded before they are read, and does the
+arena carry arrays both ways as shared memory?"""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import wire
+
+
+def test_a_frame_round_trips():
+    """Does a packed message come back as it was, through a pipe?"""
+    read, write = os.pipe()
+    try:
+        wire.write_frame(write, {"op": "call", "id": "a/b", "args": {"n": 3}})
+        assert wire.read_frame(read, 1 << 20) == {"op": "call", "id": "a/b", "args": {"n": 3}}
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+@pytest.mark.parametrize("header, reason", [
+    (b"ffffffff", "more than the limit"),
+    (b"0000002x", "not 8 hexadecimal digits"),
+    (b"\n\n\n\n\n\n\n\n", "not 8 hexadecimal digits"),
+])
+def test_a_bad_header_is_refused_before_anything_is_read(header, reason):
+    """Is an announced 4 GB frame, or a header that is not one, refused from its 8 bytes alone?"""
+    with pytest.raises(wire.WireError, match=reason):
+        wire.frame_length(header, 64 * 2**20)
+
+
+@pytest.mark.parametrize("body, reason", [(b"[1, 2]", "not a JSON object"), (b"{nope", "not JSON"),
+                                          (b'{"v": ' + b"9" * 5000 + b"}", "not JSON")])
+def test_a_body_that_is_not_a_message_is_refused(body, reason):
+    with pytest.raises(wire.WireError, match=reason):
+        wire.unpack(body)
+
+
+def test_the_arena_carries_an_array_as_shared_memory():
+    """Does the worker's view of an array placed by the host share its memory, so that the host sees a change
+    made through the view, and does an output slot come back with its claimed shape?"""
+    arena = wire.Arena()
+    try:
+        place = arena.put(np.arange(12.0).reshape(3, 4))
+        view = wire.view(arena.fd, place)
+        np.testing.assert_array_equal(view, np.arange(12.0).reshape(3, 4))
+        view[1, 1] = -1.0
+        changed = np.frombuffer(arena.read(place), dtype=np.float64).reshape(3, 4)
+        assert changed[1, 1] == -1.0
+        slot = arena.slot(1024)
+        described = wire.fill(arena.fd, slot, np.full((2, 3), 7, np.float32))
+        got = wire.array_from(arena.read(slot), described)
+        assert got.shape == (2, 3) and got.dtype == np.float32 and (got == 7).all()
+        assert wire.array_from(arena.read(slot), {"shape": [100, 100], "dtype": "<f4"}) is None  # claims too much
+        assert wire.fill(arena.fd, slot, np.zeros(1000)) is None  # does not fit
+    finally:
+        arena.close()
+
+
+def test_a_place_that_lies_about_its_size_is_refused():
+    arena = wire.Arena()
+    try:
+        place = arena.put(np.zeros(4))
+        with pytest.raises(wire.WireError):
+            wire.view(arena.fd, {**place, "shape": [1000]})
+    finally:
+        arena.close()
+
+
+def test_reading_a_flood_is_linear(tmp_path):
+    """A worker that fills its pipe with newlines where its answer should be: is it refused at once, whatever
+    follows (the 8-byte header is read, found wrong, and nothing else is buffered)?"""
+    from autograder.sandbox.process import ProtocolBreak, Worker
+
+    class _Process:
+        pid, stdout = os.getpid(), None
+
+        def finish(self):
+            return 0
+
+    request_read, request_write = os.pipe()
+    response_read, response_write = os.pipe()
+    os.set_blocking(response_write, False)
+    try:
+        os.write(response_write, b"\n" * 60_000)
+    except BlockingIOError:
+        pass
+    worker = Worker(_Process(), request_write, response_read, wire.Arena(), None)
+    started = time.monotonic()
+    with pytest.raises(ProtocolBreak, match="hexadecimal"):
+        worker.receive(time.monotonic() + 5)
+    assert time.monotonic() - started < 1
+    worker.finish()
+    for fd in (request_read, response_write):
+        os.close(fd)
