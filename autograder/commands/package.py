@@ -1,5 +1,6 @@
 """`autograder package student|classroom|gradescope` (docs/student-kit.md, docs/classroom.md, docs/gradescope.md)
-and the two commands the packages run on the platform: `gradescope-run` (run_autograder) and `classroom-grade` (the Actions workflow)."""
+and the two commands the packages run on the platform: `gradescope-run` (run_autograder) and `classroom-grade`
+(the opt-in grading workflow)."""
 from __future__ import annotations
 
 import argparse

@@ -136,7 +136,10 @@ cd "$(dirname "${{BASH_SOURCE[0]}}")"
 links=(--find-links wheels)
 if [ "${{1:-}}" = "--offline" ]; then
     shift
-    [ "$#" -gt 0 ] || {{ echo "setup: --offline needs the folders holding the wheels (numpy, pyyaml, torch, ...)" >&2; exit 2; }}
+    if [ "$#" -eq 0 ]; then
+        echo "setup: --offline needs the folders holding the wheels (numpy, pyyaml, torch, ...)" >&2
+        exit 2
+    fi
     links=(--no-index --find-links wheels)
     for folder in "$@"; do links+=(--find-links "$folder"); done
 elif [ "$#" -gt 0 ]; then
@@ -145,14 +148,20 @@ fi
 
 python="${{PYTHON:-python3}}"
 if [ ! -x .venv/bin/python ]; then
-    "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \\
-        || {{ echo "setup: $python is not Python >= 3.10; install one and run e.g. PYTHON=python3.12 bash setup" >&2; exit 1; }}
-    "$python" -m venv .venv || {{ rm -rf .venv; echo "setup: '$python -m venv' failed; on Debian or Ubuntu install python3-venv" >&2; exit 1; }}
+    if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+        echo "setup: $python is not Python >= 3.10; install one and run e.g. PYTHON=python3.12 bash setup" >&2
+        exit 1
+    fi
+    if ! "$python" -m venv .venv; then
+        rm -rf .venv
+        echo "setup: '$python -m venv' failed; on Debian or Ubuntu install the python3-venv package" >&2
+        exit 1
+    fi
 fi
 if [ -n "${{TORCH_INDEX:-}}" ]; then
     .venv/bin/python -m pip install -q --index-url "$TORCH_INDEX" "$(grep '^torch==' constraints.txt)"
 fi
 .venv/bin/python -m pip install -q "${{links[@]}}" -c constraints.txt "wheels/{wheel}"
-.venv/bin/python -c 'import torch, autograder.cli' \
-    && echo "setup: .venv/ ready ($(.venv/bin/python -V), torch $(.venv/bin/python -c 'import torch; print(torch.__version__)')); now run .venv/bin/autograder check"
+torch="$(.venv/bin/python -c 'import torch, autograder.cli; print(torch.__version__)')"
+echo "setup: .venv/ ready ($(.venv/bin/python -V), torch $torch); now run .venv/bin/autograder check"
 """

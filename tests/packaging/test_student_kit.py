@@ -118,8 +118,8 @@ def test_a_broken_spec_stops_the_build_with_the_specs_one_line_error(tmp_path, c
     spec.write_text(spec.read_text().replace("    points: 4\n", "    points: four\n", 1))
     assert main(["--course", str(course), "package", "student", "--out", str(tmp_path / "kit")]) == 2
     error = capsys.readouterr().err.strip()
-    assert re.fullmatch(r"autograder: assignments/l10_convolutions/assignment\.yaml:\d+: exercises\[\d+\] \(output_size\)\.points: "
-                        r"expected a number, got 'four'", error), error
+    assert re.fullmatch(r"autograder: assignments/l10_convolutions/assignment\.yaml:\d+: "
+                        r"exercises\[\d+\] \(output_size\)\.points: expected a number, got 'four'", error), error
     assert not (tmp_path / "kit").exists()
 
 
@@ -150,8 +150,9 @@ def test_a_fresh_kit_sets_itself_up_offline_and_checks_like_the_course_repositor
     .venv whose `check` reports "not implemented" on the stubs, passes the reference and gives the buggy example
     the course repository's messages and diagnoses, byte for byte?"""
     house = tmp_path / "wheelhouse"  # what this machine already has: pip's configured index, links and cache
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(house), "-c", str(REPO / "constraints.txt"),
-                    "--only-binary", ":all:", "numpy", "pyyaml", "matplotlib", "torch"], check=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(house), "-c",
+                    str(REPO / "constraints.txt"), "--only-binary", ":all:", "numpy", "pyyaml", "matplotlib", "torch"],
+                   check=True, timeout=600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON"))}
     env.update(PIP_CONFIG_FILE=os.devnull, PYTHON=sys.executable)  # nothing but the wheels given
     kit = shutil.copytree(kit, tmp_path / "kit")  # the module's kit stays as built, for the other tests
