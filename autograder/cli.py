@@ -115,10 +115,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     kit = _student_kit(args, folder)
     if kit is not None:  # the student kit: no course repository, the visible cases from its case pack
         from autograder.kit.check import check_kit
+        from autograder.kit.manifest import KitError
 
         submission = folder or _default_submission(kit.assignment.directory, kit.assignment.id)
         _require_folder(submission)
-        run = check_kit(kit, submission)
+        try:
+            run = check_kit(kit, submission)
+        except KitError as error:
+            raise UsageError(str(error)) from None
     else:
         course = load(args, *([folder] if folder else []))
         assignment = course.assignment(args.assignment)

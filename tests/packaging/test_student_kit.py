@@ -209,3 +209,22 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
     assert "answers.yaml:2: cnn_volume_shape: expected a shape of 3 whole numbers" in done.stdout
     assert "answers.yaml: conv_output_size: missing" in done.stdout
     assert (done.returncode, done.stdout) == _course_check(folder)
+
+
+def test_package_student_refuses_a_folder_in_use_and_wants_a_target(kit, tmp_path, capsys):
+    """Is a non-empty --out refused (a kit is never written over other files), and is a target required?"""
+    assert main(["--course", str(REPO), "package", "student", "--out", str(kit)]) == 2
+    assert "give a new or empty folder" in capsys.readouterr().err
+    assert main(["--course", str(REPO), "package", "student"]) == 2
+    assert "give --out DIR" in capsys.readouterr().err
+
+
+def test_check_in_a_kit_with_damaged_data_says_what_to_do(kit, tmp_path, monkeypatch, capsys):
+    """Does `check` in a kit whose case pack was edited stop with exit 2 and the file, not a traceback?"""
+    copy = shutil.copytree(kit, tmp_path / "kit")
+    (copy / ".autograder" / "cases.json").write_text('{"format": 2, "cases": [{}], "mistakes": []}')
+    monkeypatch.chdir(copy)
+    monkeypatch.delenv("AUTOGRADER_COURSE", raising=False)
+    assert main(["check"]) == 2
+    error = capsys.readouterr().err
+    assert "cases.json: the case data cannot be read" in error and "fresh copy of the student kit" in error
