@@ -112,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.reporters import text
 
     folder = Path(args.directory) if args.directory else None
-    kit = _student_kit(args, folder)
+    kit = student_kit(args, folder)
     if kit is not None:  # the student kit: no course repository, the visible cases from its case pack
         from autograder.kit.check import check_kit
         from autograder.kit.manifest import KitError
@@ -138,7 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if good == len(cases) else EXIT_FAILED
 
 
-def _student_kit(args: argparse.Namespace, folder: Path | None):
+def student_kit(args: argparse.Namespace, folder: Path | None):
     """The student kit `check` and `variant` run in, or None in the course repository: used only where no course
     is given (--course, $AUTOGRADER_COURSE) or found from the current folder (docs/student-kit.md)."""
     from autograder.kit.manifest import KitError, find_kit, load_kit

@@ -77,7 +77,7 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
             "exercises": [{"id": e.id, "module": e.module, "title": e.title, "points": e.points,
                            "statement": e.statement, "compare": _compare(e.compare), "limits": _limits(e.limits),
                            "forbidden": list(e.forbidden), "hidden_detail": e.hidden_detail.value,
-                           "devices": list(e.devices), "signature": signatures[e.id],
+                           "devices": list(e.devices), "value_hint": e.value_hint, "signature": signatures[e.id],
                            "mistakes": [{"id": m.id, "message": m.message} for m in e.mistakes]}
                           for e in assignment.exercises],
             "questions": [{"id": q.id, "title": q.title, "points": q.points, "prompt": q.prompt,
@@ -146,6 +146,7 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
         id=e["id"], module=e["module"], title=e["title"], points=float(e["points"]), statement=e["statement"],
         compare=_read_compare(e["compare"]), limits=Limits(**e["limits"]), forbidden=tuple(e["forbidden"]),
         cases=(), hidden_detail=HiddenDetail(e["hidden_detail"]), devices=tuple(e["devices"]),
+        value_hint=e["value_hint"],
         # In the kit a mistake is known by its id: the case pack holds its output on each visible case.
         mistakes=tuple(MistakeSpec(id=m["id"], function=m["id"], message=m["message"]) for m in e["mistakes"]))
         for e in a["exercises"])

@@ -203,11 +203,13 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
     folder = tmp_path / "work"
     shutil.copytree(kit / ASSIGNMENT, folder)
     (folder / "answers.yaml").write_text("conv_layer_params: one hundred forty\ncnn_volume_shape: 12 x 21\n")
+    (folder / "conv_torch.py").write_text(ZEROS)  # wrong tensors: the calls, tables and CUDA skips as in the course
     done = subprocess.run(run + ["check", str(folder)], cwd=kit, env=env, capture_output=True, text=True, timeout=300)
     assert "answers.yaml:1: conv_layer_params: expected a whole number such as 280, got 'one hundred forty'" \
         in done.stdout
     assert "answers.yaml:2: cnn_volume_shape: expected a shape of 3 whole numbers" in done.stdout
     assert "answers.yaml: conv_output_size: missing" in done.stdout
+    assert "Called conv2d_forward_torch(x=<tensor of shape (" in done.stdout and "Mismatched elements" in done.stdout
     assert (done.returncode, done.stdout) == _course_check(folder)
 
 
@@ -228,3 +230,20 @@ def test_check_in_a_kit_with_damaged_data_says_what_to_do(kit, tmp_path, monkeyp
     assert main(["check"]) == 2
     error = capsys.readouterr().err
     assert "cases.json: the case data cannot be read" in error and "fresh copy of the student kit" in error
+
+
+ZEROS = """\
+import torch
+
+
+def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                         stride: int = 1, padding: int = 0) -> torch.Tensor:
+    n, _, h, w = x.shape
+    f, _, k, _ = weight.shape
+    return torch.zeros(n, f, (h + 2 * padding - k) // stride + 1, (w + 2 * padding - k) // stride + 1,
+                       dtype=x.dtype, device=x.device)
+
+
+def learn_filter(inputs: torch.Tensor, targets: torch.Tensor, steps: int = 500, lr: float = 0.1) -> torch.Tensor:
+    return torch.zeros(3, 3)
+"""
