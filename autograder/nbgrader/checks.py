@@ -19,16 +19,16 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from autograder import codec, scoring
-from autograder.cases import Case
-from autograder.nbgrader.capture import captured
 from autograder.casepack import CasePack, mistake_runner
-from autograder.diagnose import Attempt, Diagnosis, diagnose
+from autograder.cases import Case
+from autograder.diagnose import Diagnosis, diagnose_exercise
+from autograder.nbgrader.capture import captured
 from autograder.nbgrader.payload import PackedCase, unpack
 from autograder.reference import Expected
 from autograder.results import Status
 from autograder.sandbox import ModuleLoad, Outcome, OutcomeKind
-from autograder.spec import Comparison, DtypeRule, HiddenDetail, MistakeSpec
-from autograder.verdict import Loading, judge, student_view
+from autograder.spec import Comparison, DtypeRule, ExerciseSpec, HiddenDetail, Limits, MistakeSpec
+from autograder.verdict import Loading, Verdict, judge, student_view
 
 INDENT = "    "
 
@@ -44,7 +44,7 @@ class _Limits:
 
 def grade(function: Callable[..., Any], cases: list[str], *, points: float, signature: str, rtol: float,
           atol: float, dtype: str, hidden_detail: str = "message", output_kb: int = 64,
-          memory_mb: int = 4096) -> float:
+          memory_mb: int = 4096, value_hint: str = "") -> float:
     """Run the packed `cases` on `function`, print one line per case, return the score of the cases passed."""
     rule = Comparison(rtol=rtol, atol=atol, dtype=DtypeRule(dtype))
     detail = HiddenDetail(hidden_detail)
@@ -54,7 +54,7 @@ def grade(function: Callable[..., Any], cases: list[str], *, points: float, sign
         packed = [case for one in packs for case in one.cases]
         loading = _loading(function, {case.exercise for case in packed}, signature)
         results = [_Result(case, *_judge(function, case, loading, rule, detail, limits)) for case in packed]
-        diagnoses = _diagnoses(packs, results, rule, detail)
+        diagnoses = _diagnoses(packs, results, rule, detail, value_hint)
     scores = scoring.gated([r.score for r in results], [r.case.raises is not None for r in results],
                            [r.status is Status.PASSED for r in results])  # raising alone earns nothing
     score = sum((_fraction(value) for value in scores), Fraction(0))
@@ -69,25 +69,33 @@ class _Result:
     status: Status
     shown: str
     """What the student reads: one line, then the details a visible case shows."""
-    attempt: Attempt | None = None
-    """A failed case that returned a value: what the diagnosis compares with the known mistakes."""
+    call: Case | None = None
+    """The case as the verdict and the diagnosis take it (its arguments: the packed case's own mapping)."""
+    outcome: Outcome | None = None
+    verdict: Verdict | None = None
+    expected: Expected | None = None
 
     @property
     def score(self) -> float:
         return scoring.score(self.status, self.case.max_score)
 
 
-def _diagnoses(packs: list[CasePack], results: list[_Result], rule: Comparison,
-               detail: HiddenDetail) -> tuple[Diagnosis, ...]:
-    """The known mistakes that explain every failing case, from the outputs the packs carry (autograder.diagnose,
-    as the sandboxed grader names them); hidden cases take part where the exercise shows hidden feedback."""
+def _diagnoses(packs: list[CasePack], results: list[_Result], rule: Comparison, detail: HiddenDetail,
+               value_hint: str = "") -> tuple[Diagnosis, ...]:
+    """The known mistakes that explain every failing case, from the outputs the packs carry, else the exercise's
+    value hint: autograder.diagnose's own rules, as the sandboxed grader applies them."""
     mistakes = tuple({m.id: MistakeSpec(id=m.id, function=m.id, message=m.message)
                       for one in packs for m in one.mistakes}.values())
-    attempts = [r.attempt for r in results if r.attempt is not None
-                and (r.case.visible or detail is not HiddenDetail.NONE)]
-    if not mistakes or not attempts:
+    done = [r for r in results if r.verdict is not None]
+    if not done:
         return ()
-    return diagnose(mistakes, attempts, mistake_runner([r.case for r in results]), rule)
+    exercise = ExerciseSpec(id=done[0].case.exercise, module="notebook", title="", points=0.0, statement="",
+                            compare=rule, limits=Limits(), forbidden=(), cases=(), mistakes=mistakes,
+                            hidden_detail=detail, value_hint=value_hint)
+    cases = [r.call for r in done]
+    return diagnose_exercise(exercise, cases, {c.key: r.outcome for c, r in zip(cases, done)},
+                             {c.key: r.expected for c, r in zip(cases, done)},
+                             {c.key: r.verdict for c, r in zip(cases, done)}, mistake_runner([r.case for r in done]))
 
 
 def _report(name: str, results: list[_Result], score: Fraction, points: float, grader_output: str,
@@ -133,19 +141,17 @@ def _loading(function: Callable[..., Any], exercises: set[str], signature: str) 
 
 
 def _judge(function: Callable[..., Any], case: PackedCase, loading: Loading, rule: Comparison,
-           detail: HiddenDetail, limits: _Limits) -> tuple[Status, str, Attempt | None]:
-    """The case's status, what the student reads of it (one line, then details for visible cases), and the
-    attempt the diagnosis looks at (a failed case that returned a value and left its inputs alone)."""
+           detail: HiddenDetail, limits: _Limits) -> tuple[Status, str, Case, Outcome, Verdict, Expected]:
+    """The case's status, what the student reads of it (one line, then details for visible cases), and what the
+    diagnosis looks at."""
     outcome = _run(function, case, limits.output_kb)
     call = Case(exercise=case.exercise, name=case.name, visible=case.visible, weight=1.0, args=case.args,
                 raises=case.raises, note=case.note)
     verdict = judge(call, Expected(value=case.expected, raises=case.raises), outcome, loading, rule,
                     limits.memory_mb)
     shown = student_view(verdict, case.visible, detail, case.note)
-    attempt = None
-    if verdict.status is Status.FAILED and outcome.kind is OutcomeKind.RETURNED and not outcome.mutated:
-        attempt = Attempt(call, outcome.value, Expected(value=case.expected, raises=case.raises))
-    return verdict.status, "\n".join(p for p in (shown.message, shown.details) if p), attempt
+    expected = Expected(value=case.expected, raises=case.raises)
+    return verdict.status, "\n".join(p for p in (shown.message, shown.details) if p), call, outcome, verdict, expected
 
 
 def _run(function: Callable[..., Any], case: PackedCase, output_kb: int) -> Outcome:

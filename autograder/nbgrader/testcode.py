@@ -30,7 +30,8 @@ def cell_source(exercise: ExerciseSpec, signature: str, visible: str, hidden: st
     lines.append(f"grade({exercise.id}, cases, points={_number(exercise.points)}, signature={signature!r}, "
                  f"rtol={rule.rtol!r}, atol={rule.atol!r}, dtype={rule.dtype.value!r}, "
                  f"hidden_detail={exercise.hidden_detail.value!r}, output_kb={exercise.limits.output_kb!r}, "
-                 f"memory_mb={exercise.limits.memory_mb!r})")
+                 f"memory_mb={exercise.limits.memory_mb!r}"
+                 + (f", value_hint={exercise.value_hint!r})" if exercise.value_hint else ")"))
     return "\n".join(lines)
 
 

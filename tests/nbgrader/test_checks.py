@@ -219,3 +219,14 @@ def test_a_known_mistake_is_named_from_the_packed_outputs_without_mistakes_py(ca
     assert "This looks like the known mistake 'not_halved': f - 1 is the padding of both sides" in out
     grade(lambda f: f - 1 if f == 3 else 7, [pack(cases, mistakes)], points=1.0, signature=SIGNATURE, **RULE)
     assert "known mistake" not in capsys.readouterr().out  # f5's 7 is no mistake's: no name at all
+
+
+def test_the_exercises_value_hint_is_said_where_no_known_mistake_explains_wrong_numbers(capsys):
+    """With no mistake matching, does a cell say the exercise's value hint when only the numbers are wrong, as
+    `autograder check` does?"""
+    cases = [PackedCase(exercise="same_padding", name=f"f{f}", visible=True, max_score=0.5, args={"f": f},
+                        expected=(f - 1) // 2) for f in (3, 5)]
+    grade(lambda f: 9, [pack(cases)], points=1.0, signature=SIGNATURE, **RULE, value_hint="count the padding again")
+    assert "count the padding again" in capsys.readouterr().out
+    grade(lambda f: "nine", [pack(cases)], points=1.0, signature=SIGNATURE, **RULE, value_hint="count it again")
+    assert "count it again" not in capsys.readouterr().out  # a wrong type is no wrong number
