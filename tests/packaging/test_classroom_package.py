@@ -190,3 +190,14 @@ def test_classroom_grade_finds_the_modules_at_the_repository_root(small_course, 
     assert sum(t["score"] for t in result["tests"]) == 35  # exactly: the shares of 13 cases are not 0.2308 ...
     assert main(["--course", str(small_course), "classroom-grade", str(tmp_path / "missing")]) == 2
     assert "no such submission folder" in capsys.readouterr().err
+
+
+def test_the_check_workflow_is_valid_yaml_that_sets_up_the_kit_and_runs_check():
+    """Is the template's workflow well-formed, triggered by pushes, read-only, and made of the kit's own steps?"""
+    import yaml
+
+    data = yaml.safe_load(check_workflow(ASSIGNMENT))
+    assert "push" in data["on"] and data["permissions"] == {"contents": "read"}
+    runs = [step.get("run", "") for step in data["jobs"]["check"]["steps"]]
+    assert runs[-2:] == ["bash setup", ".venv/bin/autograder check -v"]
+    assert data["jobs"]["check"]["steps"][-2]["env"]["TORCH_INDEX"].startswith("https://download.pytorch.org/")
