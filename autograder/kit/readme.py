@@ -134,7 +134,8 @@ _HOW = """\
 `constraints.txt` and the `autograder` command from the wheel in `wheels/` (it holds the grader, no solutions).
 It needs Python >= 3.10 (`PYTHON=python3.12 bash setup` picks another interpreter) and, the first time, access
 to PyPI for NumPy, PyYAML and PyTorch; `bash setup --offline DIR...` installs from wheel folders instead,
-without any index. Running it again reuses `.venv/`.
+without any index. On Linux without a GPU, `TORCH_INDEX=https://download.pytorch.org/whl/cpu bash setup` takes
+the small CPU build of PyTorch (PyPI's is the CUDA one, gigabytes). Running it again reuses `.venv/`.
 
 ## Checking your work
 
