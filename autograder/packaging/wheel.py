@@ -46,8 +46,12 @@ def read_project(root: Path) -> Project:
     path = root / "pyproject.toml"
     try:
         import tomllib
-    except ImportError:  # Python 3.10
-        raise WheelError("building the student kit's wheel needs Python >= 3.11 (tomllib)") from None
+    except ImportError:  # Python 3.10: the same parser, installed as tomli
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise WheelError("building the student kit's wheel needs Python >= 3.11 (tomllib), or tomli on "
+                             "Python 3.10: pip install tomli") from None
     try:
         project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
         return Project(name=project["name"], version=project["version"], summary=project.get("description", ""),
