@@ -81,8 +81,9 @@ class ForbiddenAPIError(RuntimeError):
 
 CONVOLUTION_ALIASES = {
     # What the NumPy functions call inside: guarded with them, so that a path around the public name meets a guard.
-    "numpy.convolve": ("numpy._core.multiarray.correlate", "numpy.core.multiarray.correlate"),
-    "numpy.correlate": ("numpy._core.multiarray.correlate2", "numpy.core.multiarray.correlate2"),
+    # (numpy.core.* forwards to numpy._core at each access, so it meets the same guards.)
+    "numpy.convolve": ("numpy._core.multiarray.correlate",),
+    "numpy.correlate": ("numpy._core.multiarray.correlate2",),
 }
 
 
@@ -100,7 +101,13 @@ class Guards:
         self.mode = None
 
     def install(self, names):
-        names = sorted(set(names))
+        import warnings
+
+        with warnings.catch_warnings():  # resolving a name may import a deprecated module: nothing to print
+            warnings.simplefilter("ignore")
+            self._install(sorted(set(names)))
+
+    def _install(self, names):
         for name in names:
             if name.startswith("torch"):
                 if self.mode is None:
