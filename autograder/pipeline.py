@@ -135,7 +135,10 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         except ReferenceError_ as error:
             verdicts[case.key] = Verdict(Status.GRADER_ERROR, GRADER_FAILED, staff=str(error))
 
-    calls = [_call(case, assignment.exercise(case.exercise)) for case in cases if case.key in expected]
+    # Every visible case runs before any hidden one (a stable sort: each group keeps the spec's order): a worker
+    # that has seen a hidden case's inputs could otherwise show them in a later visible case's message.
+    ordered = sorted((case for case in cases if case.key in expected), key=lambda case: not case.visible)
+    calls = [_call(case, assignment.exercise(case.exercise)) for case in ordered]
     functions = {m: [e.id for e in assignment.exercises if e.module == m] for m in assignment.modules
                  if m not in refused}
     memory_mb = max((e.limits.memory_mb for e in assignment.exercises), default=course.limits.memory_mb)

@@ -6,7 +6,6 @@ did it leave its inputs alone, and finally is the value right.
 """
 from __future__ import annotations
 
-import builtins
 from dataclasses import dataclass
 
 import numpy as np
@@ -253,21 +252,13 @@ def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) ->
         return Verdict(Status.PASSED, f"raised {expected.raises} as expected")
     if outcome.error_type == "MemoryError":
         return Verdict(Status.ERROR, f"memory limit of {memory_mb} MB exceeded (MemoryError)", details)
-    # A hidden case names the exception's class, not its message: the message is the student's text, which can
-    # hold the hidden inputs (`raise ValueError(repr(image))`); so can a class the code named itself.
-    kind = _builtin_exception(outcome)
+    # A hidden case says only that an exception was raised: its message is the student's text, which can hold the
+    # hidden inputs (`raise ValueError(repr(image))`), and so can the choice of its class (a red team read each
+    # hidden image's height from which built-in exception was raised). The student reproduces it on visible cases.
     if expected.raises is not None:
         return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments, but it raised {error}", details,
-                       hidden=f"expected {expected.raises} for these arguments, but it raised {kind}")
-    return Verdict(Status.ERROR, f"raised {error}", details, hidden=f"raised {kind}")
-
-
-def _builtin_exception(outcome: Outcome) -> str:
-    """'IndexError', or 'an exception derived from ValueError' for a class of the submission's own."""
-    names = (outcome.error_type, *outcome.error_mro)
-    builtin = next((n for n in names if isinstance(getattr(builtins, n, None), type)
-                    and issubclass(getattr(builtins, n), BaseException)), "Exception")
-    return builtin if builtin == outcome.error_type else f"an exception derived from {builtin}"
+                       hidden=f"expected {expected.raises} for these arguments, but it raised another exception")
+    return Verdict(Status.ERROR, f"raised {error}", details, hidden="raised an exception")
 
 
 def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison) -> Verdict:

@@ -12,10 +12,11 @@ itself. Everything that comes back is decoded by the strict codec; speed cases a
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import os
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -31,7 +32,8 @@ from autograder import codec
 from autograder.sandbox import arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
-from autograder.sandbox.process import Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker, pipes
+from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
+                                        other_processes, pipes)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
@@ -41,6 +43,11 @@ START_SECONDS = 120.0
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 FILE_LIMIT_BYTES = 64 * 2**20
 """RLIMIT_FSIZE of the worker: the largest file it may write."""
+OPEN_FILES = 1024
+"""RLIMIT_NOFILE of the worker: with RLIMIT_FSIZE, a bound on what files held open can take between two looks of
+the disk watch (autograder.sandbox.disk)."""
+log = logging.getLogger("autograder.sandbox")
+ESCAPED = "another process of the submission, running beside the function (the grader cannot follow it there)"
 MAX_SUBMISSION_FILES = 2000
 MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
@@ -245,8 +252,10 @@ class _Session:
         worker = self._start(self._job(calls, baseline=False), cuda, jailed=True)
         drain = OutputDrain(worker.process.stdout, max(self.options.output_kb * 1024 - len(self.output), 0))
         drain.start()
-        watch = disk.Watch(self.scratch, self.options.disk_mb, worker.pid) \
-            if self.isolation.level is Level.PROCESS else None
+        arena = os.fstat(worker.arena.fd)
+        watch = disk.Watch(self.scratch if self.isolation.level is Level.PROCESS else None, self.options.disk_mb,
+                           worker.pid, partial(other_processes, worker.pid, self.scratch, worker.uid),
+                           {(arena.st_dev, arena.st_ino)})
         current: tuple[str, str] | None = None  # ("import", module), ("call", key) or ("timing", key)
         reason, detail = "done", ""
         try:
@@ -259,9 +268,13 @@ class _Session:
                     continue
                 if call.module not in imported:
                     current = ("import", call.module)
-                    answer = worker.ask({"op": "import", "module": call.module,
-                                         "functions": self.functions.get(call.module, [])},
-                                        self._import_seconds(calls, call.module), "imported")
+                    started = time.monotonic()
+                    try:  # charged to the exercise that needs it: a replacement worker imports the module again
+                        answer = worker.ask({"op": "import", "module": call.module,
+                                             "functions": self.functions.get(call.module, [])},
+                                            self._import_seconds(calls, call.module), "imported")
+                    finally:
+                        self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
                     load = _module_load(call.module, answer)
                     if call.module not in self.modules or not load.ok:
                         self.modules[call.module] = load
@@ -273,7 +286,7 @@ class _Session:
                     continue
                 current = ("call", call.key)
                 outcome = self._call(worker, call)
-                if watch is not None and watch.check():
+                if watch.check():
                     raise Stopped("over the disk quota")
                 if call.timing is not None and outcome.kind is OutcomeKind.RETURNED:
                     self.outcomes[call.key] = outcome  # settled already, should the timing fail
@@ -290,15 +303,17 @@ class _Session:
         except speed.Interrupted as interrupted:
             reason = {Timeout: "timeout", Stopped: "exited"}.get(type(interrupted.cause), "protocol")
             detail = str(interrupted.cause)
+        except Exception as error:  # noqa: BLE001 (an answer the host could not read is the worker's, never a grader error)
+            log.exception("autograder: an answer of the worker could not be read")
+            reason, detail = "protocol", f"an answer the grader could not read ({type(error).__name__})"
         finally:
-            if watch is not None:
-                watch.stop()
+            watch.stop()
             returncode = worker.finish()
             kill_strays(self.scratch, worker.uid)  # before draining: an escaped child may hold the output pipe open
             drain.join(timeout=5)
             self.output += drain.kept
             self.dropped += drain.dropped
-        if watch is not None and watch.exceeded:
+        if watch.exceeded:
             reason, detail = "disk", watch.exceeded
         if reason != "done":
             self._blame(current, calls, reason, detail, returncode)
@@ -309,13 +324,32 @@ class _Session:
         encoded, placed = arguments.encode(worker.arena, call.args, call.device)
         request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
                    "forbid": list(call.forbidden), "device": call.device}
+        escaped = self._escaped(worker, call)
         started = time.monotonic()
         try:
             answer = worker.ask(request, max(min(call.case_seconds, budget), 0.0), "result")
         finally:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
+        escaped = escaped or self._escaped(worker, call)
+        self._end_others(worker)
         mutated = arguments.changed_in_place(worker.arena, placed)
-        return _outcome(answer, call, mutated, time.monotonic() - started)
+        outcome = _outcome(answer, call, mutated, time.monotonic() - started)
+        return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
+
+    def _end_others(self, worker: Worker) -> None:
+        """Kill the processes a call left running: none outlives the call that started it, so no helper started by
+        one exercise can serve another (and none is left for `_escaped` to count against a later call)."""
+        for pid in other_processes(worker.pid, self.scratch, worker.uid, live_only=True):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def _escaped(self, worker: Worker, call: Call) -> bool:
+        """Whether, for a call that forbids APIs, another process of the sandbox is running: the worker's
+        guards do not reach into it, so what it computes cannot be told from a forbidden API's answer. Seen by
+        the host, before the call and after its answer."""
+        return bool(call.forbidden) and bool(other_processes(worker.pid, self.scratch, worker.uid, live_only=True))
 
     def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
         """The speed case's timing (speed.py), against a baseline worker that never runs student code."""
@@ -346,7 +380,7 @@ class _Session:
                     raise _BaselineFailed(str(error)) from None
                 raise speed.Interrupted(error) from None
 
-        seed = int.from_bytes(hashlib.sha256(call.key.encode()).digest()[:4], "big")
+        seed = secrets.randbits(64)  # unpredictable: inputs derived from public data could be computed in advance
         request = {"op": "call", "module": call.module, "function": call.function,
                    "forbid": list(call.forbidden), "device": None, "positional": []}
         try:
@@ -455,7 +489,7 @@ class _Session:
         tensors allocate; not the GPU's memory)."""
         return {"memory": self.options.memory_mb * 2**20,
                 "file": min(FILE_LIMIT_BYTES, self.options.disk_mb * 2**20),
-                "memory_kind": "data" if cuda else "address space"}
+                "memory_kind": "data" if cuda else "address space", "open_files": OPEN_FILES}
 
     def _import_seconds(self, calls: list[Call], module: str) -> float:
         return max((c.case_seconds for c in calls if c.module == module), default=10.0)
@@ -513,6 +547,8 @@ def _limit(limits: dict) -> None:
     resource.setrlimit(kind, (limits["memory"], limits["memory"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
+    files = min(resource.getrlimit(resource.RLIMIT_NOFILE)[1], limits["open_files"])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 
 
 def _die_with_parent() -> None:
@@ -587,12 +623,26 @@ def _import_message(module: str, error: dict) -> str:
            f"{_text(error, 'message', 2000)}"
 
 
+def _hits(answer: dict, call: Call) -> tuple[str, ...]:
+    """The forbidden APIs the worker's guards caught, as names of the call's forbidden list (or "a torch
+    convolution" for the dispatcher's guard)."""
+    reported = _names(answer, "forbidden")
+    if not reported:
+        return ()
+    known = [name for name in call.forbidden if name in reported]
+    if any(r.startswith("a torch convolution") for r in reported):
+        known.append("a torch convolution")
+    return tuple(dict.fromkeys(known)) or ("a forbidden API",)
+
+
 def _outcome(answer: dict, call: Call, mutated: list[str], seconds: float) -> Outcome:
     """The outcome of one call from the worker's answer; ProtocolBreak when the answer is malformed."""
     kind = answer.get("kind")
+    # Names the worker reports are kept only from a fixed vocabulary (the call's own argument names and forbidden
+    # list): free text from the student's process could carry a hidden case's inputs into the student's feedback.
+    changed = [name for name in _names(answer, "changed") if name in call.args]
     common = {"seconds": seconds, "stdout": _text(answer, "stdout", 8000),
-              "mutated": tuple(dict.fromkeys([*mutated, *_names(answer, "changed")])),
-              "forbidden": _names(answer, "forbidden")}
+              "mutated": tuple(dict.fromkeys([*mutated, *changed])), "forbidden": _hits(answer, call)}
     if kind == "returned":
         if "value" not in answer:
             raise ProtocolBreak("a result without a value")

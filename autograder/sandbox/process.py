@@ -152,8 +152,14 @@ def sandbox_cpu(pid: int, scratch: Path, uid: int | None) -> float:
     """CPU seconds used so far by the worker `pid` and every other process of its sandbox (marked by the scratch
     folder or owned by its private uid, as `host.kill_strays` finds them). The worker is a child subreaper, so
     orphaned descendants are reaped into its children's time."""
-    total = process_cpu(pid) or 0.0
+    return (process_cpu(pid) or 0.0) + sum(process_cpu(other) or 0.0 for other in other_processes(pid, scratch, uid))
+
+
+def other_processes(pid: int, scratch: Path, uid: int | None, live_only: bool = False) -> list[int]:
+    """The processes of the worker's sandbox other than the worker itself (its threads are not processes);
+    `live_only` leaves out zombies."""
     marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
+    found = []
     for entry in Path("/proc").glob("[0-9]*"):
         other = int(entry.name)
         if other == pid:
@@ -162,10 +168,12 @@ def sandbox_cpu(pid: int, scratch: Path, uid: int | None) -> float:
             owned = uid is not None and entry.stat().st_uid == uid
             if not owned and marker not in (entry / "environ").read_bytes().split(b"\0"):
                 continue
-        except OSError:
+            if live_only and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                continue
+        except (OSError, IndexError):
             continue
-        total += process_cpu(other) or 0.0
-    return total
+        found.append(other)
+    return found
 
 
 class OutputDrain(threading.Thread):

@@ -149,7 +149,7 @@ def _output_bytes(args: dict[str, Any]) -> int:
 
 
 def _same(mine: np.ndarray, theirs: np.ndarray) -> bool:
-    if mine.shape != theirs.shape or mine.dtype.kind not in "fc" and mine.dtype != theirs.dtype:
+    if mine.shape != theirs.shape or mine.dtype.kind not in "biuf":
         return False
     a, b = mine.astype(np.float64), theirs.astype(np.float64)
     if not np.all(np.isfinite(a)):

@@ -117,7 +117,7 @@ class Arena:
         return os.pread(self.fd, place["nbytes"], place["offset"]) if place["nbytes"] else b""
 
 
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
     view = memoryview(data)
     while view:
         written = os.pwrite(fd, view, offset)
@@ -146,23 +146,22 @@ def fill(fd: int, slot: dict, array: np.ndarray) -> dict | None:
     data = np.ascontiguousarray(array)
     if data.dtype.hasobject or data.nbytes > slot["nbytes"]:
         return None
-    memory, _ = _mapping(fd, slot["offset"], slot["nbytes"])
-    memory[:data.nbytes] = data.tobytes()
-    memory.close()
+    _pwrite_all(fd, memoryview(data).cast("B"), slot["offset"])  # one copy, no mapping
     return {"shape": list(data.shape), "dtype": data.dtype.str}
 
 
 def array_from(raw: bytes, described: dict) -> np.ndarray | None:
     """The host's reading of an output slot the worker filled, with the shape and dtype it claimed; None when the
-    claim does not fit the bytes."""
+    claim is not a plain array that fits the bytes (the claim comes from the student's process: anything)."""
     try:
-        dtype = np.dtype(str(described["dtype"]))
-        shape = tuple(int(n) for n in described["shape"])
-    except (KeyError, TypeError, ValueError):
+        dtype = np.dtype(str(described["dtype"])[:16])
+        shape = tuple(int(n) for n in described["shape"][:33])
+        if dtype.hasobject or dtype.itemsize == 0 or dtype.kind not in "biufc" or len(shape) > 32 \
+                or any(n < 0 or n > len(raw) for n in shape):
+            return None
+        nbytes = dtype.itemsize * int(np.prod(shape, dtype=object))
+        if nbytes > len(raw):
+            return None
+        return np.frombuffer(raw[:nbytes], dtype=dtype).reshape(shape)
+    except (KeyError, TypeError, ValueError, OverflowError, MemoryError):
         return None
-    if dtype.hasobject or len(shape) > 32 or any(n < 0 for n in shape):
-        return None
-    nbytes = dtype.itemsize * int(np.prod(shape, dtype=object))
-    if nbytes > len(raw):
-        return None
-    return np.frombuffer(raw[:nbytes], dtype=dtype).reshape(shape)

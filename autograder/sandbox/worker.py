@@ -111,7 +111,9 @@ class Guards:
         for name in names:
             if name.startswith("torch"):
                 if self.mode is None:
-                    self.mode = _dispatch_guard(self)
+                    mode_class = _dispatch_guard(self)
+                    self.mode = mode_class()
+                    _guard_new_threads(mode_class)
                 continue
             for dotted in (name, *CONVOLUTION_ALIASES.get(name, ())):
                 found = resolve(dotted)
@@ -171,8 +173,24 @@ class _Nothing:
         return False
 
 
+def _guard_new_threads(mode_class):
+    """Dispatch modes are per thread: every thread started from now on runs its whole life under a guard of its
+    own, which refuses convolutions whenever a forbidding call is in flight (the main thread enters its guard per
+    call). A thread started by the student's code cannot compute a forbidden convolution for that call."""
+    import threading
+
+    bootstrap = threading.Thread._bootstrap_inner
+
+    def guarded_bootstrap(thread):
+        with mode_class():
+            bootstrap(thread)
+
+    threading.Thread._bootstrap_inner = guarded_bootstrap
+
+
 def _dispatch_guard(guards):
-    """A TorchDispatchMode that refuses every aten convolution operator (forward and backward, every overload)."""
+    """A TorchDispatchMode class that refuses every aten convolution operator (forward and backward, every
+    overload) while a call that forbids torch's convolutions is in flight."""
     import torch
     from torch.utils._python_dispatch import TorchDispatchMode
 
@@ -181,12 +199,12 @@ def _dispatch_guard(guards):
 
     class ConvolutionGuard(TorchDispatchMode):
         def __torch_dispatch__(self, func, types_, args=(), kwargs=None):
-            if func._schema.name in names and guards.active:
+            if func._schema.name in names and any(n.startswith("torch") for n in guards.active):
                 guards.hits.append(f"a torch convolution ({func._schema.name})")
                 raise ForbiddenAPIError(f"{func._schema.name} (a convolution) is not allowed in this exercise")
             return func(*args, **(kwargs or {}))
 
-    return ConvolutionGuard()
+    return ConvolutionGuard
 
 
 def resolve(name):

@@ -80,6 +80,8 @@ def _child(request, channels, output, worker, jail):
         resource.setrlimit(kind, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file"], limits["file"]))
+        files = min(resource.getrlimit(resource.RLIMIT_NOFILE)[1], limits.get("open_files", 1024))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
         os.environ.clear()
         os.environ.update(request["env"])
         if MARK in request["env"]:

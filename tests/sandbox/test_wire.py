@@ -97,3 +97,19 @@ def test_reading_a_flood_is_linear(tmp_path):
     worker.finish()
     for fd in (request_read, response_write):
         os.close(fd)
+
+
+@pytest.mark.parametrize("claim", [
+    {"shape": [0, 10**30], "dtype": "<f4"},
+    {"shape": [4], "dtype": "V0"},
+    {"shape": [4], "dtype": "|O"},
+    {"shape": "nope", "dtype": "<f4"},
+    {"shape": [2] * 40, "dtype": "<f4"},
+    {"shape": [-1], "dtype": "<f4"},
+    {"dtype": "<f4"},
+    {"shape": [1], "dtype": "<" + "f" * 10**6},
+])
+def test_a_lying_output_claim_is_none_not_an_exception(claim):
+    """The shape and dtype of a timed output are the student's process's claim: is every malformed one read as
+    'no array' (a red team turned one into a grader error for the whole submission)?"""
+    assert wire.array_from(b"\0" * 64, claim) is None
