@@ -294,6 +294,8 @@ class _Session:
                     outcome = self._timed(worker, call, outcome)
                 self.outcomes[call.key] = outcome
                 current = None
+                if outcome.timing_problem:  # a timing that ended early may leave the worker mid-call: replace it
+                    raise Stopped("replaced after its timing ended early")
         except Timeout:
             reason = "timeout"
         except Stopped:

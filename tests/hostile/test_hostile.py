@@ -91,6 +91,8 @@ EXPECTED: dict[str, dict[str, Broken]] = {
                                          r"No space left on device|disk limit|crashed the process in 3")},
     "hides_mutation": {e: Broken(Status.FORBIDDEN, r"json\.dumps|module attribute|assign")
                        for e in ("conv2d", "conv_volume", "conv_layer_forward")},
+    "lying_output_claim": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # the speed case only: below
+    "hidden_leak_later_visible": {"output_size": Broken((Status.ERROR, Status.FAILED), r"leak")},
     "oversized_frame": {"edge_kernels": Broken((Status.FAILED, Status.CRASHED),
                                                r"broke the grading protocol|crashed the process in 3")},
     "nan_output": {"conv2d": Broken(Status.FAILED, r"contains NaN")},
@@ -358,3 +360,27 @@ def test_the_protocol_attacks_cost_seconds_not_minutes(graded):
     for name in ("forged_channel", "deadline_bypass", "oversized_frame", "disk_fill"):
         _, seconds = graded["runs"][name]
         assert seconds < 60, (name, seconds)
+
+
+def test_a_lying_timed_answer_costs_the_speed_case_only(graded):
+    """A forged answer to a timed run whose output claims an impossible shape: is it the speed case that fails
+    ("could not be timed"), never a grader error, with every other case of the submission graded?"""
+    run, _ = graded["runs"]["lying_output_claim"]
+    assert not any(c.status is Status.GRADER_ERROR for e in run.exercises for c in e.cases)
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    failing = {c.case: c.message for c in exercise.cases if not c.passed and c.status is not Status.SKIPPED}
+    assert list(failing) == ["vectorised_speed"] and "could not be timed" in failing["vectorised_speed"], failing
+
+
+def test_no_visible_case_shows_what_a_hidden_case_was_given(graded, course):
+    """The arguments a function remembers from earlier calls can reach a later visible case's message: are they
+    all visible cases' arguments (every visible case runs before any hidden one)?"""
+    run, _ = graded["runs"]["hidden_leak_later_visible"]
+    from autograder.cases import expand_assignment
+
+    cases = expand_assignment(course, course.assignment(ASSIGNMENT), "hostile")
+    dense = {tuple(c.args.values()): c.visible for c in cases if c.exercise == "dense_param_count"}
+    shown = [c.message + c.details for e in run.exercises for c in e.cases if c.visible and "leak" in c.message]
+    leaked = {tuple(int(v) for v in match) for text in shown
+              for match in re.findall(r"\((\d+), (\d+), (\d+), (\d+)\)", text)}
+    assert shown and leaked and all(dense.get(args) is True for args in leaked), (leaked, dense)

@@ -417,3 +417,22 @@ def test_an_input_changed_in_place_is_seen_by_the_host_whatever_the_worker_says(
     outcome = run(folder, call("scribble", x=np.arange(6.0))).outcomes["scribble/case"]
     assert outcome.kind is OutcomeKind.RETURNED and outcome.value == 15.0
     assert outcome.mutated == ("x",)
+
+
+def test_names_in_an_answer_come_from_a_fixed_vocabulary(tmp_path):
+    """An answer forged on the response pipe whose "forbidden" and "changed" lists carry free text (a hidden case's
+    inputs, say): does the host keep only names it knows (the call's forbidden list, its argument names)?"""
+    folder = submission(tmp_path, m="""
+        import json, os
+        def forge(x):
+            body = json.dumps({"op": "result", "id": "forge/case", "kind": "returned", "value": {"t": "int", "v": "1"},
+                               "forbidden": ["numpy.convolve", "image=[[1, 2], [3, 4]]"],
+                               "changed": ["x", "image=[[1, 2]]"]}).encode()
+            os.write(4, f"{len(body):08x}".encode() + body)
+            import time
+            time.sleep(5)
+    """)
+    forging = replace(call("forge", x=np.arange(3.0)), forbidden=("numpy.convolve", "numpy.correlate"))
+    outcome = run(folder, forging).outcomes["forge/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.value == 1
+    assert outcome.forbidden == ("numpy.convolve",) and outcome.mutated == ("x",)
