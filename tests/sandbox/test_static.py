@@ -7,7 +7,11 @@ import time
 
 import pytest
 
-from autograder.sandbox.static import (ALLOWED_DUNDER_ATTRIBUTES, Refusal, Scan, Use, forbidden_uses, scan_source,
+from support import REPO
+
+from autograder.sandbox import static
+from autograder.sandbox.static import (ALLOWED_DUNDER_ATTRIBUTES, MAX_PATHS, MAX_SIBLINGS, MAX_STARS, TOO_COMPLEX,
+                                       Refusal, Scan, Use, _facts, _findings, forbidden_uses, scan_source,
                                        scan_submission)
 
 CONV = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d", "torch.convolution", "torch._convolution")
@@ -620,3 +624,143 @@ def test_imports_that_loop_terminate(tmp_path):
     (tmp_path / "a.py").write_text("import b\ndef f(x):\n    return x\n")
     (tmp_path / "b.py").write_text("import a\n")
     assert scan_submission(tmp_path, "a", "f", CONV) == Scan()
+
+
+# ---- the scan's cost is bounded: the red team's quadratic modules and a worst case for every bounded loop ------
+
+CAP = 256 * 1024
+"""The pipeline's module size cap (autograder/intake.py): the largest source the scan is ever given."""
+
+
+def timed_scan(source: str, forbidden: tuple[str, ...] = NUMPY) -> tuple[Scan, float]:
+    """The scan of a fresh source (nothing cached) and how long it took."""
+    _facts.cache_clear()
+    _findings.cache_clear()
+    started = time.perf_counter()
+    found = scan_source(source, "f", forbidden)
+    return found, time.perf_counter() - started
+
+
+def filled(head: str, row: str, tail: str = "") -> str:
+    """`head`, then as many `row` lines as fit under the size cap, then `tail`."""
+    count = (CAP - len(head) - len(tail) - 1) // (len(row) + 1)
+    return head + "".join(row + "\n" for _ in range(count)) + tail
+
+
+def star_module(stars: int, names: int, module: str = "m{}") -> str:
+    """The red team's module (red_tools/gen_star.py): `stars` star imports, then `names` name references."""
+    row = "    " + ";".join(["x"] * 200)
+    return "\n".join(["import numpy as np", "try:", *(f"    from {module.format(i)} import *" for i in range(stars)),
+                      "except ImportError:", "    pass", "if 0:", *[row] * (names // 200)]) + "\n"
+
+
+@pytest.mark.parametrize("stars,names", [(2_000, 12_000), (5_000, 68_000)])
+def test_the_red_teams_star_modules_scan_quickly(stars, names):
+    """Do the red team's modules (2,000 star imports and 67 KB, which took 67 s; 5,000 and 257 KB, which did not
+    finish in 60 s) scan in under 2 s, refused for their star imports?"""
+    source = star_module(stars, names)
+    assert len(source) < CAP
+    found, seconds = timed_scan(source)
+    assert seconds < 2, seconds
+    assert found.refusals[0] == Refusal(7, f"imports * from more than {MAX_STARS} modules: the grader cannot follow "
+                                           "where each name comes from; import the names you use")
+
+
+def test_a_few_star_imports_are_fine_and_repeats_count_once():
+    """Are MAX_STARS modules imported with `*` (each as often as one likes) fine, and names from them found?"""
+    source = "".join(f"from m{i} import *\n" for i in range(MAX_STARS)) * 50 + "def f(x):\n    return conv2d(x)\n"
+    found = scan_source(source, "f", NUMPY)
+    assert found.refusals == ()
+    assert found.uses == ()  # m0.conv2d is not torch's
+    assert [u.name for u in scan_source("from torch import *\n" * 5000 + "y = conv2d\n", "f", NUMPY).uses] == \
+        ["torch.conv2d"]
+
+
+def test_the_worst_module_of_stars_and_names_is_bounded():
+    """Does a module at the size cap made of MAX_STARS star imports and names (each name looked up in every
+    star module) scan in under 2 s?"""
+    head = "".join(f"from m{i} import *\n" for i in range(MAX_STARS)) + "if 0:\n"
+    for row in ("    " + ";".join(["x"] * 200), "    " + ";".join(["x.a.b.c.d.e.f.g.h.i.j.k"] * 20)):
+        _, seconds = timed_scan(filled(head, row))
+        assert seconds < 2, (row[:20], seconds)
+
+
+def test_a_name_bound_to_too_many_paths_is_refused():
+    """Is a name bound to more than MAX_PATHS modules and names refused where it is used (not silently cut to
+    MAX_PATHS, which could drop the forbidden one)?"""
+    source = "import numpy, torch\n" + "".join(f"m = numpy.a{i}\n" for i in range(MAX_PATHS)) + \
+        "m = torch.nn.functional\ndef f(x):\n    return m.conv2d(x)\n"
+    assert MAX_PATHS + 4 in refused(source)
+    assert "bound to more than 32 modules and names" in reasons(source)
+
+
+def test_the_worst_alias_fixpoint_is_bounded():
+    """Does a module at the size cap of names each bound to many paths, and used everywhere, scan in under 2 s?"""
+    head = "import numpy\n" + "".join(f"a{j} = numpy.x{i}\n" for i in range(MAX_PATHS) for j in range(50)) + \
+        "if 0:\n"
+    found, seconds = timed_scan(filled(head, "    " + ";".join(f"a{j}.q" for j in range(50))))
+    assert seconds < 2, seconds
+    assert found.refusals in ((), (TOO_COMPLEX,))
+
+
+@pytest.mark.parametrize("name,source", [
+    ("chained targets", filled("import numpy\n", "a=b=c=d=e=f=g=h=i=j=k=l=m=n=o=p = numpy if x else numpy.y or numpy.z")),
+    ("nested scopes", filled("".join("    " * i + f"def f{i}():\n" for i in range(99)),
+                             "    " * 99 + ";".join(["q"] * 100))),
+    ("nested walrus", filled("import numpy\n", "a = " + "(b := " * 150 + "numpy" + ")" * 150)),
+    ("alias chain", filled("import numpy\nb = numpy\n", "b = b.x if b else b.y")),
+    ("attribute chains", filled("import numpy\n", "y = " + ".".join(["numpy"] + ["a"] * 200))),
+    ("many small functions", filled("import numpy as np\n", "def g(x, y=np.pi):\n    return np.sum(x) + y")),
+])
+def test_the_worst_module_of_each_shape_is_bounded(name, source):
+    """Does a module at the size cap that makes one of the scan's loops work hardest (alias targets, scope
+    depth, nested expressions, alias chains) scan in under 2 s, read or refused as too complex?"""
+    assert len(source) <= CAP
+    found, seconds = timed_scan(source)
+    assert seconds < 2, (name, seconds)
+    assert found.refusals in ((), (TOO_COMPLEX,)), (name, found.refusals[:2])
+
+
+def test_a_module_that_exhausts_the_work_budget_is_refused(monkeypatch):
+    """Once the work budget is spent, is the module refused at line 1 as too complex (not read on)?"""
+    monkeypatch.setattr(static, "WORK_BASE", 50)
+    monkeypatch.setattr(static, "WORK_PER_CHARACTER", 0)
+    found, _ = timed_scan("import torch\n" + "y = torch.zeros(3)\n" * 20)
+    _facts.cache_clear()
+    _findings.cache_clear()
+    assert found == Scan(refusals=(Refusal(1, "this module is too complex for the grader to read; simplify it"),))
+
+
+def test_the_reference_solutions_use_a_small_part_of_the_budget(monkeypatch):
+    """Do the reference solutions scan well within a tenth of the work budget?"""
+    monkeypatch.setattr(static, "WORK_BASE", 0)
+    monkeypatch.setattr(static, "WORK_PER_CHARACTER", static.WORK_PER_CHARACTER / 10)
+    for path in sorted((REPO / "solutions").glob("*/*.py")):
+        found, _ = timed_scan(path.read_text())
+        assert TOO_COMPLEX not in found.refusals, path
+    _facts.cache_clear()
+    _findings.cache_clear()
+
+
+def test_a_module_is_read_once_for_all_exercises():
+    """Are a module's facts computed once, whatever the number of exercises and forbidden lists asking?"""
+    source = "import torch\ndef f(x):\n    return torch.zeros(3)\n"
+    _facts.cache_clear()
+    for function in ("f", "g", "h"):
+        for forbidden in (CONV, NUMPY):
+            scan_source(source, function, forbidden)
+    assert _facts.cache_info().misses == 1
+
+
+def test_at_most_max_siblings_of_the_submissions_modules_are_followed():
+    """Is a chain of more than MAX_SIBLINGS of the submission's own modules refused at the import, quickly,
+    instead of read to its end (or past the recursion limit)?"""
+    modules = {"main": "import m0\ndef f(x):\n    return x\n",
+               **{f"m{i}": f"import m{i + 1}\n" for i in range(5_000)}}
+    started = time.perf_counter()
+    found = scan_submission(modules.get, "main", "f", CONV)
+    assert time.perf_counter() - started < 2
+    assert found.refusals == (Refusal(1, f"imports m0, which leads to more than {MAX_SIBLINGS} of the submission's "
+                                         "own modules, more than the grader reads; merge them"),)
+    few = {"main": "import m0\n", **{f"m{i}": f"import m{i + 1}\n" for i in range(MAX_SIBLINGS - 1)}}
+    assert scan_submission(few.get, "main", "f", CONV) == Scan()
