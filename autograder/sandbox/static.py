@@ -391,14 +391,16 @@ class _Facts:
     def findings(self, forbidden: tuple[str, ...], excused: frozenset[str], budget: _Budget) -> Scan:
         if self.unreadable:
             return Scan(refusals=(self.unreadable,))
+        banned = _Banned.of(forbidden)
         skipped = self.skipped(excused)
         prefixes = {name.rsplit(".", cut)[0] for name in forbidden for cut in range(1, name.count(".") + 1)}
         uses: dict[tuple[str, int], Use] = {}
         refusals: dict[tuple[int, str], Refusal] = {}
 
         def use(path: str, line: int) -> None:
-            for banned in _matches(path, forbidden):
-                uses.setdefault((banned, line), Use(banned, line))
+            name = banned.match(path)
+            if name is not None:
+                uses.setdefault((name, line), Use(name, line))
 
         def refuse(line: int, reason: str) -> None:
             refusals.setdefault((line, reason), Refusal(line, reason))
@@ -550,16 +552,59 @@ def _shortest(paths: set[str]) -> str:
     return min(paths, key=lambda p: (len(p), p))
 
 
-@lru_cache(maxsize=4096)
-def _matches(path: str, forbidden: tuple[str, ...]) -> list[str]:
-    """The forbidden names `path` reaches: the name itself, or a path of the same package ending in the same
-    attribute (`torch.nn.modules.conv.F.conv2d` is `torch.nn.functional.conv2d`), reported as written."""
-    if path in forbidden:
-        return [path]
-    root, last = path.split(".", 1)[0], path.rsplit(".", 1)[-1]
-    if "." in path and any(name.split(".", 1)[0] == root and name.rsplit(".", 1)[-1] == last for name in forbidden):
-        return [path]
-    return []
+CONVOLUTIONS_BY_OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "numpy": ("polymul",),
+    "scipy": ("lfilter", "upfirdn"),
+}
+"""Routines that are a convolution under another name, forbidden with their package's convolutions:
+`numpy.polymul` is `numpy.convolve` of the coefficients (NumPy computes it so), `scipy.signal.lfilter(b, [1], x)`
+and `scipy.signal.upfirdn(h, x)` are a 1-D convolution with `b` or `h`."""
+
+
+def _convolution_name(attribute: str, words: tuple[str, ...]) -> bool:
+    """Whether an attribute's name contains one of `words` (`conv`, `correl`), `convert` aside."""
+    name = attribute.lower().replace("convert", "")
+    return any(word in name for word in words)
+
+
+@dataclass(frozen=True)
+class _Banned:
+    """What an exercise's forbidden list bans: the names themselves, the same routine by another path of its
+    package, and, where it bans any of a package's convolutions, all of that package's convolutions."""
+
+    names: frozenset[str]
+    endings: frozenset[tuple[str, str]]
+    """(package, last attribute) of each forbidden name."""
+    families: tuple[tuple[str, tuple[str, ...]], ...]
+    """(package, the words (`conv`, `correl`) such that every attribute of it containing one is forbidden)."""
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(forbidden: tuple[str, ...]) -> _Banned:
+        endings = frozenset((n.split(".", 1)[0], n.rsplit(".", 1)[-1]) for n in forbidden if "." in n)
+        families = []
+        for package, words in (("torch", ("conv",)), ("numpy", ("convolve", "correlate")),
+                               ("scipy", ("conv", "correl"))):
+            if any(n.startswith(f"{package}.") and _convolution_name(n.split(".", 1)[1], words) for n in forbidden):
+                families.append((package, words))
+        return _Banned(frozenset(forbidden), endings, tuple(families))
+
+    @lru_cache(maxsize=4096)
+    def match(self, path: str) -> str | None:
+        """The forbidden name `path` reaches: the name as listed; or, for the same routine by another path of
+        its package (`torch.nn.modules.conv.F.conv2d` for `torch.nn.functional.conv2d`) or another of the
+        package's convolutions (`torch.conv_tbc`, `torch.nn.LazyConv2d`), the path as written."""
+        if path in self.names:
+            return path
+        if "." not in path:
+            return None
+        root, last = path.split(".", 1)[0], path.rsplit(".", 1)[-1]
+        if (root, last) in self.endings:
+            return path
+        words = dict(self.families).get(root)
+        if words and (_convolution_name(last, words) or last in CONVOLUTIONS_BY_OTHER_NAMES.get(root, ())):
+            return path
+        return None
 
 
 @lru_cache(maxsize=4096)

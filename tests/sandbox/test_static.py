@@ -157,7 +157,8 @@ def test_another_path_to_the_same_routine_is_found():
         import numpy as np, torch
         def f(x, w):
             return np.ma.convolve(x, w), torch.nn.modules.conv.F.conv2d(x, w)
-    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv.F.conv2d"]
+    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv",  # torch's convolution module
+                               "torch.nn.modules.conv.F.conv2d"]
 
 
 def test_star_import_names_are_resolved():
@@ -228,7 +229,7 @@ def test_allowed_names_are_not_reported():
         import torch
         def f(x, w):
             a = F.relu(x) + F.pad(x, (1, 1)) + F.unfold(x, 3)
-            b = torch.conv_tbc_like if False else x.unfold(2, 3, 1)
+            b = torch.ao.quantization.convert if False else x.unfold(2, 3, 1)
             return a @ b
     """) == Scan()
 
@@ -764,3 +765,75 @@ def test_at_most_max_siblings_of_the_submissions_modules_are_followed():
                                          "own modules, more than the grader reads; merge them"),)
     few = {"main": "import m0\n", **{f"m{i}": f"import m{i + 1}\n" for i in range(MAX_SIBLINGS - 1)}}
     assert scan_submission(few.get, "main", "f", CONV) == Scan()
+
+
+# ---- every convolution of a package whose convolutions are forbidden ----------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "torch.nn.functional.conv3d", "torch.conv_tbc", "torch.nn.functional.conv_tbc", "torch.nn.grad.conv2d_input",
+    "torch.nn.grad.conv2d_weight", "torch.nn.LazyConv2d", "torch.nn.modules.conv.Conv1d", "torch.nn.modules.conv",
+    "torch.ao.nn.quantized.Conv2d", "torch.ao.nn.intrinsic.ConvReLU2d", "torch.cudnn_convolution",
+    "torch.nn.functional.conv_transpose3d",
+])
+def test_any_torch_convolution_is_forbidden_where_one_is(path):
+    """Where an exercise forbids a torch convolution, is any torch path whose last name contains `conv` reported
+    as written (the red team's `F.conv3d` and `torch.conv_tbc`), by a dotted name, an alias or an import?"""
+    module, name = path.rsplit(".", 1)
+    assert [u for u in uses(f"""
+        import torch
+        import {module} as m
+        from {module} import {name} as c
+        def f(x):
+            a = {path}(x)
+            b = m.{name}(x)
+            return getattr(m, "{name}")(x), c(x)
+    """) if u.name == path] == [Use(path, line) for line in (3, 5, 6, 7)]  # (torch.nn.modules.conv: line 2 too)
+
+
+def test_the_red_teams_unlisted_torch_convolutions_are_found():
+    """Are `F.conv3d` in a method (red_thread_conv) and `_torch.conv_tbc` in a NumPy exercise, which forbids
+    torch's convolutions (red_thread_conv_numpy), reported?"""
+    assert uses("""
+        import torch.nn.functional as F
+        class _Conv:
+            def handle(self, job):
+                return F.conv3d(*job)
+    """) == [Use("torch.nn.functional.conv3d", 4)]
+    assert uses("""
+        import torch as _torch
+        def conv2d(image, kernel):
+            return _torch.conv_tbc(image, kernel, _torch.zeros(1), 0)
+    """, forbidden=NUMPY) == [Use("torch.conv_tbc", 3)]
+
+
+def test_names_that_only_look_like_convolutions_are_fine():
+    """Are `convert` (quantization, sync batch norm), other torch names, and torch convolutions in an exercise
+    that forbids none of torch's, left alone?"""
+    assert scan("""
+        import torch
+        from torch.ao.quantization import convert
+        def f(x):
+            return convert(x), torch.nn.utils.convert_sync_batchnorm(x), torch.ao.quantization.convert_fx(x), \\
+                x.unfold(2, 3, 1), torch.nn.functional.pad(x, (1, 1)), torch.einsum("ij->i", x)
+    """) == Scan()
+    assert scan("import torch\ndef f(x):\n    return torch.conv_tbc(x)\n", forbidden=("numpy.convolve",)) == Scan()
+
+
+def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden():
+    """Where an exercise forbids numpy.convolve, are numpy's other convolutions (`numpy.polymul`, which is
+    numpy.convolve of the coefficients; `numpy.ma.correlate`) reported; where it forbids one of scipy's, scipy's
+    (`convolve1d`, `lfilter`, `upfirdn`, `choose_conv_method`), while other routines are not?"""
+    source = """
+        import numpy as np
+        import scipy.signal, scipy.ndimage
+        def f(x, k):
+            a = np.polymul(x, k) + np.polynomial.polynomial.polymul(x, k) + np.ma.correlate(x, k)
+            b = scipy.ndimage.convolve1d(x, k) + scipy.signal.lfilter(k, [1], x) + scipy.signal.upfirdn(k, x)
+            c = scipy.signal.choose_conv_method(x, k)
+            return np.polyval(k, x) + np.fft.rfft(x) + scipy.ndimage.zoom(x, 2) + a + b + c
+    """
+    assert [u.name for u in uses(source, forbidden=NUMPY)] == [
+        "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul", "scipy.ndimage.convolve1d",
+        "scipy.signal.lfilter", "scipy.signal.upfirdn", "scipy.signal.choose_conv_method"]
+    assert [u.name for u in uses(source, forbidden=("numpy.convolve",))] == [
+        "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul"]
