@@ -175,8 +175,10 @@ solutions use under a tenth of it; a module that exhausts it is refused (TOO_COM
 # ---- the scan ---------------------------------------------------------------------------------------------
 
 MAIN = "<main>"
-"""The `top` of code under `if __name__ == "__main__":`, which never runs when graded (`__name__` may not be
-assigned): naming an exercise there does not make its body count for the others."""
+"""The `top` of code under a module-level `if __name__ == "__main__":`, which never runs when graded (the module
+is imported): what is only there is not held against any exercise, and naming an exercise there does not make
+its body count for the others. Unless the module binds `__name__` anywhere, or code outside the block uses a
+module-level name the block binds: then the block counts like any other code."""
 
 
 def scan_source(source: str, function: str, forbidden: tuple[str, ...],
@@ -383,6 +385,10 @@ class _Facts:
     """(id of a scope, name) of the names bound to more than MAX_PATHS paths: refused where they are used."""
     unreadable: Refusal | None = None
     """UNREADABLE or TOO_COMPLEX: the whole module is refused."""
+    main_bound: set[str] = field(default_factory=set)
+    """The names bound (in any scope) by code under `if __name__ == "__main__":`."""
+    main_counts: bool = False
+    """Whether that block counts after all (see MAIN)."""
 
     @property
     def module(self) -> _Scope:
@@ -422,8 +428,23 @@ class _Facts:
                     tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
 
     def skipped(self, excused: frozenset[str]) -> set[str]:
-        """The excused functions that nothing else in the module names (outside a `__main__` block)."""
-        return {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+        """The tops not held against the exercise: the excused functions that nothing else in the module names
+        (outside a `__main__` block), and that block itself unless it counts."""
+        skipped = {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+        return skipped if self.main_counts else skipped | {MAIN}
+
+    def find_main_counts(self, budget: _Budget) -> bool:
+        """Whether the `__main__` block could run or be reached when graded: `__name__` bound in the module
+        (`from m import X as __name__`, `except E as __name__`), or a module-level name the block binds used
+        outside it."""
+        if "__name__" in self.module.bindings:
+            return True
+        for chain in self.chains:
+            budget.spend()
+            if chain.top != MAIN and chain.base in self.main_bound and \
+                    self.binding_scope(chain.base, chain.scope, budget) is self.module:
+                return True
+        return False
 
     def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse, budget: _Budget) -> None:
         owner = self.binding_scope(chain.base, chain.scope, budget)
@@ -658,6 +679,8 @@ class _Collector:
     def __init__(self, tree: ast.Module, budget: _Budget):
         self.tree = tree
         self.budget = budget
+        self.top: str | None = None
+        """The `top` of the node being visited."""
         self.out = _Facts(scopes=[_Scope("module", None)])
         self.pending: list[tuple[ast.AST, _Scope, str | None, str]] = []
 
@@ -679,6 +702,7 @@ class _Collector:
                 if owner is not None and owner is not scope:
                     owner.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
         out.resolve_aliases(self.budget)
+        out.main_counts = out.find_main_counts(self.budget)
         return out
 
     # -- helpers --
@@ -688,6 +712,8 @@ class _Collector:
 
     def _bind(self, scope: _Scope, name: str, value) -> None:
         scope.bindings.setdefault(name, []).append(value)
+        if self.top == MAIN:
+            self.out.main_bound.add(name)
 
     def _bind_target(self, target: ast.AST, scope: _Scope, value: ast.expr | None, where: _Scope) -> None:
         """Bind the names of an assignment target; a plain name (or a tuple against a tuple) keeps its value."""
@@ -713,6 +739,7 @@ class _Collector:
     # -- the walk --
 
     def _visit(self, node: ast.AST, scope: _Scope, top: str | None, role: str) -> None:
+        self.top = top
         if type(node) is ast.Name:  # the commonest node first: a module's cost is mostly its names
             return self._chain(node, scope, top, role)
         if isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -837,3 +837,75 @@ def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden():
         "scipy.signal.lfilter", "scipy.signal.upfirdn", "scipy.signal.choose_conv_method"]
     assert [u.name for u in uses(source, forbidden=("numpy.convolve",))] == [
         "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul"]
+
+
+# ---- a self-test under `if __name__ == "__main__":`, which never runs when graded --------------------------------
+
+SELF_TEST = """
+    import torch
+    import torch.nn.functional as F
+    def f(x, w, padding=0):
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        return (x.unfold(2, w.shape[2], 1).unfold(3, w.shape[3], 1) * w).sum((-1, -2))
+    if __name__ == "__main__":
+        x, w = torch.randn(2, 3, 8, 8), torch.randn(4, 3, 3, 3)
+        print(torch.allclose(f(x, w, padding=1), F.conv2d(x, w, padding=1), atol=1e-5))
+"""
+
+
+def test_a_self_test_under_main_is_not_held_against_the_exercise():
+    """Is the red team's correct module with a self-test against F.conv2d under `if __name__ == "__main__":`
+    (red_false_alarm_main) reported clean, refusals there included (torch.ops, subprocess, a sibling import)?"""
+    assert scan(SELF_TEST) == Scan()
+    assert scan(SELF_TEST + """
+        import subprocess, shapes
+        print(torch.ops.aten.convolution, getattr(F, "con" + "v2d"))
+        def check():
+            return F.conv3d
+    """) == Scan()
+
+
+def test_the_main_blocks_imports_of_the_submissions_modules_are_not_followed(tmp_path):
+    """Is a module of the submission imported only under `__main__` (which never runs) not scanned?"""
+    (tmp_path / "conv_torch.py").write_text(textwrap.dedent(SELF_TEST) + "    import demo\n")
+    (tmp_path / "demo.py").write_text("import torch\nprint(torch.ops.aten.convolution)\n")
+    assert scan_submission(tmp_path, "conv_torch", "f", CONV) == Scan()
+
+
+@pytest.mark.parametrize("outside", [
+    "def f2(x):\n    return check(x)",  # a function defined in the block, called from outside
+    "def f2(x):\n    return conv(x)",  # a name bound in the block, used outside
+    "def f2(x):\n    global conv\n    return conv(x)",
+    "class A:\n    op = conv",
+    "g = [conv]",
+])
+def test_a_main_block_reached_from_outside_counts(outside):
+    """Does the block count as usual once a module-level name it binds is used outside it?"""
+    source = textwrap.dedent(SELF_TEST) + textwrap.indent("conv = F.conv2d\ndef check(x):\n    return F.conv2d(x, x)\n",
+                                                         "    ") + outside + "\n"
+    assert Use("torch.nn.functional.conv2d", 9) in scan_source(source, "f", CONV).uses  # the print
+
+
+@pytest.mark.parametrize("binding", [
+    "from shapes import MAIN as __name__",
+    "try:\n    raise Always()\nexcept Always as __name__:\n    pass",
+    "class __name__:\n    pass",
+    "import shapes as __name__",
+])
+def test_a_main_block_counts_where_the_module_binds_dunder_name(binding):
+    """Does the block count as usual where `__name__` is bound some way other than `__name__ = ...` (an import
+    alias, an exception or a class whose `==` is always true), which could make it run when graded?"""
+    source = binding + "\n" + textwrap.dedent(SELF_TEST)
+    assert [u.name for u in scan_source(source, "f", CONV).uses] == ["torch.nn.functional.conv2d"]
+
+
+def test_only_the_module_level_main_block_is_exempt():
+    """Do a local variable named like one the block binds (x, w) leave it exempt, while its `else:`, a negated or
+    widened test, and a `__main__` test inside a function count as usual?"""
+    assert scan(SELF_TEST + "    def g(x, w):\n        return x + w\n") == Scan()  # f's own x, w
+    for other in ('if __name__ == "__main__":\n    pass\nelse:\n    y = F.conv2d',
+                  'if __name__ != "__main__":\n    y = F.conv2d',
+                  'if __name__ == "__main__" or True:\n    y = F.conv2d',
+                  'def g():\n    if __name__ == "__main__":\n        return F.conv2d'):
+        source = "import torch.nn.functional as F\n" + other + "\n"
+        assert [u.name for u in scan_source(source, "f", CONV).uses] == ["torch.nn.functional.conv2d"], other
