@@ -166,10 +166,10 @@ MAX_STARS = 4
 MAX_SIBLINGS = 16
 """At most this many of the submission's own modules are followed from one module's imports; more are refused."""
 WORK_BASE = 100_000
-WORK_PER_CHARACTER = 4
+WORK_PER_CHARACTER = 3
 """The scan's work budget for a module, in steps (a node visited, a scope searched, a path made): WORK_BASE +
 WORK_PER_CHARACTER x its length, separately for its facts and for each exercise's findings. The reference
-solutions use under a tenth of it; a module that exhausts it is refused (TOO_COMPLEX)."""
+solutions use under a fifth of it; a module that exhausts it is refused (TOO_COMPLEX)."""
 
 
 # ---- the scan ---------------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def scan_source(source: str, function: str, forbidden: tuple[str, ...],
     return _findings(source, tuple(forbidden), frozenset(excused - {function}))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)
 def _findings(source: str, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
     """`scan_source`, computed once per module source, forbidden list and excused functions (every exercise
     of a module, and every module importing a sibling, asks the same)."""
@@ -242,12 +242,18 @@ def scan_submission(submission: Path | Callable[[str], str | None], module: str,
 
 def imported_modules(source: str, excused: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """(line, top-level module name) of every import in the module, outside the bodies of `excused` functions
-    that nothing else names; [] when it does not parse."""
+    that nothing else names (and a `__main__` block that does not count); [] when it does not parse."""
+    return list(_imports(source, frozenset(excused)))
+
+
+@lru_cache(maxsize=128)
+def _imports(source: str, excused: frozenset[str]) -> tuple[tuple[int, str], ...]:
+    """`imported_modules`, once per module source (each exercise follows the same siblings)."""
     facts = _facts(source)
     if facts is None or facts.unreadable:
-        return []
+        return ()
     skipped = facts.skipped(excused)
-    return sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped})
+    return tuple(sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped}))
 
 
 @dataclass
@@ -261,7 +267,7 @@ class _Followed:
 def _imported_findings(read: Callable[[str], str | None], module: str, forbidden: tuple[str, ...],
                        followed: _Followed):
     """(module, findings) for `module` if it is one of the submission's files, and for the ones it imports
-    (breadth first, without recursion); (None, ()) once more than MAX_SIBLINGS modules would be read."""
+    (in import order, depth first, without recursion); (None, ()) once more than MAX_SIBLINGS would be read."""
     queue = [module]
     while queue:
         current = queue.pop()
