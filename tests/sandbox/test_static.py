@@ -706,7 +706,7 @@ def test_the_worst_alias_fixpoint_is_bounded():
 
 
 @pytest.mark.parametrize("name,source", [
-    ("chained targets", filled("import numpy\n", "a=b=c=d=e=f=g=h=i=j=k=l=m=n=o=p = numpy if x else numpy.y or numpy.z")),
+    ("chained targets", filled("import numpy\n", "a=b=c=d=e=f=g=h=i=j=k=l=m=n=o=p = numpy if x else numpy.y or z")),
     ("nested scopes", filled("".join("    " * i + f"def f{i}():\n" for i in range(99)),
                              "    " * 99 + ";".join(["q"] * 100))),
     ("nested walrus", filled("import numpy\n", "a = " + "(b := " * 150 + "numpy" + ")" * 150)),
