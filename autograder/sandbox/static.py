@@ -18,7 +18,9 @@ that exercise's business, unless anything else in the module names it. An in-pro
 bypassed by what is refused here; this scan is the part a submission cannot tamper with, because it runs on
 the grader's side. Everything is pure except `scan_submission`, which reads the file. The scan is linear in
 the size of the module: one iterative walk over its syntax tree, a bounded fixpoint over its assignments, and
-one pass over the references the walk recorded.
+one pass over the references the walk recorded; each of these draws on a work budget proportional to the
+module's size, and a module that exhausts it is refused (TOO_COMPLEX) rather than read on. A module's facts
+are computed once per source text, and its findings once per list of forbidden names.
 """
 from __future__ import annotations
 
@@ -158,14 +160,25 @@ FRAME_ATTRIBUTES = frozenset({
 MAX_PATH_PARTS = 12
 """Alias chains longer than this are not followed (`a = a.x` would grow without end)."""
 MAX_PATHS = 32
-"""At most this many dotted paths per name: a name rebound to everything is refused below anyway."""
+"""At most this many dotted paths per name: a name bound to more is refused where it is used."""
+MAX_STARS = 4
+"""At most this many distinct `from M import *`; more are refused (each one is a source of every name)."""
+MAX_SIBLINGS = 16
+"""At most this many of the submission's own modules are followed from one module's imports; more are refused."""
+WORK_BASE = 100_000
+WORK_PER_CHARACTER = 3
+"""The scan's work budget for a module, in steps (a node visited, a scope searched, a path made): WORK_BASE +
+WORK_PER_CHARACTER x its length, separately for its facts and for each exercise's findings. The reference
+solutions use under a fifth of it; a module that exhausts it is refused (TOO_COMPLEX)."""
 
 
 # ---- the scan ---------------------------------------------------------------------------------------------
 
 MAIN = "<main>"
-"""The `top` of code under `if __name__ == "__main__":`, which never runs when graded (`__name__` may not be
-assigned): naming an exercise there does not make its body count for the others."""
+"""The `top` of code under a module-level `if __name__ == "__main__":`, which never runs when graded (the module
+is imported): what is only there is not held against any exercise, and naming an exercise there does not make
+its body count for the others. Unless the module binds `__name__` anywhere, or code outside the block uses a
+module-level name the block binds: then the block counts like any other code."""
 
 
 def scan_source(source: str, function: str, forbidden: tuple[str, ...],
@@ -178,13 +191,22 @@ def scan_source(source: str, function: str, forbidden: tuple[str, ...],
     error)."""
     if not forbidden:
         return Scan()
+    return _findings(source, tuple(forbidden), frozenset(excused - {function}))
+
+
+@lru_cache(maxsize=128)
+def _findings(source: str, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
+    """`scan_source`, computed once per module source, forbidden list and excused functions (every exercise
+    of a module, and every module importing a sibling, asks the same)."""
     facts = _facts(source)
     if facts is None:
         return Scan()
     try:
-        return facts.findings(tuple(forbidden), excused - {function})
+        return facts.findings(forbidden, excused, _budget(source))
     except RecursionError:
         return Scan(refusals=(UNREADABLE,))
+    except _TooComplex:
+        return Scan(refusals=(TOO_COMPLEX,))
 
 
 def forbidden_uses(source: str, function: str, forbidden: tuple[str, ...],
@@ -207,36 +229,62 @@ def scan_submission(submission: Path | Callable[[str], str | None], module: str,
         return Scan()
     found = scan_source(source, function, forbidden, excused)
     refusals = list(found.refusals)
-    seen = {module}
+    followed = _Followed({module})
     for line, imported in imported_modules(source, excused - {function}):
-        for other, inner in _imported_findings(read, imported, forbidden, seen):
+        for other, inner in _imported_findings(read, imported, forbidden, followed):
+            if other is None:
+                refusals.append(Refusal(line, f"imports {imported}, which leads to more than {MAX_SIBLINGS} of the "
+                                              "submission's own modules, more than the grader reads; merge them"))
+                break
             refusals += [Refusal(line, f"imports {imported}, which {_as_clause(other, item)}") for item in inner]
     return Scan(found.uses, tuple(sorted(set(refusals), key=lambda r: (r.line, r.reason))))
 
 
 def imported_modules(source: str, excused: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """(line, top-level module name) of every import in the module, outside the bodies of `excused` functions
-    that nothing else names; [] when it does not parse."""
+    that nothing else names (and a `__main__` block that does not count); [] when it does not parse."""
+    return list(_imports(source, frozenset(excused)))
+
+
+@lru_cache(maxsize=128)
+def _imports(source: str, excused: frozenset[str]) -> tuple[tuple[int, str], ...]:
+    """`imported_modules`, once per module source (each exercise follows the same siblings)."""
     facts = _facts(source)
     if facts is None or facts.unreadable:
-        return []
+        return ()
     skipped = facts.skipped(excused)
-    return sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped})
+    return tuple(sorted({(line, path.split(".")[0]) for line, top, path in facts.imported if top not in skipped}))
 
 
-def _imported_findings(read: Callable[[str], str | None], module: str, forbidden: tuple[str, ...], seen: set[str]):
-    """(module, findings) for `module` if it is one of the submission's files, and for the ones it imports."""
-    if module in seen:
-        return
-    seen.add(module)
-    source = read(module)
-    if source is None:
-        return
-    found = scan_source(source, "", forbidden)
-    if found:
-        yield module, (*found.uses, *found.refusals)
-    for _, imported in imported_modules(source):
-        yield from _imported_findings(read, imported, forbidden, seen)
+@dataclass
+class _Followed:
+    """The module names already tried from one module's imports, and how many were the submission's own."""
+
+    tried: set[str]
+    modules: int = 0
+
+
+def _imported_findings(read: Callable[[str], str | None], module: str, forbidden: tuple[str, ...],
+                       followed: _Followed):
+    """(module, findings) for `module` if it is one of the submission's files, and for the ones it imports
+    (in import order, depth first, without recursion); (None, ()) once more than MAX_SIBLINGS would be read."""
+    queue = [module]
+    while queue:
+        current = queue.pop()
+        if current in followed.tried:
+            continue
+        followed.tried.add(current)
+        source = read(current)
+        if source is None:
+            continue
+        followed.modules += 1
+        if followed.modules > MAX_SIBLINGS:
+            yield None, ()
+            return
+        found = scan_source(source, "", forbidden)
+        if found:
+            yield current, (*found.uses, *found.refusals)
+        queue.extend(imported for _, imported in reversed(imported_modules(source)))
 
 
 def _as_clause(module: str, item: Use | Refusal) -> str:
@@ -256,9 +304,30 @@ def _read(submission: Path, module: str) -> str | None:
 
 
 UNREADABLE = Refusal(1, "this module is nested too deeply for the grader to read it; split long expressions")
+TOO_COMPLEX = Refusal(1, "this module is too complex for the grader to read; simplify it")
 
 
-@lru_cache(maxsize=4)
+class _TooComplex(Exception):
+    """The scan's work budget is spent."""
+
+
+@dataclass
+class _Budget:
+    """Steps of work the scan may still take on one module (WORK_BASE, WORK_PER_CHARACTER)."""
+
+    left: int
+
+    def spend(self, steps: int = 1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise _TooComplex
+
+
+def _budget(source: str) -> _Budget:
+    return _Budget(WORK_BASE + WORK_PER_CHARACTER * len(source))
+
+
+@lru_cache(maxsize=8)
 def _facts(source: str) -> _Facts | None:
     """What the findings of any exercise need, computed once per module source; None if it does not parse."""
     try:
@@ -266,11 +335,13 @@ def _facts(source: str) -> _Facts | None:
     except (SyntaxError, ValueError):  # ValueError: a NUL byte; the worker's import reports both
         return None
     except (RecursionError, MemoryError):  # Python itself might still import it: refuse what cannot be read
-        return _Facts(unreadable=True)
+        return _Facts(unreadable=UNREADABLE)
     try:
-        return _Collector(tree).facts()
+        return _Collector(tree, _budget(source)).facts()
     except RecursionError:
-        return _Facts(unreadable=True)
+        return _Facts(unreadable=UNREADABLE)
+    except _TooComplex:
+        return _Facts(unreadable=TOO_COMPLEX)
 
 
 # ---- what the first pass records ----------------------------------------------------------------------------
@@ -312,27 +383,36 @@ class _Facts:
     named: dict[str, set[str | None]] = field(default_factory=dict)
     """name → the tops in which it is written (as a name, an attribute or an imported name)."""
     scopes: list[_Scope] = field(default_factory=list)
-    stars: list[str] = field(default_factory=list)
-    """Modules imported with `*`: any module-level name may come from them."""
+    stars: dict[str, None] = field(default_factory=dict)
+    """Modules imported with `*`, each once, at most MAX_STARS: any module-level name may come from them."""
     paths: dict[tuple[int, str], set[str]] = field(default_factory=dict)
-    """(id of a scope, name) → the dotted paths the name may stand for there."""
-    unreadable: bool = False
+    """(id of a scope, name) → the dotted paths the name may stand for there (at most MAX_PATHS)."""
+    crowded: set[tuple[int, str]] = field(default_factory=set)
+    """(id of a scope, name) of the names bound to more than MAX_PATHS paths: refused where they are used."""
+    unreadable: Refusal | None = None
+    """UNREADABLE or TOO_COMPLEX: the whole module is refused."""
+    main_bound: set[str] = field(default_factory=set)
+    """The names bound (in any scope) by code under `if __name__ == "__main__":`."""
+    main_counts: bool = False
+    """Whether that block counts after all (see MAIN)."""
 
     @property
     def module(self) -> _Scope:
         return self.scopes[0]
 
-    def findings(self, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
+    def findings(self, forbidden: tuple[str, ...], excused: frozenset[str], budget: _Budget) -> Scan:
         if self.unreadable:
-            return Scan(refusals=(UNREADABLE,))
+            return Scan(refusals=(self.unreadable,))
+        banned = _Banned.of(forbidden)
         skipped = self.skipped(excused)
         prefixes = {name.rsplit(".", cut)[0] for name in forbidden for cut in range(1, name.count(".") + 1)}
         uses: dict[tuple[str, int], Use] = {}
         refusals: dict[tuple[int, str], Refusal] = {}
 
         def use(path: str, line: int) -> None:
-            for banned in _matches(path, forbidden):
-                uses.setdefault((banned, line), Use(banned, line))
+            name = banned.match(path)
+            if name is not None:
+                uses.setdefault((name, line), Use(name, line))
 
         def refuse(line: int, reason: str) -> None:
             refusals.setdefault((line, reason), Refusal(line, reason))
@@ -348,21 +428,41 @@ class _Facts:
                     refuse(line, reason)
         for chain in self.chains:
             if chain.top not in skipped:
-                self._chain_findings(chain, prefixes, use, refuse)
+                budget.spend()
+                self._chain_findings(chain, prefixes, use, refuse, budget)
         return Scan(tuple(sorted(uses.values(), key=lambda u: (u.line, u.name))),
                     tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
 
     def skipped(self, excused: frozenset[str]) -> set[str]:
-        """The excused functions that nothing else in the module names (outside a `__main__` block)."""
-        return {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+        """The tops not held against the exercise: the excused functions that nothing else in the module names
+        (outside a `__main__` block), and that block itself unless it counts."""
+        skipped = {name for name in excused if not (self.named.get(name, set()) - {name, MAIN})}
+        return skipped if self.main_counts else skipped | {MAIN}
 
-    def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse) -> None:
-        if self.builtin(chain.base, chain.scope):
+    def find_main_counts(self, budget: _Budget) -> bool:
+        """Whether the `__main__` block could run or be reached when graded: `__name__` bound in the module
+        (`from m import X as __name__`, `except E as __name__`), or a module-level name the block binds used
+        outside it."""
+        if "__name__" in self.module.bindings:
+            return True
+        for chain in self.chains:
+            budget.spend()
+            if chain.top != MAIN and chain.base in self.main_bound and \
+                    self.binding_scope(chain.base, chain.scope, budget) is self.module:
+                return True
+        return False
+
+    def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse, budget: _Budget) -> None:
+        owner = self.binding_scope(chain.base, chain.scope, budget)
+        if owner is None:
             if chain.base in REFUSED_BUILTINS:
                 refuse(chain.line, REFUSED_BUILTINS[chain.base])
             elif chain.base in ATTRIBUTE_FUNCTIONS and not chain.attributes and chain.role != "call":
                 refuse(chain.line, f"uses {chain.base} as a value: {_DYNAMIC}; write the attribute out")
-        paths = self.lookup(chain.base, chain.scope)
+        elif (id(owner), chain.base) in self.crowded:
+            refuse(chain.line, f"uses {chain.base}, which is bound to more than {MAX_PATHS} modules and names: the "
+                               "grader cannot follow them all; give each its own name")
+        paths = self.lookup(chain.base, chain.scope, budget)
         if not paths:
             return
         for depth in range(len(chain.attributes) + 1):
@@ -375,6 +475,7 @@ class _Facts:
                 paths = {f"{p}.{attribute}" for p in paths if p.count(".") < MAX_PATH_PARTS}
                 if not paths:
                     return
+            budget.spend(len(paths))
             for path in sorted(paths):
                 use(path, chain.line)
             reasons = sorted({r for r in map(_refused_path, paths) if r})
@@ -392,10 +493,11 @@ class _Facts:
 
     # -- name resolution, as Python does it (a class body is not seen from its methods) --
 
-    def binding_scope(self, name: str, scope: _Scope) -> _Scope | None:
+    def binding_scope(self, name: str, scope: _Scope, budget: _Budget) -> _Scope | None:
         """The scope whose binding of `name` a reference in `scope` sees; None: a built-in (or undefined)."""
         current, first = scope, True
         while current is not None:
+            budget.spend()
             if name in current.globals:
                 return self.module if name in self.module.bindings else None
             if (current.kind != "class" or first) and name in current.bindings and name not in current.nonlocals:
@@ -403,48 +505,55 @@ class _Facts:
             current, first = current.parent, False
         return None
 
-    def builtin(self, name: str, scope: _Scope) -> bool:
-        """Whether `name` is Python's built-in there (a `*` import is taken not to shadow one)."""
-        return self.binding_scope(name, scope) is None
-
-    def lookup(self, name: str, scope: _Scope) -> set[str]:
-        """The dotted paths `name` may stand for in `scope`; empty when it is not a module or a name from one."""
-        owner = self.binding_scope(name, scope)
+    def lookup(self, name: str, scope: _Scope, budget: _Budget) -> set[str]:
+        """The dotted paths `name` may stand for in `scope` (at most MAX_PATHS + MAX_STARS); empty when it is not
+        a module or a name from one."""
+        owner = self.binding_scope(name, scope, budget)
         paths = set(self.paths.get((id(owner), name), ())) if owner is not None else set()
         if owner is None or owner is self.module:
             paths |= {f"{star}.{name}" for star in self.stars}
+        budget.spend(len(paths))
         return paths
 
-    def resolve_aliases(self) -> None:
-        """Fill `paths`: a fixpoint over every binding, bounded in rounds, path length and set size."""
+    def resolve_aliases(self, budget: _Budget) -> None:
+        """Fill `paths`: a fixpoint over every binding, bounded in rounds, path length and set size (a name
+        bound to more than MAX_PATHS paths keeps MAX_PATHS of them and is `crowded`)."""
         bindings = [(scope, name, bound) for scope in self.scopes for name, bound in scope.bindings.items()]
         for _ in range(MAX_PATH_PARTS + 4):
             changed = False
             for scope, name, bound in bindings:
-                paths = self.paths.setdefault((id(scope), name), set())
+                key = (id(scope), name)
+                if key in self.crowded:
+                    continue
+                paths = self.paths.setdefault(key, set())
                 before = len(paths)
                 for item in bound:
-                    if isinstance(item, str):
-                        paths.add(item)
-                    elif item is not None:
-                        paths |= self.expression_paths(*item)
-                    if len(paths) >= MAX_PATHS:
+                    budget.spend()
+                    found = {item} if isinstance(item, str) else \
+                        self.expression_paths(*item, budget) if item is not None else set()
+                    for path in sorted(found - paths):
+                        if len(paths) == MAX_PATHS:
+                            self.crowded.add(key)
+                            break
+                        paths.add(path)
+                    if key in self.crowded:
                         break
                 changed |= len(paths) != before
             if not changed:
                 return
 
-    def expression_paths(self, node: ast.expr, scope: _Scope) -> set[str]:
+    def expression_paths(self, node: ast.expr, scope: _Scope, budget: _Budget) -> set[str]:
         """The dotted paths an alias's value may stand for: names, attributes, constant getattr, `a if c else b`,
         `a or b`; at most MAX_PATHS, of at most MAX_PATH_PARTS parts."""
         found: set[str] = set()
         work = [(node, ())]
         while work and len(found) < MAX_PATHS and len(work) < 4 * MAX_PATHS:
+            budget.spend()
             current, tail = work.pop()
             if len(tail) > MAX_PATH_PARTS:
                 continue
             if isinstance(current, ast.Name):
-                found |= {".".join((p, *tail)) for p in self.lookup(current.id, scope)}
+                found |= {".".join((p, *tail)) for p in self.lookup(current.id, scope, budget)}
             elif isinstance(current, ast.Attribute) and not _private(current.attr):
                 work.append((current.value, (current.attr, *tail)))
             elif isinstance(current, ast.IfExp):
@@ -470,17 +579,62 @@ def _shortest(paths: set[str]) -> str:
     return min(paths, key=lambda p: (len(p), p))
 
 
-def _matches(path: str, forbidden: tuple[str, ...]) -> list[str]:
-    """The forbidden names `path` reaches: the name itself, or a path of the same package ending in the same
-    attribute (`torch.nn.modules.conv.F.conv2d` is `torch.nn.functional.conv2d`), reported as written."""
-    if path in forbidden:
-        return [path]
-    root, last = path.split(".", 1)[0], path.rsplit(".", 1)[-1]
-    if "." in path and any(name.split(".", 1)[0] == root and name.rsplit(".", 1)[-1] == last for name in forbidden):
-        return [path]
-    return []
+CONVOLUTIONS_BY_OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "numpy": ("polymul",),
+    "scipy": ("lfilter", "upfirdn"),
+}
+"""Routines that are a convolution under another name, forbidden with their package's convolutions:
+`numpy.polymul` is `numpy.convolve` of the coefficients (NumPy computes it so), `scipy.signal.lfilter(b, [1], x)`
+and `scipy.signal.upfirdn(h, x)` are a 1-D convolution with `b` or `h`."""
 
 
+def _convolution_name(attribute: str, words: tuple[str, ...]) -> bool:
+    """Whether an attribute's name contains one of `words` (`conv`, `correl`), `convert` aside."""
+    name = attribute.lower().replace("convert", "")
+    return any(word in name for word in words)
+
+
+@dataclass(frozen=True)
+class _Banned:
+    """What an exercise's forbidden list bans: the names themselves, the same routine by another path of its
+    package, and, where it bans any of a package's convolutions, all of that package's convolutions."""
+
+    names: frozenset[str]
+    endings: frozenset[tuple[str, str]]
+    """(package, last attribute) of each forbidden name."""
+    families: tuple[tuple[str, tuple[str, ...]], ...]
+    """(package, the words (`conv`, `correl`) such that every attribute of it containing one is forbidden)."""
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(forbidden: tuple[str, ...]) -> _Banned:
+        endings = frozenset((n.split(".", 1)[0], n.rsplit(".", 1)[-1]) for n in forbidden if "." in n)
+        families = []
+        for package, words in (("torch", ("conv",)), ("numpy", ("convolve", "correlate")),
+                               ("scipy", ("conv", "correl"))):
+            if any(n.startswith(f"{package}.") and _convolution_name(n.split(".", 1)[1], words) for n in forbidden):
+                families.append((package, words))
+        return _Banned(frozenset(forbidden), endings, tuple(families))
+
+    @lru_cache(maxsize=4096)
+    def match(self, path: str) -> str | None:
+        """The forbidden name `path` reaches: the name as listed; or, for the same routine by another path of
+        its package (`torch.nn.modules.conv.F.conv2d` for `torch.nn.functional.conv2d`) or another of the
+        package's convolutions (`torch.conv_tbc`, `torch.nn.LazyConv2d`), the path as written."""
+        if path in self.names:
+            return path
+        if "." not in path:
+            return None
+        root, last = path.split(".", 1)[0], path.rsplit(".", 1)[-1]
+        if (root, last) in self.endings:
+            return path
+        words = dict(self.families).get(root)
+        if words and (_convolution_name(last, words) or last in CONVOLUTIONS_BY_OTHER_NAMES.get(root, ())):
+            return path
+        return None
+
+
+@lru_cache(maxsize=4096)
 def _refused_path(path: str) -> str | None:
     """Why a dotted path is refused (REFUSED_MODULES, REFUSED_PATHS), or None."""
     parts = path.split(".")
@@ -528,8 +682,11 @@ _SETTABLE_DUNDER_NAMES = frozenset({"__all__", "__version__", "__author__", "__s
 class _Collector:
     """One iterative walk over the tree (no recursion: deeply nested code cannot overflow the stack)."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, budget: _Budget):
         self.tree = tree
+        self.budget = budget
+        self.top: str | None = None
+        """The `top` of the node being visited."""
         self.out = _Facts(scopes=[_Scope("module", None)])
         self.pending: list[tuple[ast.AST, _Scope, str | None, str]] = []
 
@@ -537,6 +694,7 @@ class _Collector:
         out = self.out
         stack = [(self.tree, out.module, None, "value")]
         while stack:
+            self.budget.spend()
             self.pending = []
             self._visit(*stack.pop())
             stack.extend(reversed(self.pending))
@@ -545,10 +703,12 @@ class _Collector:
                 owner = out.module if name in scope.globals else scope.parent
                 while name in scope.nonlocals and owner is not None and owner.parent is not None and \
                         (owner.kind != "function" or name not in owner.bindings):
+                    self.budget.spend()
                     owner = owner.parent
                 if owner is not None and owner is not scope:
                     owner.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
-        out.resolve_aliases()
+        out.resolve_aliases(self.budget)
+        out.main_counts = out.find_main_counts(self.budget)
         return out
 
     # -- helpers --
@@ -558,11 +718,14 @@ class _Collector:
 
     def _bind(self, scope: _Scope, name: str, value) -> None:
         scope.bindings.setdefault(name, []).append(value)
+        if self.top == MAIN:
+            self.out.main_bound.add(name)
 
     def _bind_target(self, target: ast.AST, scope: _Scope, value: ast.expr | None, where: _Scope) -> None:
         """Bind the names of an assignment target; a plain name (or a tuple against a tuple) keeps its value."""
         work = [(target, value)]
         while work:
+            self.budget.spend()
             target, value = work.pop()
             if isinstance(target, ast.Name):
                 self._bind(scope, target.id, (value, where) if value is not None else None)
@@ -582,6 +745,9 @@ class _Collector:
     # -- the walk --
 
     def _visit(self, node: ast.AST, scope: _Scope, top: str | None, role: str) -> None:
+        self.top = top
+        if type(node) is ast.Name:  # the commonest node first: a module's cost is mostly its names
+            return self._chain(node, scope, top, role)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return self._import(node, scope, top)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -692,6 +858,7 @@ class _Collector:
         unpacked = any(isinstance(t, (ast.Tuple, ast.List)) for t in targets)
         work = [node.value]
         while work:
+            self.budget.spend()
             value = work.pop()
             if aliased and isinstance(value, ast.IfExp):
                 self._push(value.test, scope, top)
@@ -708,6 +875,7 @@ class _Collector:
         attributes: list[str] = []
         current = node
         while True:
+            self.budget.spend()
             if isinstance(current, ast.Attribute):
                 attributes.append(current.attr)
                 self._attribute_name(current.attr, current.lineno, top)
@@ -755,6 +923,7 @@ class _Collector:
             self._note(attribute, top)
             target, attributes = node.args[0], [attribute]
             while isinstance(target, ast.Attribute):
+                self.budget.spend()
                 attributes.append(target.attr)
                 target = target.value
             if isinstance(target, ast.Name) and name in ("setattr", "delattr"):
@@ -784,7 +953,11 @@ class _Collector:
         for alias in node.names:
             self._note(alias.name, top)
             if alias.name == "*":
-                out.stars.append(node.module)
+                if node.module not in out.stars and len(out.stars) == MAX_STARS:
+                    self._refuse(line, top, f"imports * from more than {MAX_STARS} modules: the grader cannot follow "
+                                            "where each name comes from; import the names you use")
+                    continue
+                out.stars[node.module] = None
                 out.imported.append((line, top, node.module))
                 continue
             if _private(alias.name):

@@ -7,7 +7,11 @@ import time
 
 import pytest
 
-from autograder.sandbox.static import (ALLOWED_DUNDER_ATTRIBUTES, Refusal, Scan, Use, forbidden_uses, scan_source,
+from support import REPO
+
+from autograder.sandbox import static
+from autograder.sandbox.static import (ALLOWED_DUNDER_ATTRIBUTES, MAX_PATHS, MAX_SIBLINGS, MAX_STARS, TOO_COMPLEX,
+                                       Refusal, Scan, Use, _facts, _findings, forbidden_uses, scan_source,
                                        scan_submission)
 
 CONV = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d", "torch.convolution", "torch._convolution")
@@ -153,7 +157,8 @@ def test_another_path_to_the_same_routine_is_found():
         import numpy as np, torch
         def f(x, w):
             return np.ma.convolve(x, w), torch.nn.modules.conv.F.conv2d(x, w)
-    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv.F.conv2d"]
+    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv",  # torch's convolution module
+                               "torch.nn.modules.conv.F.conv2d"]
 
 
 def test_star_import_names_are_resolved():
@@ -224,7 +229,7 @@ def test_allowed_names_are_not_reported():
         import torch
         def f(x, w):
             a = F.relu(x) + F.pad(x, (1, 1)) + F.unfold(x, 3)
-            b = torch.conv_tbc_like if False else x.unfold(2, 3, 1)
+            b = torch.ao.quantization.convert if False else x.unfold(2, 3, 1)
             return a @ b
     """) == Scan()
 
@@ -620,3 +625,303 @@ def test_imports_that_loop_terminate(tmp_path):
     (tmp_path / "a.py").write_text("import b\ndef f(x):\n    return x\n")
     (tmp_path / "b.py").write_text("import a\n")
     assert scan_submission(tmp_path, "a", "f", CONV) == Scan()
+
+
+# ---- the scan's cost is bounded: the red team's quadratic modules and a worst case for every bounded loop ------
+
+CAP = 256 * 1024
+"""The pipeline's module size cap (autograder/intake.py): the largest source the scan is ever given."""
+
+
+def timed_scan(source: str, forbidden: tuple[str, ...] = NUMPY) -> tuple[Scan, float]:
+    """The scan of a fresh source (nothing cached) and the CPU time it took (the grader's cost; the wall clock
+    would also count other processes on a busy machine)."""
+    _facts.cache_clear()
+    _findings.cache_clear()
+    started = time.process_time()
+    found = scan_source(source, "f", forbidden)
+    return found, time.process_time() - started
+
+
+def filled(head: str, row: str, tail: str = "") -> str:
+    """`head`, then as many `row` lines as fit under the size cap, then `tail`."""
+    count = (CAP - len(head) - len(tail) - 1) // (len(row) + 1)
+    return head + "".join(row + "\n" for _ in range(count)) + tail
+
+
+def star_module(stars: int, names: int, module: str = "m{}") -> str:
+    """The red team's module (red_tools/gen_star.py): `stars` star imports, then `names` name references."""
+    row = "    " + ";".join(["x"] * 200)
+    return "\n".join(["import numpy as np", "try:", *(f"    from {module.format(i)} import *" for i in range(stars)),
+                      "except ImportError:", "    pass", "if 0:", *[row] * (names // 200)]) + "\n"
+
+
+@pytest.mark.parametrize("stars,names", [(2_000, 12_000), (5_000, 68_000)])
+def test_the_red_teams_star_modules_scan_quickly(stars, names):
+    """Do the red team's modules (2,000 star imports and 67 KB, which took 67 s; 5,000 and 257 KB, which did not
+    finish in 60 s) scan in under 2 s, refused for their star imports?"""
+    source = star_module(stars, names)
+    assert len(source) < CAP
+    found, seconds = timed_scan(source)
+    assert seconds < 2, seconds
+    assert found.refusals[0] == Refusal(7, f"imports * from more than {MAX_STARS} modules: the grader cannot follow "
+                                           "where each name comes from; import the names you use")
+
+
+def test_a_few_star_imports_are_fine_and_repeats_count_once():
+    """Are MAX_STARS modules imported with `*` (each as often as one likes) fine, and names from them found?"""
+    source = "".join(f"from m{i} import *\n" for i in range(MAX_STARS)) * 50 + "def f(x):\n    return conv2d(x)\n"
+    found = scan_source(source, "f", NUMPY)
+    assert found.refusals == ()
+    assert found.uses == ()  # m0.conv2d is not torch's
+    assert [u.name for u in scan_source("from torch import *\n" * 5000 + "y = conv2d\n", "f", NUMPY).uses] == \
+        ["torch.conv2d"]
+
+
+def test_the_worst_module_of_stars_and_names_is_bounded():
+    """Does a module at the size cap made of MAX_STARS star imports and names (each name looked up in every
+    star module) scan in under 2 s?"""
+    head = "".join(f"from m{i} import *\n" for i in range(MAX_STARS)) + "if 0:\n"
+    for row in ("    " + ";".join(["x"] * 200), "    " + ";".join(["x.a.b.c.d.e.f.g.h.i.j.k"] * 20)):
+        _, seconds = timed_scan(filled(head, row))
+        assert seconds < 2, (row[:20], seconds)
+
+
+def test_a_name_bound_to_too_many_paths_is_refused():
+    """Is a name bound to more than MAX_PATHS modules and names refused where it is used (not silently cut to
+    MAX_PATHS, which could drop the forbidden one)?"""
+    source = "import numpy, torch\n" + "".join(f"m = numpy.a{i}\n" for i in range(MAX_PATHS)) + \
+        "m = torch.nn.functional\ndef f(x):\n    return m.conv2d(x)\n"
+    assert MAX_PATHS + 4 in refused(source)
+    assert "bound to more than 32 modules and names" in reasons(source)
+
+
+def test_the_worst_alias_fixpoint_is_bounded():
+    """Does a module at the size cap of names each bound to many paths, and used everywhere, scan in under 2 s?"""
+    head = "import numpy\n" + "".join(f"a{j} = numpy.x{i}\n" for i in range(MAX_PATHS) for j in range(50)) + \
+        "if 0:\n"
+    found, seconds = timed_scan(filled(head, "    " + ";".join(f"a{j}.q" for j in range(50))))
+    assert seconds < 2, seconds
+    assert found.refusals in ((), (TOO_COMPLEX,))
+
+
+@pytest.mark.parametrize("name,source", [
+    ("chained targets", filled("import numpy\n", "a=b=c=d=e=f=g=h=i=j=k=l=m=n=o=p = numpy if x else numpy.y or z")),
+    ("nested scopes", filled("".join("    " * i + f"def f{i}():\n" for i in range(99)),
+                             "    " * 99 + ";".join(["q"] * 100))),
+    ("nested walrus", filled("import numpy\n", "a = " + "(b := " * 150 + "numpy" + ")" * 150)),
+    ("alias chain", filled("import numpy\nb = numpy\n", "b = b.x if b else b.y")),
+    ("attribute chains", filled("import numpy\n", "y = " + ".".join(["numpy"] + ["a"] * 200))),
+    ("many small functions", filled("import numpy as np\n", "def g(x, y=np.pi):\n    return np.sum(x) + y")),
+])
+def test_the_worst_module_of_each_shape_is_bounded(name, source):
+    """Does a module at the size cap that makes one of the scan's loops work hardest (alias targets, scope
+    depth, nested expressions, alias chains) scan in under 2 s, read or refused as too complex?"""
+    assert len(source) <= CAP
+    found, seconds = timed_scan(source)
+    assert seconds < 2, (name, seconds)
+    assert found.refusals in ((), (TOO_COMPLEX,)), (name, found.refusals[:2])
+
+
+def test_a_module_that_exhausts_the_work_budget_is_refused(monkeypatch):
+    """Once the work budget is spent, is the module refused at line 1 as too complex (not read on)?"""
+    monkeypatch.setattr(static, "WORK_BASE", 50)
+    monkeypatch.setattr(static, "WORK_PER_CHARACTER", 0)
+    found, _ = timed_scan("import torch\n" + "y = torch.zeros(3)\n" * 20)
+    _facts.cache_clear()
+    _findings.cache_clear()
+    assert found == Scan(refusals=(Refusal(1, "this module is too complex for the grader to read; simplify it"),))
+
+
+def test_the_reference_solutions_use_a_small_part_of_the_budget(monkeypatch):
+    """Do the reference solutions scan within a fifth of the work budget?"""
+    monkeypatch.setattr(static, "WORK_BASE", 0)
+    monkeypatch.setattr(static, "WORK_PER_CHARACTER", static.WORK_PER_CHARACTER / 5)
+    for path in sorted((REPO / "solutions").glob("*/*.py")):
+        found, _ = timed_scan(path.read_text())
+        assert TOO_COMPLEX not in found.refusals, path
+    _facts.cache_clear()
+    _findings.cache_clear()
+
+
+def test_a_module_is_read_once_for_all_exercises():
+    """Are a module's facts computed once, whatever the number of exercises and forbidden lists asking?"""
+    source = "import torch\ndef f(x):\n    return torch.zeros(3)\n"
+    _facts.cache_clear()
+    for function in ("f", "g", "h"):
+        for forbidden in (CONV, NUMPY):
+            scan_source(source, function, forbidden)
+    assert _facts.cache_info().misses == 1
+
+
+def test_at_most_max_siblings_of_the_submissions_modules_are_followed():
+    """Is a chain of more than MAX_SIBLINGS of the submission's own modules refused at the import, quickly,
+    instead of read to its end (or past the recursion limit)?"""
+    modules = {"main": "import m0\ndef f(x):\n    return x\n",
+               **{f"m{i}": f"import m{i + 1}\n" for i in range(5_000)}}
+    started = time.perf_counter()
+    found = scan_submission(modules.get, "main", "f", CONV)
+    assert time.perf_counter() - started < 2
+    assert found.refusals == (Refusal(1, f"imports m0, which leads to more than {MAX_SIBLINGS} of the submission's "
+                                         "own modules, more than the grader reads; merge them"),)
+    few = {"main": "import m0\n", **{f"m{i}": f"import m{i + 1}\n" for i in range(MAX_SIBLINGS - 1)}}
+    assert scan_submission(few.get, "main", "f", CONV) == Scan()
+
+
+# ---- every convolution of a package whose convolutions are forbidden ----------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "torch.nn.functional.conv3d", "torch.conv_tbc", "torch.nn.functional.conv_tbc", "torch.nn.grad.conv2d_input",
+    "torch.nn.grad.conv2d_weight", "torch.nn.LazyConv2d", "torch.nn.modules.conv.Conv1d", "torch.nn.modules.conv",
+    "torch.ao.nn.quantized.Conv2d", "torch.ao.nn.intrinsic.ConvReLU2d", "torch.cudnn_convolution",
+    "torch.nn.functional.conv_transpose3d",
+])
+def test_any_torch_convolution_is_forbidden_where_one_is(path):
+    """Where an exercise forbids a torch convolution, is any torch path whose last name contains `conv` reported
+    as written (the red team's `F.conv3d` and `torch.conv_tbc`), by a dotted name, an alias or an import?"""
+    module, name = path.rsplit(".", 1)
+    assert [u for u in uses(f"""
+        import torch
+        import {module} as m
+        from {module} import {name} as c
+        def f(x):
+            a = {path}(x)
+            b = m.{name}(x)
+            return getattr(m, "{name}")(x), c(x)
+    """) if u.name == path] == [Use(path, line) for line in (3, 5, 6, 7)]  # (torch.nn.modules.conv: line 2 too)
+
+
+def test_the_red_teams_unlisted_torch_convolutions_are_found():
+    """Are `F.conv3d` in a method (red_thread_conv) and `_torch.conv_tbc` in a NumPy exercise, which forbids
+    torch's convolutions (red_thread_conv_numpy), reported?"""
+    assert uses("""
+        import torch.nn.functional as F
+        class _Conv:
+            def handle(self, job):
+                return F.conv3d(*job)
+    """) == [Use("torch.nn.functional.conv3d", 4)]
+    assert uses("""
+        import torch as _torch
+        def conv2d(image, kernel):
+            return _torch.conv_tbc(image, kernel, _torch.zeros(1), 0)
+    """, forbidden=NUMPY) == [Use("torch.conv_tbc", 3)]
+
+
+def test_names_that_only_look_like_convolutions_are_fine():
+    """Are `convert` (quantization, sync batch norm), other torch names, and torch convolutions in an exercise
+    that forbids none of torch's, left alone?"""
+    assert scan("""
+        import torch
+        from torch.ao.quantization import convert
+        def f(x):
+            return convert(x), torch.nn.utils.convert_sync_batchnorm(x), torch.ao.quantization.convert_fx(x), \\
+                x.unfold(2, 3, 1), torch.nn.functional.pad(x, (1, 1)), torch.einsum("ij->i", x)
+    """) == Scan()
+    assert scan("import torch\ndef f(x):\n    return torch.conv_tbc(x)\n", forbidden=("numpy.convolve",)) == Scan()
+
+
+def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden():
+    """Where an exercise forbids numpy.convolve, are numpy's other convolutions (`numpy.polymul`, which is
+    numpy.convolve of the coefficients; `numpy.ma.correlate`) reported; where it forbids one of scipy's, scipy's
+    (`convolve1d`, `lfilter`, `upfirdn`, `choose_conv_method`), while other routines are not?"""
+    source = """
+        import numpy as np
+        import scipy.signal, scipy.ndimage
+        def f(x, k):
+            a = np.polymul(x, k) + np.polynomial.polynomial.polymul(x, k) + np.ma.correlate(x, k)
+            b = scipy.ndimage.convolve1d(x, k) + scipy.signal.lfilter(k, [1], x) + scipy.signal.upfirdn(k, x)
+            c = scipy.signal.choose_conv_method(x, k)
+            return np.polyval(k, x) + np.fft.rfft(x) + scipy.ndimage.zoom(x, 2) + a + b + c
+    """
+    assert [u.name for u in uses(source, forbidden=NUMPY)] == [
+        "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul", "scipy.ndimage.convolve1d",
+        "scipy.signal.lfilter", "scipy.signal.upfirdn", "scipy.signal.choose_conv_method"]
+    assert [u.name for u in uses(source, forbidden=("numpy.convolve",))] == [
+        "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul"]
+
+
+# ---- a self-test under `if __name__ == "__main__":`, which never runs when graded --------------------------------
+
+SELF_TEST = """
+    import torch
+    import torch.nn.functional as F
+    def f(x, w, padding=0):
+        x = torch.nn.functional.pad(x, (padding,) * 4)
+        return (x.unfold(2, w.shape[2], 1).unfold(3, w.shape[3], 1) * w).sum((-1, -2))
+    if __name__ == "__main__":
+        x, w = torch.randn(2, 3, 8, 8), torch.randn(4, 3, 3, 3)
+        print(torch.allclose(f(x, w, padding=1), F.conv2d(x, w, padding=1), atol=1e-5))
+"""
+
+
+def test_a_self_test_under_main_is_not_held_against_the_exercise():
+    """Is the red team's correct module with a self-test against F.conv2d under `if __name__ == "__main__":`
+    (red_false_alarm_main) reported clean, refusals there included (torch.ops, subprocess, a sibling import)?"""
+    assert scan(SELF_TEST) == Scan()
+    assert scan(SELF_TEST + """
+        import subprocess, shapes
+        print(torch.ops.aten.convolution, getattr(F, "con" + "v2d"))
+        def check():
+            return F.conv3d
+    """) == Scan()
+
+
+def test_the_main_blocks_imports_of_the_submissions_modules_are_not_followed(tmp_path):
+    """Is a module of the submission imported only under `__main__` (which never runs) not scanned?"""
+    (tmp_path / "conv_torch.py").write_text(textwrap.dedent(SELF_TEST) + "    import demo\n")
+    (tmp_path / "demo.py").write_text("import torch\nprint(torch.ops.aten.convolution)\n")
+    assert scan_submission(tmp_path, "conv_torch", "f", CONV) == Scan()
+
+
+@pytest.mark.parametrize("outside", [
+    "def f2(x):\n    return check(x)",  # a function defined in the block, called from outside
+    "def f2(x):\n    return conv(x)",  # a name bound in the block, used outside
+    "def f2(x):\n    global conv\n    return conv(x)",
+    "class A:\n    op = conv",
+    "g = [conv]",
+])
+def test_a_main_block_reached_from_outside_counts(outside):
+    """Does the block count as usual once a module-level name it binds is used outside it?"""
+    source = textwrap.dedent(SELF_TEST) + textwrap.indent("conv = F.conv2d\ndef check(x):\n    return F.conv2d(x, x)\n",
+                                                         "    ") + outside + "\n"
+    assert Use("torch.nn.functional.conv2d", 9) in scan_source(source, "f", CONV).uses  # the print
+
+
+@pytest.mark.parametrize("binding", [
+    "from shapes import MAIN as __name__",
+    "try:\n    raise Always()\nexcept Always as __name__:\n    pass",
+    "class __name__:\n    pass",
+    "import shapes as __name__",
+])
+def test_a_main_block_counts_where_the_module_binds_dunder_name(binding):
+    """Does the block count as usual where `__name__` is bound some way other than `__name__ = ...` (an import
+    alias, an exception or a class whose `==` is always true), which could make it run when graded?"""
+    source = binding + "\n" + textwrap.dedent(SELF_TEST)
+    assert [u.name for u in scan_source(source, "f", CONV).uses] == ["torch.nn.functional.conv2d"]
+
+
+def test_only_the_module_level_main_block_is_exempt():
+    """Do a local variable named like one the block binds (x, w) leave it exempt, while its `else:`, a negated or
+    widened test, and a `__main__` test inside a function count as usual?"""
+    assert scan(SELF_TEST + "    def g(x, w):\n        return x + w\n") == Scan()  # f's own x, w
+    for other in ('if __name__ == "__main__":\n    pass\nelse:\n    y = F.conv2d',
+                  'if __name__ != "__main__":\n    y = F.conv2d',
+                  'if __name__ == "__main__" or True:\n    y = F.conv2d',
+                  'def g():\n    if __name__ == "__main__":\n        return F.conv2d'):
+        source = "import torch.nn.functional as F\n" + other + "\n"
+        assert [u.name for u in scan_source(source, "f", CONV).uses] == ["torch.nn.functional.conv2d"], other
+
+
+def test_a_submissions_modules_are_read_once_for_all_exercises():
+    """With MAX_SIBLINGS modules of the submission imported, and many exercises asking, is each module's source
+    read (parsed, its facts computed) at most once per forbidden list (the cache holds the facts of 8 modules,
+    and the findings of every module, exercise and list)?"""
+    modules = {"main": "import m0\ndef f(x):\n    return x\n",
+               **{f"m{i}": f"import m{i + 1}\nimport torch\ny{i} = torch.zeros(3)\n" for i in range(MAX_SIBLINGS - 1)}}
+    _facts.cache_clear()
+    _findings.cache_clear()
+    static._imports.cache_clear()
+    for function in (f"e{i}" for i in range(20)):
+        for forbidden in (CONV, NUMPY):
+            assert scan_submission(modules.get, "main", function, forbidden, frozenset({"f"})) == Scan()
+    assert _facts.cache_info().misses <= 2 * len(modules)
