@@ -165,10 +165,15 @@ def test_cuda_cases_run_on_the_gpu(graded):
     assert run.score == run.max_score == 100
 
 
-def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assignment, tmp_path):
-    """Does a forbidden call the static scan cannot see (LazyConv2d, not on the list, calls F.conv2d inside),
-    caught while running the cases that reach it, give 0 for every case of the exercise, the raising ones
-    included?"""
+def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assignment, tmp_path, monkeypatch):
+    """Does a forbidden call that only the run-time guard sees (the static scan is switched off here: it now knows
+    LazyConv2d too), caught while running the cases that reach it, give 0 for every case of the exercise, the
+    raising ones included?"""
+    from autograder import pipeline
+    from autograder.sandbox.static import Scan
+
+    monkeypatch.setattr(pipeline, "_static_scans", lambda assignment, submission, sources: {
+        e.id: Scan() for e in assignment.exercises})
     folder = make_variant(tmp_path / "sub", "conv_torch", '    """\n    ### BEGIN SOLUTION',
                           '    """\n    ### BEGIN SOLUTION\n    if x.dim() == 4 and weight.dim() == 4 and stride >= 1 '
                           'and padding >= 0 and x.shape[1] == weight.shape[1] and bias is None:\n'
