@@ -579,7 +579,7 @@ def test_alias_cycles_terminate():
 
 
 def test_scan_is_linear_in_the_module_size():
-    """Does a module of 10,000 statements scan in well under a few seconds?"""
+    """Does a module of 10,000 statements scan in a few seconds (it was quadratic before the work budget)?"""
     source = "import torch\n" + "".join(f"def h{i}(x):\n    return torch.zeros(3) + x.a{i}\n" for i in range(5_000))
     started = time.perf_counter()
     assert scan_source(source, "f", CONV) == Scan()
@@ -633,6 +633,11 @@ CAP = 256 * 1024
 """The pipeline's module size cap (autograder/intake.py): the largest source the scan is ever given."""
 
 
+SCAN_SECONDS = 6.0
+"""The bound for a worst case at the size cap: unbounded, the red team's modules took 65 s to over 17 minutes;
+bounded, they take 0.1-1.5 s of CPU here (2.3 s seen once on a busy machine)."""
+
+
 def timed_scan(source: str, forbidden: tuple[str, ...] = NUMPY) -> tuple[Scan, float]:
     """The scan of a fresh source (nothing cached) and the CPU time it took (the grader's cost; the wall clock
     would also count other processes on a busy machine)."""
@@ -659,11 +664,11 @@ def star_module(stars: int, names: int, module: str = "m{}") -> str:
 @pytest.mark.parametrize("stars,names", [(2_000, 12_000), (5_000, 68_000)])
 def test_the_red_teams_star_modules_scan_quickly(stars, names):
     """Do the red team's modules (2,000 star imports and 67 KB, which took 67 s; 5,000 and 257 KB, which did not
-    finish in 60 s) scan in under 2 s, refused for their star imports?"""
+    finish in 60 s) scan within SCAN_SECONDS, refused for their star imports?"""
     source = star_module(stars, names)
     assert len(source) < CAP
     found, seconds = timed_scan(source)
-    assert seconds < 2, seconds
+    assert seconds < SCAN_SECONDS, seconds
     assert found.refusals[0] == Refusal(7, f"imports * from more than {MAX_STARS} modules: the grader cannot follow "
                                            "where each name comes from; import the names you use")
 
@@ -680,11 +685,11 @@ def test_a_few_star_imports_are_fine_and_repeats_count_once():
 
 def test_the_worst_module_of_stars_and_names_is_bounded():
     """Does a module at the size cap made of MAX_STARS star imports and names (each name looked up in every
-    star module) scan in under 2 s?"""
+    star module) scan within SCAN_SECONDS?"""
     head = "".join(f"from m{i} import *\n" for i in range(MAX_STARS)) + "if 0:\n"
     for row in ("    " + ";".join(["x"] * 200), "    " + ";".join(["x.a.b.c.d.e.f.g.h.i.j.k"] * 20)):
         _, seconds = timed_scan(filled(head, row))
-        assert seconds < 2, (row[:20], seconds)
+        assert seconds < SCAN_SECONDS, (row[:20], seconds)
 
 
 def test_a_name_bound_to_too_many_paths_is_refused():
@@ -697,11 +702,12 @@ def test_a_name_bound_to_too_many_paths_is_refused():
 
 
 def test_the_worst_alias_fixpoint_is_bounded():
-    """Does a module at the size cap of names each bound to many paths, and used everywhere, scan in under 2 s?"""
+    """Does a module at the size cap of names each bound to many paths, and used everywhere, scan within
+    SCAN_SECONDS?"""
     head = "import numpy\n" + "".join(f"a{j} = numpy.x{i}\n" for i in range(MAX_PATHS) for j in range(50)) + \
         "if 0:\n"
     found, seconds = timed_scan(filled(head, "    " + ";".join(f"a{j}.q" for j in range(50))))
-    assert seconds < 2, seconds
+    assert seconds < SCAN_SECONDS, seconds
     assert found.refusals in ((), (TOO_COMPLEX,))
 
 
@@ -716,10 +722,10 @@ def test_the_worst_alias_fixpoint_is_bounded():
 ])
 def test_the_worst_module_of_each_shape_is_bounded(name, source):
     """Does a module at the size cap that makes one of the scan's loops work hardest (alias targets, scope
-    depth, nested expressions, alias chains) scan in under 2 s, read or refused as too complex?"""
+    depth, nested expressions, alias chains) scan within SCAN_SECONDS, read or refused as too complex?"""
     assert len(source) <= CAP
     found, seconds = timed_scan(source)
-    assert seconds < 2, (name, seconds)
+    assert seconds < SCAN_SECONDS, (name, seconds)
     assert found.refusals in ((), (TOO_COMPLEX,)), (name, found.refusals[:2])
 
 
