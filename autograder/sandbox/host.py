@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 
 from autograder import codec
-from autograder.sandbox import arguments, disk, pool, speed, wire
+from autograder.sandbox import answers, arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
 from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
@@ -275,7 +275,7 @@ class _Session:
                                             self._import_seconds(calls, call.module), "imported")
                     finally:
                         self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
-                    load = _module_load(call.module, answer)
+                    load = answers.module_load(call.module, answer)
                     if call.module not in self.modules or not load.ok:
                         self.modules[call.module] = load
                     imported.add(call.module)
@@ -335,7 +335,7 @@ class _Session:
         escaped = escaped or self._escaped(worker, call)
         self._end_others(worker)
         mutated = arguments.changed_in_place(worker.arena, placed)
-        outcome = _outcome(answer, call, mutated, time.monotonic() - started)
+        outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
 
     def _end_others(self, worker: Worker) -> None:
@@ -372,7 +372,7 @@ class _Session:
             self._drop_baseline()
             return replace(outcome, grader_fault=True,
                            message=f"{timing.baseline}, the speed case's baseline, cannot be run here "
-                                   f"({answer.get('kind')}: {_text(answer.get('error', {}), 'message', 300)})")
+                                   f"({answer.get('kind')}: {answers.text(answer.get('error', {}), 'message', 300)})")
 
         def ask(target: Worker, request: dict, seconds: float) -> dict:
             try:
@@ -585,83 +585,3 @@ def _stop_reason(reason: str, detail: str, returncode: int | None, memory_mb: in
 def _used_up(call: Call) -> Outcome:
     return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
                                                 "was used up by earlier cases")
-
-
-# ---- reading the worker's answers: every field checked, bounded, and of the type it must have ----------------
-
-def _text(data: object, key: str, limit: int) -> str:
-    value = data.get(key, "") if isinstance(data, dict) else ""
-    return value[:limit] if isinstance(value, str) else ""
-
-
-def _names(data: object, key: str) -> tuple[str, ...]:
-    value = data.get(key, []) if isinstance(data, dict) else []
-    if not isinstance(value, list):
-        raise ProtocolBreak(f"'{key}' is not a list")
-    return tuple(v[:200] for v in value[:100] if isinstance(v, str))
-
-
-def _module_load(module: str, answer: dict) -> ModuleLoad:
-    if answer.get("module") != module or not isinstance(answer.get("ok"), bool):
-        raise ProtocolBreak("an import answer for another module, or without 'ok'")
-    stdout = _text(answer, "stdout", 8000)
-    if answer["ok"]:
-        functions = answer.get("functions")
-        if not isinstance(functions, dict):
-            raise ProtocolBreak("an import answer without 'functions'")
-        return ModuleLoad(module, True, functions={str(k)[:200]: (v[:8192] if isinstance(v, str) else None)
-                                                   for k, v in list(functions.items())[:100]}, stdout=stdout)
-    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
-    return ModuleLoad(module, False, message=_import_message(module, error), traceback=_text(error, "traceback", 8000),
-                      stdout=stdout)
-
-
-def _import_message(module: str, error: dict) -> str:
-    location = error.get("location")
-    valid = isinstance(location, list) and len(location) == 2 and isinstance(location[0], str) \
-        and type(location[1]) is int
-    where = f"{location[0][:200]}, line {location[1]}" if valid else f"{module}.py"
-    return f"{module}.py could not be imported ({where}): {_text(error, 'type', 200) or 'Error'}: " \
-           f"{_text(error, 'message', 2000)}"
-
-
-def _hits(answer: dict, call: Call) -> tuple[str, ...]:
-    """The forbidden APIs the worker's guards caught, as names of the call's forbidden list (or "a torch
-    convolution" for the dispatcher's guard)."""
-    reported = _names(answer, "forbidden")
-    if not reported:
-        return ()
-    known = [name for name in call.forbidden if name in reported]
-    if any(r.startswith("a torch convolution") for r in reported):
-        known.append("a torch convolution")
-    return tuple(dict.fromkeys(known)) or ("a forbidden API",)
-
-
-def _outcome(answer: dict, call: Call, mutated: list[str], seconds: float) -> Outcome:
-    """The outcome of one call from the worker's answer; ProtocolBreak when the answer is malformed."""
-    kind = answer.get("kind")
-    # Names the worker reports are kept only from a fixed vocabulary (the call's own argument names and forbidden
-    # list): free text from the student's process could carry a hidden case's inputs into the student's feedback.
-    changed = [name for name in _names(answer, "changed") if name in call.args]
-    common = {"seconds": seconds, "stdout": _text(answer, "stdout", 8000),
-              "mutated": tuple(dict.fromkeys([*mutated, *changed])), "forbidden": _hits(answer, call)}
-    if kind == "returned":
-        if "value" not in answer:
-            raise ProtocolBreak("a result without a value")
-        try:
-            value = codec.decode(answer["value"])
-        except (codec.CodecError, ValueError, TypeError, RecursionError) as error:
-            return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError",
-                           message=f"the returned value could not be read: {str(error)[:300]}", **common)
-        return Outcome(OutcomeKind.RETURNED, value=value, **common)
-    if kind == "raised":
-        error = answer.get("error")
-        if not isinstance(error, dict):
-            raise ProtocolBreak("an exception without its description")
-        mro = tuple(v[:200] for v in error.get("mro", [])[:20] if isinstance(v, str)) \
-            if isinstance(error.get("mro"), list) else ()
-        return Outcome(OutcomeKind.RAISED, error_type=_text(error, "type", 200) or "Exception", error_mro=mro,
-                       message=_text(error, "message", 2000), traceback=_text(error, "traceback", 8000), **common)
-    if kind == "missing":
-        return Outcome(OutcomeKind.MISSING, message=f"{call.module}.py has no function {call.function}")
-    raise ProtocolBreak(f"a result of unknown kind {str(kind)[:40]!r}")
