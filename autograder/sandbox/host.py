@@ -33,7 +33,7 @@ from autograder.sandbox import answers, arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
 from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
-                                        other_processes, pipes)
+                                        kill_all, pipes, running, sandbox_processes)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
@@ -95,39 +95,16 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
 
 
 def kill_strays(scratch: Path, uid: int | None = None) -> int:
-    """Kill every process still marked as started from this scratch folder: children that left the worker's
-    process group (setsid, a double fork) keep the marker in their environment or their working folder, and,
-    where the worker had a private uid, that uid. Returns how many are still running after 5 s (0 normally).
+    """Kill every process of the sandbox (`process.sandbox_processes`: the scratch folder's marker or working
+    folder, the private uid), the worker included. Returns how many are still running after 5 s (0 normally).
     Linux only (reads /proc); elsewhere the process-group kill is all there is."""
-    marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
-    killed: list[int] = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            owned = uid is not None and entry.stat().st_uid == uid
-            environ = b"" if owned else (entry / "environ").read_bytes()
-            cwd = "" if owned else os.readlink(entry / "cwd")
-        except OSError:
-            continue
-        if owned or marker in environ.split(b"\0") or cwd == str(scratch) or cwd.startswith(f"{scratch}{os.sep}"):
-            try:
-                os.kill(int(entry.name), signal.SIGKILL)
-                killed.append(int(entry.name))
-            except (ProcessLookupError, PermissionError):
-                pass
+    killed = kill_all(sandbox_processes(scratch, uid))
     deadline = time.monotonic() + 5.0  # SIGKILL is delivered asynchronously: wait until they are gone
     while killed and time.monotonic() < deadline:
-        killed = [pid for pid in killed if _running(pid)]
+        killed = [pid for pid in killed if running(pid)]
         if killed:
             time.sleep(0.01)
     return len(killed)
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def copy_submission(source: Path, target: Path) -> None:
@@ -254,7 +231,7 @@ class _Session:
         drain.start()
         arena = os.fstat(worker.arena.fd)
         watch = disk.Watch(self.scratch if self.isolation.level is Level.PROCESS else None, self.options.disk_mb,
-                           worker.pid, partial(other_processes, worker.pid, self.scratch, worker.uid),
+                           worker.pid, partial(sandbox_processes, self.scratch, worker.uid, worker.pid),
                            {(arena.st_dev, arena.st_ino)})
         current: tuple[str, str] | None = None  # ("import", module), ("call", key) or ("timing", key)
         reason, detail = "done", ""
@@ -326,32 +303,25 @@ class _Session:
         encoded, placed = arguments.encode(worker.arena, call.args, call.device)
         request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
                    "forbid": list(call.forbidden), "device": call.device}
-        escaped = self._escaped(worker, call)
+        # Another process of the sandbox running beside a call that forbids APIs is where the worker's guards do
+        # not reach: a forbidden use, seen by the host before the call and after its answer. Then every process
+        # the call left running is killed, so that no helper started by one exercise serves another.
+        escaped = bool(call.forbidden) and bool(self._others(worker))
         started = time.monotonic()
         try:
             answer = worker.ask(request, max(min(call.case_seconds, budget), 0.0), "result")
         finally:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
-        escaped = escaped or self._escaped(worker, call)
-        self._end_others(worker)
+        left = self._others(worker)
+        escaped = escaped or (bool(call.forbidden) and bool(left))
+        kill_all(left)
         mutated = arguments.changed_in_place(worker.arena, placed)
         outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
 
-    def _end_others(self, worker: Worker) -> None:
-        """Kill the processes a call left running: none outlives the call that started it, so no helper started by
-        one exercise can serve another (and none is left for `_escaped` to count against a later call)."""
-        for pid in other_processes(worker.pid, self.scratch, worker.uid, live_only=True):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-
-    def _escaped(self, worker: Worker, call: Call) -> bool:
-        """Whether, for a call that forbids APIs, another process of the sandbox is running: the worker's
-        guards do not reach into it, so what it computes cannot be told from a forbidden API's answer. Seen by
-        the host, before the call and after its answer."""
-        return bool(call.forbidden) and bool(other_processes(worker.pid, self.scratch, worker.uid, live_only=True))
+    def _others(self, worker: Worker) -> list[int]:
+        """The live processes of the sandbox other than the worker."""
+        return sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
 
     def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
         """The speed case's timing (speed.py), against a baseline worker that never runs student code."""

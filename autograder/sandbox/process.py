@@ -92,10 +92,6 @@ class Worker:
             data += chunk
         return bytes(data)
 
-    def cpu_seconds(self, scratch: Path) -> float:
-        """CPU time of the worker and everything it started (see `sandbox_cpu`)."""
-        return sandbox_cpu(self.pid, scratch, self.uid)
-
     def finish(self) -> int | None:
         self._selector.close()
         for fd in (self.request_fd, self.response_fd):
@@ -149,31 +145,55 @@ def process_cpu(pid: int) -> float | None:
 
 
 def sandbox_cpu(pid: int, scratch: Path, uid: int | None) -> float:
-    """CPU seconds used so far by the worker `pid` and every other process of its sandbox (marked by the scratch
-    folder or owned by its private uid, as `host.kill_strays` finds them). The worker is a child subreaper, so
-    orphaned descendants are reaped into its children's time."""
-    return (process_cpu(pid) or 0.0) + sum(process_cpu(other) or 0.0 for other in other_processes(pid, scratch, uid))
+    """CPU seconds used so far by the worker `pid` and every other process of its sandbox (`sandbox_processes`).
+    The worker is a child subreaper, so orphaned descendants are reaped into its children's time."""
+    others = sandbox_processes(scratch, uid, exclude=pid)
+    return (process_cpu(pid) or 0.0) + sum(process_cpu(other) or 0.0 for other in others)
 
 
-def other_processes(pid: int, scratch: Path, uid: int | None, live_only: bool = False) -> list[int]:
-    """The processes of the worker's sandbox other than the worker itself (its threads are not processes);
-    `live_only` leaves out zombies."""
+def sandbox_processes(scratch: Path, uid: int | None, exclude: int | None = None, live_only: bool = False) -> list[int]:
+    """The processes of a worker's sandbox: marked by its scratch folder (in their environment, or working in it),
+    or owned by its private uid; children that left the worker's process group (setsid, a double fork) included.
+    `exclude` leaves one out (the worker itself), `live_only` leaves out zombies. Linux only (reads /proc)."""
     marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
-        other = int(entry.name)
-        if other == pid:
+        pid = int(entry.name)
+        if pid == exclude:
             continue
         try:
-            owned = uid is not None and entry.stat().st_uid == uid
-            if not owned and marker not in (entry / "environ").read_bytes().split(b"\0"):
-                continue
-            if live_only and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                continue
-        except (OSError, IndexError):
+            if not (uid is not None and entry.stat().st_uid == uid):
+                environ = (entry / "environ").read_bytes()
+                cwd = os.readlink(entry / "cwd")
+                if marker not in environ.split(b"\0") and cwd != str(scratch) \
+                        and not cwd.startswith(f"{scratch}{os.sep}"):
+                    continue
+        except OSError:
             continue
-        found.append(other)
+        if not live_only or running(pid):
+            found.append(pid)
     return found
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def kill_all(pids: list[int]) -> list[int]:
+    """SIGKILL each of `pids`; those that were there to be killed."""
+    killed = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return killed
 
 
 class OutputDrain(threading.Thread):
