@@ -124,10 +124,10 @@ def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
         view, offset = view[written:], offset + written
 
 
-def _mapping(fd: int, offset: int, nbytes: int) -> tuple[mmap.mmap, int]:
+def _mapping(fd: int, offset: int, nbytes: int) -> mmap.mmap:
     if not isinstance(offset, int) or not isinstance(nbytes, int) or offset < 0 or nbytes < 0 or offset % PAGE:
         raise WireError("a malformed arena place")
-    return mmap.mmap(fd, max(nbytes, 1), offset=offset), 0
+    return mmap.mmap(fd, max(nbytes, 1), offset=offset)
 
 
 def view(fd: int, place: dict) -> np.ndarray:
@@ -135,7 +135,7 @@ def view(fd: int, place: dict) -> np.ndarray:
     dtype, shape = np.dtype(place["dtype"]), tuple(int(n) for n in place["shape"])
     if dtype.hasobject or dtype.itemsize * int(np.prod(shape, dtype=object)) != place["nbytes"]:
         raise WireError("an arena place whose shape and dtype do not match its size")
-    memory, _ = _mapping(fd, place["offset"], place["nbytes"])
+    memory = _mapping(fd, place["offset"], place["nbytes"])
     count = place["nbytes"] // dtype.itemsize if dtype.itemsize else 0
     return np.frombuffer(memory, dtype=dtype, count=count).reshape(shape)
 
