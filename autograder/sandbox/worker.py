@@ -16,6 +16,7 @@ student's function runs) are a second line behind the host's static scan, not so
 A worker started with `"baseline": true` in JOB never imports student code: it runs the speed cases' library
 baselines (`call` with a `target`), for the host to time on the same inputs.
 """
+import contextlib
 import importlib
 import importlib.util
 import inspect
@@ -162,15 +163,7 @@ class Guards:
         """A context for one call: the names it forbids active, torch's dispatcher guarded where it forbids torch."""
         self.active, self.hits = frozenset(forbidden), []
         torch_forbidden = any(n.startswith("torch") for n in forbidden)
-        return self.mode if (torch_forbidden and self.mode is not None) else _Nothing()
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+        return self.mode if (torch_forbidden and self.mode is not None) else contextlib.nullcontext()
 
 
 def _guard_new_threads(mode_class):
