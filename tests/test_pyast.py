@@ -9,12 +9,12 @@ import pytest
 
 from autograder import pyast
 
-SOURCE = (Path(__file__).resolve().parents[1] / "autograder" / "spec.py").read_text()
+SOURCE = (Path(__file__).resolve().parents[1] / "autograder" / "spec" / "assignment.py").read_text()
 
 
 def test_parses_like_ast_parse():
     """Is the tree the one ast.parse gives, and a syntax error raised the same way, naming the file and line?"""
-    assert ast.dump(pyast.parse(SOURCE, "spec.py")) == ast.dump(ast.parse(SOURCE, "spec.py"))
+    assert ast.dump(pyast.parse(SOURCE, "assignment.py")) == ast.dump(ast.parse(SOURCE, "assignment.py"))
     with pytest.raises(SyntaxError) as info:
         pyast.parse("def f(:\n    pass\n", "broken.py")
     assert (info.value.filename, info.value.lineno) == ("broken.py", 1)

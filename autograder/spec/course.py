@@ -1,0 +1,56 @@
+"""course.yaml: the course's identity, seed, defaults, sandbox and GPU settings, and its assignments."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from autograder.spec.assignment import load_assignment
+from autograder.spec.model import Comparison, CourseSpec, Limits, Reporting
+from autograder.spec.nodes import Node, display, matching, one_of, optional, read_yaml, unique
+from autograder.spec.settings import COMPARE_READERS, LIMIT_READERS, REPORTING_READERS, override
+
+
+ISOLATIONS = ("auto", "namespaces", "process")
+
+CUDA_UNAVAILABLE = ("cpu", "drop")
+
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def load_course(root: Path) -> CourseSpec:
+    """Read and validate `root/course.yaml` and its assignments."""
+    root = Path(root)
+    course = read_yaml(root / "course.yaml", root).mapping(("code", "title", "term", "seed", "assignments"),
+                                                             ("defaults", "sandbox", "gpu"))
+    code, title, term = (course[key].string() for key in ("code", "title", "term"))
+    seed = course["seed"].integer()
+    defaults = optional(course, "defaults", lambda n: n.mapping((), ("limits", "compare", "reporting")), {})
+    limits = override(defaults.get("limits"), Limits(), LIMIT_READERS)
+    compare = override(defaults.get("compare"), Comparison(), COMPARE_READERS)
+    reporting = override(defaults.get("reporting"), Reporting(), REPORTING_READERS)
+    sandbox = optional(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool", "disk_mb")), {})
+    isolation = optional(sandbox, "isolation", lambda n: one_of(n, ISOLATIONS), "auto")
+    warm_pool = optional(sandbox, "warm_pool", Node.boolean, True)
+    disk_mb = optional(sandbox, "disk_mb", _disk_mb, 256)
+    gpu = optional(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
+    cuda_unavailable = optional(gpu, "cuda_unavailable", lambda n: one_of(n, CUDA_UNAVAILABLE), "cpu")
+    assignments, seen = [], {}
+    for item in course["assignments"].items(minimum=1):
+        assignment_id = matching(item, _FOLDER_NAME, "an assignment id (a folder name: letters, digits, _ . -)")
+        unique(item, assignment_id, seen, "assignment id")
+        folder = root / "assignments" / assignment_id
+        if not folder.is_dir():
+            raise item.error(f"no folder {display(folder, root)}/ for this assignment; create it with its "
+                             f"assignment.yaml, or remove {assignment_id!r} from the list")
+        assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare,
+                                           hidden_detail=reporting.hidden_detail))
+    return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
+                      reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
+                      warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable)
+
+
+def _disk_mb(n: Node) -> int:
+    value = n.integer()
+    if not 16 <= value <= 65536:
+        raise n.error(f"disk_mb must be between 16 and 65536 (MB), not {value}")
+    return value
