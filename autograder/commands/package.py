@@ -52,7 +52,10 @@ def register(commands) -> None:
                                  "modules at its root or in assignments/<id>/)")
     classroom_grade.add_argument("--assignment", help="assignment id (default: the only one)")
     classroom_grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
-    classroom_grade.add_argument("--output", metavar="FILE", help="where to write the result JSON for "
+    classroom_grade.add_argument("--output", metavar="FILE", help="where to write the results of the reporter's "
+                                 "runners (earned, missed) as JSON, to read")
+    classroom_grade.add_argument("--github-output", metavar="FILE", help="the file to append the step outputs "
+                                 "`earned=<base64>` and `missed=<base64>` to ($GITHUB_OUTPUT), for "
                                  "classroom-resources/autograding-grading-reporter")
     classroom_grade.set_defaults(func=cmd_classroom_grade)
 
@@ -185,9 +188,9 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
 
 def cmd_classroom_grade(args: argparse.Namespace) -> int:
     from autograder.cli import EXIT_OK, UsageError, load, write_atomic
-    from autograder.packaging.classroom import dumps_result, submission_folder
+    from autograder.packaging.classroom import submission_folder
     from autograder.pipeline import grade
-    from autograder.reporters import text
+    from autograder.reporters import classroom, text
 
     repository = Path(args.submission)
     if not repository.is_dir():
@@ -199,5 +202,8 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
     sys.stdout.write(text.feedback(run))
     if args.output:
-        write_atomic(Path(args.output), dumps_result(run))
+        write_atomic(Path(args.output), classroom.dumps(run))
+    if args.github_output:  # GitHub's file of step outputs: appended to, as every step does
+        with open(args.github_output, "a", encoding="utf-8") as outputs:
+            outputs.write(classroom.github_output(run))
     return EXIT_OK
