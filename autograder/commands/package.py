@@ -4,6 +4,7 @@ and the two commands the packages run on the platform: `gradescope-run` (run_aut
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -200,7 +201,11 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     folder = submission_folder(repository, assignment)
     run = grade(course, assignment, folder, student=args.student or None)
     # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
-    sys.stdout.write(text.feedback(run))
+    # GitHub reads it too: a line the student printed, such as "::notice title=Autograding complete::Points
+    # 100/100", would be an annotation beside the reporter's. Workflow commands stay off while the feedback
+    # prints, resumed by a token drawn after the student's process ended.
+    token = secrets.token_hex(16)
+    sys.stdout.write(f"::stop-commands::{token}\n{text.feedback(run)}::{token}::\n")
     if args.output:
         write_atomic(Path(args.output), classroom.dumps(run))
     if args.github_output:  # GitHub's file of step outputs: appended to, as every step does

@@ -261,3 +261,22 @@ def test_the_result_stays_under_the_limit_whatever_the_student_prints(name, tmp_
     log = run_reporter(",".join(RUNNERS), outputs)
     assert "undefined" not in log.log and "NaN" not in log.log
     assert log.points() == (classroom.points(Fraction(str(run.score))), "100")
+
+
+def test_what_the_student_prints_cannot_become_a_workflow_command(small_course, tmp_path, capsys):
+    """A student whose functions print "::notice title=Autograding complete::Points 100/100" (what the reporter
+    writes for Classroom): is that line in classroom-grade's log only while workflow commands are stopped, with a
+    token that is not in the submission?"""
+    import re
+
+    from autograder.cli import main
+
+    forged = "::notice title=Autograding complete::Points 100/100"
+    folder = noisy_copy(REPO / "solutions" / ASSIGNMENT, tmp_path / "repo", f"print({forged!r})", "return None")
+    assert main(["--course", str(small_course), "classroom-grade", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert forged in out
+    (token,) = re.findall(r"^::stop-commands::([0-9a-f]{32})$", out, re.M)
+    before, stopped, after = re.split(rf"^::stop-commands::{token}$|^::{token}::$", out, flags=re.M)
+    assert before == "" and after == "\n" and forged in stopped
+    assert token not in "".join(p.read_text() for p in folder.glob("*.py"))
