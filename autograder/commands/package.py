@@ -4,6 +4,7 @@ and the two commands the packages run on the platform: `gradescope-run` (run_aut
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -52,7 +53,10 @@ def register(commands) -> None:
                                  "modules at its root or in assignments/<id>/)")
     classroom_grade.add_argument("--assignment", help="assignment id (default: the only one)")
     classroom_grade.add_argument("--student", help="student id (seeds the student's hidden random cases)")
-    classroom_grade.add_argument("--output", metavar="FILE", help="where to write the result JSON for "
+    classroom_grade.add_argument("--output", metavar="FILE", help="where to write the results of the reporter's "
+                                 "runners (earned, missed) as JSON, to read")
+    classroom_grade.add_argument("--github-output", metavar="FILE", help="the file to append the step outputs "
+                                 "`earned=<base64>` and `missed=<base64>` to ($GITHUB_OUTPUT), for "
                                  "classroom-resources/autograding-grading-reporter")
     classroom_grade.set_defaults(func=cmd_classroom_grade)
 
@@ -185,9 +189,9 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
 
 def cmd_classroom_grade(args: argparse.Namespace) -> int:
     from autograder.cli import EXIT_OK, UsageError, load, write_atomic
-    from autograder.packaging.classroom import dumps_result, submission_folder
+    from autograder.packaging.classroom import submission_folder
     from autograder.pipeline import grade
-    from autograder.reporters import text
+    from autograder.reporters import classroom, text
 
     repository = Path(args.submission)
     if not repository.is_dir():
@@ -197,7 +201,14 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     folder = submission_folder(repository, assignment)
     run = grade(course, assignment, folder, student=args.student or None)
     # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
-    sys.stdout.write(text.feedback(run))
+    # GitHub reads it too: a line the student printed, such as "::notice title=Autograding complete::Points
+    # 100/100", would be an annotation beside the reporter's. Workflow commands stay off while the feedback
+    # prints, resumed by a token drawn after the student's process ended.
+    token = secrets.token_hex(16)
+    sys.stdout.write(f"::stop-commands::{token}\n{text.feedback(run)}::{token}::\n")
     if args.output:
-        write_atomic(Path(args.output), dumps_result(run))
+        write_atomic(Path(args.output), classroom.dumps(run))
+    if args.github_output:  # GitHub's file of step outputs: appended to, as every step does
+        with open(args.github_output, "a", encoding="utf-8") as outputs:
+            outputs.write(classroom.github_output(run))
     return EXIT_OK

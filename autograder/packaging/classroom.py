@@ -1,5 +1,4 @@
-"""GitHub Classroom: the template repository's workflows, and the result JSON the opt-in grading workflow hands to
-classroom-resources/autograding-grading-reporter.
+"""GitHub Classroom: the template repository's workflows, and where a student's repository keeps its modules.
 
 `package classroom` writes the student kit (autograder.packaging.student) plus `check_workflow`: on every push it
 sets up the kit and runs `autograder check`, the visible cases, in the student's repository. It needs no secret
@@ -9,27 +8,22 @@ is the instructor's `grade-all` on the students' final commits (docs/classroom.m
 `workflow` is the opt-in grading workflow (`--hidden-grading`): it checks out the private course repository with
 a token and grades every case there. Any student can edit it to print the token, the solutions or any score.
 
-The reporter (github.com/classroom-resources/autograding-grading-reporter, src/main.js) reads, for each runner
-id in its `runners` input, the environment variable `<RUNNER ID UPPERCASED>_RESULTS`: base64 of a JSON object
-`{"version": 1, "status": "pass"|"fail"|"error", "max_score": N, "tests": [{"name", "status", "score",
-"max_score", "message", ...}]}` (the format of classroom-resources/autograding-python-grader). It adds up the
-tests' `score` and `max_score` of the runners, writes "Points <score>/<max>" on the check run named
-"Autograding Tests" (which GitHub Classroom reads), and fails the job when a runner's status is "fail" or "error".
+The grading step writes the results that `classroom-resources/autograding-grading-reporter@v1` reads, one per
+runner of autograder.reporters.classroom (`earned`, `missed`), as the step's outputs; the reporting step hands
+them to the reporter as `EARNED_RESULTS` and `MISSED_RESULTS`. The reporter writes "Points <grade>/<max>" on
+the check run named "Autograding Tests", which GitHub Classroom reads.
 """
 from __future__ import annotations
 
-import json
-import math
 import re
-from fractions import Fraction
 from pathlib import Path
 
-from autograder.results import GradingRun, Status
+from autograder.reporters.classroom import RUNNERS
 from autograder.spec import AssignmentSpec
 
 WORKFLOW_PATH = Path(".github") / "workflows" / "classroom.yml"
-RUNNER = "grade"
-"""The grading step's id: the reporter's `runners` input, and GRADE_RESULTS its environment variable."""
+GRADE_STEP = "grade"
+"""The grading step's id: its outputs `earned` and `missed` are the reporter's results."""
 CHECK_NAME = "Autograding Tests"
 """The reporter writes the points on the check run of this name: the job's name must be it."""
 COURSE_REPO_VARIABLE = "AUTOGRADER_COURSE_REPO"
@@ -37,8 +31,6 @@ COURSE_TOKEN_SECRET = "AUTOGRADER_COURSE_TOKEN"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH = "2.13.0"
 PYTHON = "3.11"
-SCORE_UNIT = Fraction(1, 1024)
-"""The reporter's scores are multiples of this: exact in binary floating point, so their sum is exact."""
 _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
 
@@ -103,8 +95,15 @@ def workflow(assignment_id: str, course_repo: str | None = None) -> str:
         raise ValueError(f"{course_repo!r}: not a GitHub OWNER/NAME")
     repository = course_repo or f"${{{{ vars.{COURSE_REPO_VARIABLE} }}}}"
     return _WORKFLOW.format(assignment=assignment_id, repository=repository, token_secret=COURSE_TOKEN_SECRET,
-                            python=PYTHON, torch_index=TORCH_INDEX, torch=TORCH, runner=RUNNER,
-                            results_env=f"{RUNNER.upper()}_RESULTS", check_name=CHECK_NAME)
+                            python=PYTHON, torch_index=TORCH_INDEX, torch=TORCH, step=GRADE_STEP,
+                            results_env="".join(f"\n          {runner.upper()}_RESULTS: {_step_output(runner)}"
+                                                for runner in RUNNERS),
+                            runners=",".join(RUNNERS), check_name=CHECK_NAME)
+
+
+def _step_output(name: str) -> str:
+    """The expression for the grading step's output `name`."""
+    return "${{ steps." + GRADE_STEP + ".outputs." + name + " }}"
 
 
 _WORKFLOW = """\
@@ -150,19 +149,17 @@ jobs:
           python -m pip install --quiet --index-url {torch_index} torch=={torch}
           python -m pip install --quiet -c "$RUNNER_TEMP/course/constraints.txt" "$RUNNER_TEMP/course"
       - name: Grade
-        id: {runner}
+        id: {step}
         env:
           STUDENT: ${{{{ github.actor }}}}
         run: |
           autograder --course "$RUNNER_TEMP/course" classroom-grade . --assignment {assignment} \\
-            --student "$STUDENT" --output "$RUNNER_TEMP/autograder-result.json"
-          echo "result=$(base64 -w 0 "$RUNNER_TEMP/autograder-result.json")" >> "$GITHUB_OUTPUT"
+            --student "$STUDENT" --github-output "$GITHUB_OUTPUT"
       - name: Report the points to GitHub Classroom
         uses: classroom-resources/autograding-grading-reporter@v1
-        env:
-          {results_env}: ${{{{ steps.{runner}.outputs.result }}}}
+        env:{results_env}
         with:
-          runners: {runner}
+          runners: {runners}
 """
 
 
@@ -174,49 +171,3 @@ def submission_folder(repository: Path, assignment: AssignmentSpec) -> Path:
         if folder.is_dir():
             return folder
     return repository
-
-
-def to_result(run: GradingRun) -> dict:
-    """The reporter's JSON for one grading: a test per case named `<exercise>: <case>`, as on Gradescope, its
-    `max_score` the case's share and its `score` that share moved to a multiple of 1/1024 (see _summable)."""
-    cases = [(exercise, case) for exercise in run.exercises for case in exercise.cases]
-    scores = _summable([case.score for _, case in cases])
-    tests = [{"name": f"{exercise.id}: {case.case}", "status": _status(case), "score": score,
-              "max_score": case.max_score, "message": _message(case)}
-             for (exercise, case), score in zip(cases, scores)]
-    statuses = {test["status"] for test in tests}
-    overall = "error" if "error" in statuses else "fail" if "fail" in statuses else "pass"
-    return {"version": 1, "status": overall, "max_score": run.max_score, "tests": tests}
-
-
-def dumps_result(run: GradingRun) -> str:
-    return json.dumps(to_result(run), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _summable(scores: list[float]) -> list[float]:
-    """The scores moved to multiples of SCORE_UNIT by the largest-remainder method, keeping their total (rounded
-    to the unit). The reporter adds the tests' scores in floating point: shares such as 3/13 of a point would add
-    up to 91.99999999999999 and Classroom would show that; multiples of a power of two add up exactly. A zero
-    stays zero, and no score moves by a unit or more."""
-    exact = [Fraction(score).limit_denominator(10_000) / SCORE_UNIT for score in scores]
-    units = [math.floor(x) for x in exact]
-    left = round(sum(exact, Fraction(0))) - sum(units)
-    for i in sorted(range(len(exact)), key=lambda i: (-(exact[i] - units[i]), i))[:left]:
-        units[i] += 1
-    return [float(unit * SCORE_UNIT) for unit in units]
-
-
-def _status(case) -> str:
-    """pass (also a skipped CUDA case that took its full CPU score); error where the grader failed (not the
-    student); fail for everything the submission did."""
-    if case.status is Status.PASSED or (case.status is Status.SKIPPED and case.score >= case.max_score):
-        return "pass"
-    return "error" if case.status is Status.GRADER_ERROR else "fail"
-
-
-def _message(case) -> str:
-    label = "" if case.visible else "(hidden case) "
-    if case.status is Status.PASSED:
-        return f"{label}passed"
-    text = f"{label}{case.status.value.replace('_', ' ')}: {case.message}"
-    return f"{text}\n\n{case.details}" if case.details else text

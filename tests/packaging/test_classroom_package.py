@@ -1,4 +1,5 @@
-"""The GitHub Classroom package: the workflow's steps, and its grading step run for real on a student repository."""
+"""The GitHub Classroom package: the workflow's steps, and its grading step run for real on a student repository,
+its outputs handed to the real reporter (tests/classroom_reporter/, run with node)."""
 from __future__ import annotations
 
 import base64
@@ -7,14 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import yaml
+from classroom_reporter.run import run_reporter
 from support import ASSIGNMENT, REPO
 
-from autograder.packaging.classroom import (CHECK_NAME, COURSE_REPO_VARIABLE, COURSE_TOKEN_SECRET, RUNNER,
+from autograder.packaging.classroom import (CHECK_NAME, COURSE_REPO_VARIABLE, COURSE_TOKEN_SECRET, GRADE_STEP,
                                             WORKFLOW_PATH, check_workflow, valid_repository, workflow)
+from autograder.reporters.classroom import RESULT_LIMIT, RUNNERS
 
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 
@@ -68,19 +72,20 @@ def test_workflow_checks_out_the_course_outside_the_submission():
     assert workflow(ASSIGNMENT, "inf721/course").count("repository: inf721/course\n") == 1
 
 
-def test_workflow_hands_the_grade_step_output_to_the_reporter():
-    """Does the reporter read GRADE_RESULTS, `<runner id uppercased>_RESULTS`, from the output of the step whose
-    id its `runners` input names, and does that step run classroom-grade and write `result=` to $GITHUB_OUTPUT?"""
+def test_workflow_hands_the_grade_step_outputs_to_the_reporter():
+    """Does the reporter read EARNED_RESULTS and MISSED_RESULTS, `<runner uppercased>_RESULTS` of the runners its
+    `runners` input names, from the outputs of the grading step, which runs classroom-grade and appends them to
+    $GITHUB_OUTPUT?"""
     _, steps = steps_of(workflow(ASSIGNMENT))
-    grade = step(steps, step_id=RUNNER)
+    grade = step(steps, step_id=GRADE_STEP)
     reporter = step(steps, uses=REPORTER)
     assert steps.index(reporter) == len(steps) - 1 and steps.index(grade) == len(steps) - 2
-    assert reporter["with"] == {"runners": RUNNER}
-    assert reporter["env"] == {f"{RUNNER.upper()}_RESULTS": f"${{{{ steps.{RUNNER}.outputs.result }}}}"}
-    assert reporter["env"] == {"GRADE_RESULTS": "${{ steps.grade.outputs.result }}"}
+    assert reporter["with"] == {"runners": ",".join(RUNNERS)} == {"runners": "earned,missed"}
+    assert reporter["env"] == {"EARNED_RESULTS": "${{ steps.grade.outputs.earned }}",
+                               "MISSED_RESULTS": "${{ steps.grade.outputs.missed }}"}
     assert grade["env"] == {"STUDENT": "${{ github.actor }}"}
     assert f'autograder --course "$RUNNER_TEMP/course" classroom-grade . --assignment {ASSIGNMENT}' in grade["run"]
-    assert 'echo "result=$(base64 -w 0 ' in grade["run"] and '>> "$GITHUB_OUTPUT"' in grade["run"]
+    assert '--github-output "$GITHUB_OUTPUT"' in grade["run"]
 
 
 def test_workflow_is_deterministic_and_refuses_a_bad_course_repo():
@@ -132,12 +137,13 @@ def test_the_hidden_grading_workflow_is_opt_in_and_says_its_weakness(tmp_path, c
     assert "OWNER/NAME" in capsys.readouterr().err
 
 
-def test_grade_step_grades_the_student_repository(buggy, tmp_path):
+def test_grade_step_grades_the_student_repository_and_the_reporter_prints_its_grade(buggy, tmp_path):
     """Run the workflow's grade step as Actions would (bash -e, $RUNNER_TEMP holding the course, $GITHUB_OUTPUT,
-    the checkout as working folder): does its `result=` decode to the reporter's format, with scores adding up
-    to what `autograder grade --student` gives?"""
+    the checkout as working folder), then the real reporter with its outputs as the workflow hands them: is every
+    number it prints the grade `autograder grade --student` gives (89 of 100), the points missed, or the maximum,
+    with one line per exercise and nothing "undefined"?"""
     _, steps = steps_of(workflow(ASSIGNMENT))
-    script = step(steps, step_id=RUNNER)["run"]
+    script = step(steps, step_id=GRADE_STEP)["run"]
     repository = tmp_path / "student-repo"
     shutil.copytree(buggy.folder, repository / "assignments" / ASSIGNMENT)
     (repository / "README.md").write_text("my assignment\n")
@@ -145,6 +151,7 @@ def test_grade_step_grades_the_student_repository(buggy, tmp_path):
     runner_temp.mkdir()
     (runner_temp / "course").symlink_to(REPO, target_is_directory=True)
     output = tmp_path / "github-output"
+    output.write_text("earlier=step\n")  # other steps' outputs stay: the step appends
     env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output), "STUDENT": buggy.student,
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("AUTOGRADER_COURSE", None)
@@ -152,28 +159,27 @@ def test_grade_step_grades_the_student_repository(buggy, tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "conv_param_count" in done.stdout  # the feedback is in the log
-    (line,) = output.read_text().splitlines()
-    name, _, encoded = line.partition("=")
-    assert name == "result"
-    result = json.loads(base64.b64decode(encoded, validate=True))  # what the reporter does with GRADE_RESULTS
+    lines = output.read_text().splitlines()
+    assert [line.partition("=")[0] for line in lines] == ["earlier", *RUNNERS]
+    outputs = dict(line.split("=", 1) for line in lines[1:])
+    assert all(len(value) <= RESULT_LIMIT for value in outputs.values())
     expected = json.loads(buggy.results)
-    assert result["version"] == 1 and result["max_score"] == expected["max_score"] == 100
-    assert result["status"] == "fail"  # the buggy example fails some cases: the reporter fails the job
-    assert len(result["tests"]) == len(expected["tests"])
-    for test in result["tests"]:
-        assert test["status"] in ("pass", "fail", "error") and isinstance(test["message"], str)
-        # scores are the cases' shares moved to multiples of 1/1024 (so that they add up exactly): a passed case
-        # scores its share within 1/1024, another case 0
-        assert test["score"] * 1024 == int(test["score"] * 1024)
-        if test["status"] == "pass":
-            assert abs(test["score"] - test["max_score"]) < 1 / 1024 and test["score"] > 0
-        else:
-            assert test["score"] == 0
-    total = 0.0
-    for test in result["tests"]:  # the reporter's reduce, in order
-        total += test["score"]
-    assert total == expected["score"] < 100
-    assert [t["name"] for t in result["tests"]] == [t["name"] for t in expected["tests"]]
+    assert (expected["score"], expected["max_score"]) == (89, 100)
+
+    reporter = step(steps, uses=REPORTER)
+    log = run_reporter(reporter["with"]["runners"], outputs)  # the env the workflow sets, by runner name
+    assert "undefined" not in log.log and "NaN" not in log.log, log.log
+    assert log.points() == ("89", "100") and json.loads(log.summary()) == {"totalPoints": 89, "maxPoints": 100}
+    assert log.table() == {"earned": ("89", "89"), "missed": ("0", "11"), "Total:": ("89", "100")}
+    assert log.runner_totals() == {"earned": ("89.00", "89"), "missed": ("0.00", "11")}
+    assert log.returncode == 1  # cases failed: the job fails, the points are reported
+    exercises = {test["name"].split(": ")[0] for test in expected["tests"]}
+    marked = [line[2:] for line in log.log.splitlines() if line[:2] in ("✅ ", "❌ ")]
+    assert {line.split(": ")[0] for line in marked} == exercises and len(marked) == log.tests_passed()[1]
+    earned = [line for line in log.log.splitlines() if line.startswith("✅ ")]
+    assert sum(float(line.split(": ")[1].split(" of ")[0]) for line in earned) == 89
+    assert "✅ conv2d_forward_torch: 13 of 16 points" in earned
+    assert "❌ conv_param_count: 3 of 3 points missed" in log.log
 
 
 def test_classroom_grade_finds_the_modules_at_the_repository_root(small_course, tmp_path, capsys):
@@ -185,9 +191,10 @@ def test_classroom_grade_finds_the_modules_at_the_repository_root(small_course, 
         shutil.copy(REPO / "solutions" / ASSIGNMENT / f"{module}.py", tmp_path)
     out = tmp_path / "out" / "result.json"
     assert main(["--course", str(small_course), "classroom-grade", str(tmp_path), "--output", str(out)]) == 0
-    result = json.loads(out.read_text())
-    assert result["status"] == "pass" and result["max_score"] == 35
-    assert sum(t["score"] for t in result["tests"]) == 35  # exactly: the shares of 13 cases are not 0.2308 ...
+    results = json.loads(out.read_text())
+    assert results["earned"]["max_score"] == 35 and results["missed"]["max_score"] == 0
+    assert results["missed"]["status"] == "pass" and results["missed"]["tests"][0]["status"] == "pass"
+    assert sum(t["score"] for t in results["earned"]["tests"]) == 35
     assert main(["--course", str(small_course), "classroom-grade", str(tmp_path / "missing")]) == 2
     assert "no such submission folder" in capsys.readouterr().err
 
@@ -201,3 +208,75 @@ def test_the_check_workflow_is_valid_yaml_that_sets_up_the_kit_and_runs_check():
     runs = [step.get("run", "") for step in data["jobs"]["check"]["steps"]]
     assert runs[-2:] == ["bash setup", ".venv/bin/autograder check -v"]
     assert data["jobs"]["check"]["steps"][-2]["env"]["TORCH_INDEX"].startswith("https://download.pytorch.org/")
+
+
+def noisy_copy(source: Path, target: Path, *statements: str) -> Path:
+    """The modules of `source` with `statements` first in every top-level function (after its docstring)."""
+    import ast
+
+    target.mkdir()
+    for path in sorted(source.glob("*.py")):
+        if path.name == "mistakes.py":
+            continue
+        lines = path.read_text().splitlines()
+        for node in reversed(ast.parse(path.read_text()).body):
+            if isinstance(node, ast.FunctionDef):
+                first = node.body[0]
+                docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                at = first.end_lineno if docstring else first.lineno - 1
+                lines[at:at] = [" " * first.col_offset + statement for statement in statements]
+        (target / path.name).write_text("\n".join(lines) + "\n")
+    return target
+
+
+NOISY = {
+    "stubs": (REPO / "assignments" / ASSIGNMENT, ()),
+    "2 KB printed per call, then a 100 KB exception": (REPO / "solutions" / ASSIGNMENT,
+                                                       ('print("x" * 2_000)', 'raise RuntimeError("z" * 100_000)')),
+    "a megabyte printed per call, then a wrong value": (REPO / "solutions" / ASSIGNMENT,
+                                                        ('print("y" * 1_000_000)', "return None")),
+}
+
+
+@pytest.mark.parametrize("name", list(NOISY))
+def test_the_result_stays_under_the_limit_whatever_the_student_prints(name, tmp_path):
+    """The stubs and students who print a lot, graded on every case: is each runner's result within
+    RESULT_LIMIT (the results of one entry per case, as Gradescope's, are not: above Linux's 128 KiB for one
+    environment string the reporter never starts), and does the real reporter run on it with the grade?"""
+    from autograder.pipeline import grade
+    from autograder.reporters import classroom, gradescope
+    from autograder.spec import load_course
+
+    source, statements = NOISY[name]
+    folder = noisy_copy(source, tmp_path / "submission", *statements) if statements else source
+    course = load_course(REPO)
+    run = grade(course, course.assignment(ASSIGNMENT), folder, student="2024001")
+    outputs = dict(line.split("=", 1) for line in classroom.github_output(run).splitlines())
+    per_case = len(base64.b64encode(gradescope.dumps(run).encode()))
+    print(f"{name}: {run.score}/{run.max_score}; base64 per runner {[len(v) for v in outputs.values()]} bytes; "
+          f"one entry per case: {per_case} bytes")
+    assert max(len(value) for value in outputs.values()) <= RESULT_LIMIT
+    if statements:
+        assert per_case > 128 * 1024  # the student is noisy enough: the old shape did not reach the reporter
+    log = run_reporter(",".join(RUNNERS), outputs)
+    assert "undefined" not in log.log and "NaN" not in log.log
+    assert log.points() == (classroom.points(Fraction(str(run.score))), "100")
+
+
+def test_what_the_student_prints_cannot_become_a_workflow_command(small_course, tmp_path, capsys):
+    """A student whose functions print "::notice title=Autograding complete::Points 100/100" (what the reporter
+    writes for Classroom): is that line in classroom-grade's log only while workflow commands are stopped, with a
+    token that is not in the submission?"""
+    import re
+
+    from autograder.cli import main
+
+    forged = "::notice title=Autograding complete::Points 100/100"
+    folder = noisy_copy(REPO / "solutions" / ASSIGNMENT, tmp_path / "repo", f"print({forged!r})", "return None")
+    assert main(["--course", str(small_course), "classroom-grade", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert forged in out
+    (token,) = re.findall(r"^::stop-commands::([0-9a-f]{32})$", out, re.M)
+    before, stopped, after = re.split(rf"^::stop-commands::{token}$|^::{token}::$", out, flags=re.M)
+    assert before == "" and after == "\n" and forged in stopped
+    assert token not in "".join(p.read_text() for p in folder.glob("*.py"))
