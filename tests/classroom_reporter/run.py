@@ -47,7 +47,8 @@ def node() -> str:
     """The node executable, or the test is skipped saying how to get one."""
     found = shutil.which("node")
     if found is None:
-        pytest.skip("node is not installed (apt-get install -y nodejs): the Classroom reporter cannot run")
+        pytest.skip("node is not installed (run `bash scripts/install-node`, as root it installs Debian's nodejs): "
+                    "the Classroom reporter cannot run")
     return found
 
 
