@@ -9,7 +9,8 @@ from pathlib import Path
 def register(commands) -> None:
     grade_all = commands.add_parser(
         "grade-all", help="instructors: grade every submission of a class (folders, zips or nbgrader's "
-                          "submitted/), in parallel, resumable; writes OUT/<student>/, grades.csv, summary.txt")
+                          "submitted/), in parallel, resumable; writes OUT/<student>/, grades.csv, mistakes.csv, "
+                          "summary.txt, class.html")
     grade_all.add_argument("submissions", metavar="SUBMISSIONS_DIR",
                            help="one folder or .zip per student, or nbgrader's submitted/<student>/<assignment>/")
     grade_all.add_argument("--out", default="grades", help="grades folder (default: grades)")
