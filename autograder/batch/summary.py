@@ -29,7 +29,8 @@ class Grading(enum.Enum):
     GRADED = "graded"
     """Every exercise ran: the score, a 0 included, is the code's own."""
     PARTLY = "partly_graded"
-    """Some exercises could not be graded (a module that does not import, no answers.yaml), the others ran."""
+    """Some exercises could not be graded (a module that does not import, an answers.yaml that
+    cannot be read), the others ran."""
     UNGRADABLE = "ungradable"
     """Nothing ran: no module of the submission could be loaded (a syntax error, an exception at import, missing
     files or functions, wrong signatures)."""

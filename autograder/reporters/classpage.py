@@ -18,7 +18,7 @@ from autograder.batch.summary import Bar, ClassSummary, Grading, MistakeCount
 GRADING_WORDS = {
     Grading.GRADED: "graded: every exercise ran, a 0 is the code's own",
     Grading.PARTLY: "partly graded: some exercises could not be graded (a module that does not import, "
-                    "no answers.yaml)",
+                    "an unreadable answers.yaml)",
     Grading.UNGRADABLE: "ungradable: nothing could be loaded (syntax error, exception at import, missing files or "
                         "functions)",
     Grading.REFUSED: "upload refused: empty, not a readable zip, hostile members, not a notebook",
@@ -134,13 +134,14 @@ def _pass_rate_figure(summary: ClassSummary) -> str:
     words = "; ".join(f"{label} {text}" for label, _, text in items)
     svg = _bar_chart(items, 1.0, PASS_COLOUR, "figure-pass-rate", "Pass rate per exercise",
                      f"The share of the {summary.students} students with full marks on each exercise: {words}.")
-    rows = [(e.id, _n(e.points), _n(e.mean), f"{e.pass_rate:.0%}") for e in summary.exercises]
+    rows = [(e.id, e.title if e.title != e.id else "", _n(e.points), _n(e.mean), f"{e.pass_rate:.0%}")
+            for e in summary.exercises]
     return "\n".join([
         "<h2>Pass rate per exercise</h2>",
         "<figure>", svg,
         "<figcaption>The share of students with full marks on each exercise, in the assignment's order.</figcaption>",
         "</figure>",
-        _table("The exercises as a table", ("exercise", "points", "mean", "pass rate"), rows),
+        _table("The exercises as a table", ("exercise", "title", "points", "mean", "pass rate"), rows),
     ])
 
 
