@@ -134,10 +134,12 @@ def _export_page(args: argparse.Namespace, runs, summary) -> str:
     from autograder.reporters import classpage
     from autograder.spec import SpecError
 
-    ids = {run.assignment for _, run in runs}
+    ids = sorted({run.assignment for _, run in runs})
     try:
         course = load(args)
-        assignment = course.assignment(ids.pop()) if len(ids) == 1 else None
+        assignment = course.assignment(ids[0]) if len(ids) == 1 else None
     except (UsageError, SpecError):
         assignment = None
-    return classpage.page(summary) if assignment is None else _class_page(summary, course, assignment)
+    if assignment is None:
+        return classpage.page(summary, title=", ".join(ids))
+    return _class_page(summary, course, assignment)
