@@ -24,7 +24,8 @@ GRADING_WORDS = {
     Grading.REFUSED: "upload refused: empty, not a readable zip, hostile members, not a notebook",
     Grading.GRADER_ERROR: "grader error: the grader failed, the score is not the student's (re-run grade-all)",
 }
-GRADED_COLOUR, NOT_GRADED_COLOUR, PASS_COLOUR, MISTAKE_COLOUR, TRACK = "#1f5f9e", "#8a8a8a", "#2e7d32", "#b3261e", "#ececec"
+GRADED_COLOUR, NOT_GRADED_COLOUR, TRACK = "#1f5f9e", "#8a8a8a", "#ececec"
+PASS_COLOUR, MISTAKE_COLOUR = "#2e7d32", "#b3261e"
 WIDTH = 760
 """Every picture's width in SVG units (it scales down with the page)."""
 ROW = 24
