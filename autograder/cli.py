@@ -189,6 +189,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
             # Everything, staff details (grader tracebacks, hidden-case messages) included: for instructors only.
             write_atomic(Path(args.out_dir) / _unique_name(submission, submissions) / "run.json",
                          json.dumps(run.to_dict(), indent=1, sort_keys=True) + "\n")
+            # A page of an earlier run must not sit beside these results (no --html now, or it fails below).
+            (Path(args.out_dir) / _unique_name(submission, submissions) / "report.html").unlink(missing_ok=True)
         for target in targets:
             write_atomic(target, results)
         if args.html is not None:  # after results.json: a report that fails to render costs only itself

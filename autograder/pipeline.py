@@ -277,7 +277,8 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         results = _exception_rule(results, [c.raises is not None for c in mine])
         exercises.append(ExerciseResult(id=exercise.id, module=exercise.module, title=exercise.title,
                                         points=round(sum(r.max_score for r in results), 4), cases=tuple(results),
-                                        notes=tuple(d.text for d in found)))
+                                        notes=tuple(d.text for d in found),
+                                        mistakes=tuple(d.mistake for d in found if d.mistake)))
     return GradingRun(assignment=assignment.id, student=student, submission=submission.name,
                       exercises=tuple(exercises), visible_only=visible_only, notes=notes)
 

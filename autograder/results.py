@@ -77,6 +77,9 @@ class ExerciseResult:
     cases: tuple[CaseResult, ...]
     notes: tuple[str, ...] = ()
     """Exercise-wide messages (forbidden API found in the source, wrong signature, ...)."""
+    mistakes: tuple[str, ...] = ()
+    """The ids of the known mistakes diagnosed (autograder.diagnose; their sentences are in `notes`), for the
+    class's counts (autograder/batch/summary.py)."""
 
     @property
     def score(self) -> float:
@@ -84,12 +87,14 @@ class ExerciseResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "module": self.module, "title": self.title, "points": self.points,
-                "score": self.score, "notes": list(self.notes), "cases": [c.to_dict() for c in self.cases]}
+                "score": self.score, "notes": list(self.notes), "mistakes": list(self.mistakes),
+                "cases": [c.to_dict() for c in self.cases]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ExerciseResult":
         return cls(id=data["id"], module=data["module"], title=data["title"], points=data["points"],
-                   cases=tuple(CaseResult.from_dict(c) for c in data["cases"]), notes=tuple(data["notes"]))
+                   cases=tuple(CaseResult.from_dict(c) for c in data["cases"]), notes=tuple(data["notes"]),
+                   mistakes=tuple(data.get("mistakes", ())))  # run.json written before mistakes were kept
 
 
 @dataclass(frozen=True)

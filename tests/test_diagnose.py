@@ -291,11 +291,12 @@ def test_a_submission_with_several_mistakes_is_told_each(course, assignment, tmp
         if result.id not in CARRIED:
             assert result.score == result.points, result.id
             assert not any(note.startswith("This looks like") for note in result.notes), result.id
+            assert result.mistakes == (), result.id
             continue
         exercise = spec.exercise(result.id)
         mistake = next(m for m in exercise.mistakes if m.id == CARRIED[result.id][2])
         text = f"This looks like the known mistake '{mistake.id}': {mistake.message}"
-        assert result.notes == (text,)
+        assert result.notes == (text,) and result.mistakes == (mistake.id,)  # the id: for the class's counts
         assert result.score < result.points
         for case in result.cases:
             if case.status is not Status.FAILED:

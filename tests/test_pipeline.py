@@ -188,3 +188,24 @@ def test_a_forbidden_call_seen_only_while_running_costs_every_case(course, assig
     assert {c.status for c in cases} <= {Status.FORBIDDEN, Status.SKIPPED}
     assert any("called while running" in c.message for c in cases)
     assert any("a forbidden API anywhere in an exercise gives 0" in c.message for c in cases)
+
+
+def test_the_run_keeps_the_ids_of_known_mistakes_and_not_the_value_hint(course, assignment):
+    """Does each exercise of the run keep the ids of the known mistakes diagnosed (for the class's counts), the
+    sentences in its notes, and a value hint (no mistake named) only as a sentence?"""
+    from autograder.cases import expand_assignment
+    from autograder.diagnose import Diagnosis
+    from autograder.pipeline import _assemble
+    from autograder.verdict import Verdict
+
+    cases = expand_assignment(course, assignment, student="s1")
+    verdicts = {c.key: Verdict(Status.FAILED, "the returned values are wrong") for c in cases}
+    found = {"conv2d_single": (Diagnosis("flipped_kernel", "the kernel is flipped", ("a",)),
+                               Diagnosis("padding_ignored", "the padding is ignored", ("b",))),
+             "learn_filter": (Diagnosis("", "gradient descent did not converge", ("c",)),)}
+    run = _assemble(assignment, Path("s1"), "s1", False, cases, verdicts, (), found)
+    exercises = {e.id: e for e in run.exercises}
+    assert exercises["conv2d_single"].mistakes == ("flipped_kernel", "padding_ignored")
+    assert exercises["learn_filter"].mistakes == ()
+    assert exercises["learn_filter"].notes == ("gradient descent did not converge",)
+    assert all(e.mistakes == () for name, e in exercises.items() if name not in found)

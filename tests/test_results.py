@@ -32,3 +32,16 @@ def test_three_kinds_of_failure_stay_distinct():
     assert Status.FAILED.is_student_fault and Status.TIMEOUT.is_student_fault
     assert not Status.UNGRADABLE.is_student_fault and not Status.GRADER_ERROR.is_student_fault
     assert not Status.PASSED.is_student_fault
+
+
+def test_diagnosed_mistakes_survive_the_round_trip_and_old_runs_still_load():
+    """Are an exercise's diagnosed mistake ids kept in run.json, and does a run.json written before they were
+    kept load with none?"""
+    run = sample_run()
+    exercise = run.exercises[0]
+    marked = GradingRun("a1", "s1", "sub", (ExerciseResult("f", "m", "F", 10.0, exercise.cases,
+                                                           mistakes=("flipped_kernel",)),))
+    assert GradingRun.from_dict(json.loads(json.dumps(marked.to_dict()))) == marked
+    old = marked.to_dict()
+    del old["exercises"][0]["mistakes"]
+    assert GradingRun.from_dict(old).exercises[0].mistakes == ()

@@ -8,6 +8,7 @@ cluster), keep one result folder per student so that an interrupted run resumes,
     store.py        grades/<student>/: results.json, run.json and the `.done` marker of resumed runs
     executors.py    local threads or processes, or a Dask cluster, behind one small interface
     progress.py     the progress bar with an ETA (one line per student where stderr is no terminal)
-    summary.py      class statistics: mean, median, min, max, and per exercise the mean and pass rate
+    summary.py      class statistics: mean, median, min, max, the distribution, each student's grading (a real 0
+                    or an ungradable one), per exercise the mean, pass rate and known mistakes' counts
     runner.py       wiring: skip what is done, grade the rest, write each result as it comes
 """

@@ -4,6 +4,9 @@ A report is rendered in the worker, where the case values are (pictures need the
 `GradingRun.to_dict()` and the rendered text come back to the host), then written by the host into
 `grades/<student>/` next to results.json, before `.done`. A report object travels with each job, so it must
 pickle: a frozen dataclass defined at module level.
+
+REPORT_FILES names every report file `grade-all` can write: a student graded again without one of them (`--no-html`)
+has the old file removed (batch/store.py), so that a page of an earlier run never sits beside new results.
 """
 from __future__ import annotations
 
@@ -35,3 +38,7 @@ class HtmlReport:
         from autograder.reporters import html
 
         return html.report(run, values, course=f"{course.code} {course.title}", title=assignment.title)
+
+
+REPORT_FILES: tuple[str, ...] = (HtmlReport.filename,)
+"""The file names of every per-student report above."""

@@ -5,7 +5,9 @@
     grades/<student>/report.html    the student's feedback page with pictures (`--html`, batch/reports.py)
     grades/<student>/.done          the submission's fingerprint, written last: the student is done
     grades/grades.csv               the class (reporters/csv.py)
+    grades/mistakes.csv             how many students made each known mistake (reporters/csv.py)
     grades/summary.txt              the class statistics (batch/summary.py)
+    grades/class.html               the class page: distribution, pass rates, mistakes (reporters/classpage.py)
 
 A re-run skips a student whose `.done` holds the fingerprint of the current submission and whose run.json (and
 report files asked for) exist; anything less (killed half-way, submission changed, `--html` newly asked for) is
@@ -39,11 +41,16 @@ def is_done(out: Path, student: str, fingerprint: str, reports: tuple[str, ...] 
 def save(out: Path, student: str, run: GradingRun, results_json: str, fingerprint: str | None,
          reports: Mapping[str, str] | None = None) -> Path:
     """Write the student's files, then the `reports` ({file name: text}: report.html, ...); `.done` last, and
-    only with a fingerprint (a grader failure is retried)."""
+    only with a fingerprint (a grader failure is retried). A report file of an earlier run that is not among
+    `reports` (`--no-html`) is removed first: it belongs to the old results."""
+    from autograder.batch.reports import REPORT_FILES
     from autograder.cli import write_atomic
 
     folder = out / student
     (folder / DONE).unlink(missing_ok=True)
+    for name in REPORT_FILES:
+        if name not in (reports or {}):
+            (folder / name).unlink(missing_ok=True)
     write_atomic(folder / RESULTS, results_json)
     write_atomic(folder / RUN, json.dumps(run.to_dict(), indent=1, sort_keys=True) + "\n")
     for name, text in (reports or {}).items():

@@ -1,12 +1,40 @@
-"""The class as a CSV: one row per student (sorted), columns student, total, max, then one per exercise in the
-order of the assignment. Numbers are written with up to 4 decimals and no trailing zeros."""
+"""The class as CSV files, the same from `grade-all` and `export-grades` (both from the runs alone).
+
+grades.csv: one row per student (sorted), columns student, total, max, then one per exercise in the order of the
+assignment, then the named columns of COLUMNS (`grading`: whether a 0 is the code's own; `mistakes`: the known
+mistakes diagnosed). mistakes.csv: per exercise, how many students made each known mistake. Numbers are written
+with up to 4 decimals and no trailing zeros.
+"""
 from __future__ import annotations
 
 import csv
 import io
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
+from autograder.batch.summary import ClassSummary, grading_of
 from autograder.results import GradingRun
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of grades.csv after the exercises': its header and its cell for a student's run."""
+
+    header: str
+    cell: Callable[[GradingRun], str]
+
+
+def _mistakes(run: GradingRun) -> str:
+    """`exercise:mistake` of every known mistake diagnosed, in exercise order, joined by `;` ('' for none)."""
+    return ";".join(f"{e.id}:{m}" for e in run.exercises for m in e.mistakes)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("grading", lambda run: grading_of(run).value),
+    Column("mistakes", _mistakes),
+)
+"""The columns after the exercises', in order; a new one goes at the end (spreadsheets that import the file by
+position keep working)."""
 
 
 def class_csv(runs: Sequence[tuple[str, GradingRun]]) -> str:
@@ -16,11 +44,23 @@ def class_csv(runs: Sequence[tuple[str, GradingRun]]) -> str:
         exercises.update((e.id, None) for e in run.exercises)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "total", "max", *exercises])
+    writer.writerow(["student", "total", "max", *exercises, *(c.header for c in COLUMNS)])
     for student, run in sorted(runs, key=lambda pair: pair[0]):
         scores = {e.id: e.score for e in run.exercises}
         writer.writerow([student, _number(run.score), _number(run.max_score),
-                         *(_number(scores[e]) if e in scores else "" for e in exercises)])
+                         *(_number(scores[e]) if e in scores else "" for e in exercises),
+                         *(c.cell(run) for c in COLUMNS)])
+    return out.getvalue()
+
+
+def mistakes_csv(summary: ClassSummary) -> str:
+    """exercise, mistake, students, share: every known mistake diagnosed in the class, most frequent first
+    (ties in exercise order), the order in which to re-teach them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["exercise", "mistake", "students", "share"])
+    for m in summary.mistakes:
+        writer.writerow([m.exercise, m.mistake, m.students, _number(m.share)])
     return out.getvalue()
 
 

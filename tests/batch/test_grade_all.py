@@ -7,6 +7,8 @@ bar, and give the same per-student results on a Dask cluster as with the local e
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -97,8 +99,22 @@ def test_thirty_submissions_resume_after_a_kill_and_match_a_dask_cluster(small_c
         "outside the folder)"]
     assert "s08_zip_bomb.zip: member 'big.bin': more than 50 MB" in local["s08_zip_bomb"]["notes"][0]
     csv_rows = out.joinpath("grades.csv").read_text().splitlines()
-    assert len(csv_rows) == 31 and csv_rows[1] == f"s00_correct,{SMALL_TOTAL},{SMALL_TOTAL},3,4,3,3,5,6,8,3"
+    assert len(csv_rows) == 31 and csv_rows[1] == f"s00_correct,{SMALL_TOTAL},{SMALL_TOTAL},3,4,3,3,5,6,8,3,graded,"
     assert out.joinpath("summary.txt").read_text() in second.stdout
+    # What the class got wrong, from these runs (4 students of each of the first three kinds, 3 of the others): a
+    # stub's 0 is a real one, a refused zip's is not; every bias and kernel bug is named, nothing else.
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO(out.joinpath("grades.csv").read_text()))}
+    assert {kind: {rows[s]["grading"] for s in kinds if kinds[s] == kind} for kind in EXPECTED} == {
+        **{kind: {"graded"} for kind in EXPECTED}, "exit_at_import": {"partly_graded"},
+        "zip_slip": {"upload_refused"}, "zip_bomb": {"upload_refused"}}
+    assert {rows[s]["mistakes"] for s in kinds if kinds[s] == "flipped_kernel"} == {"conv2d_single:flipped_kernel"}
+    assert out.joinpath("mistakes.csv").read_text() == ("exercise,mistake,students,share\n"
+                                                        "dense_param_count,bias_per_weight,4,0.1333\n"
+                                                        "conv_param_count,bias_forgotten,4,0.1333\n"
+                                                        "conv2d_single,flipped_kernel,3,0.1\n")
+    assert "  conv_param_count: bias_forgotten      4 students (13%)\n" in second.stdout
+    assert "6 could not be graded at all" in second.stdout and "3 partly_graded, 6 upload_refused" in second.stdout
+    assert "<svg" in out.joinpath("class.html").read_text()
 
     # 3. A Dask cluster (two worker processes) gives the same results.
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
@@ -133,11 +149,15 @@ def test_results_match_grade_and_resume_force_and_export(small_course, tmp_path,
     assert "graded 2, skipped 0" in capsys.readouterr().out
 
     expected_csv = ("student,total,max,dense_param_count,output_size,same_padding,conv_param_count,"
-                    "cnn_output_shapes,apply_filter_at,conv2d_single,edge_kernels\n"
-                    "alice,32.523,35,0.523,4,3,3,5,6,8,3\nbob,32,35,3,4,3,0,5,6,8,3\n")
+                    "cnn_output_shapes,apply_filter_at,conv2d_single,edge_kernels,grading,mistakes\n"
+                    "alice,32.523,35,0.523,4,3,3,5,6,8,3,graded,dense_param_count:bias_per_weight\n"
+                    "bob,32,35,3,4,3,0,5,6,8,3,graded,conv_param_count:bias_forgotten\n")
     assert (out / "grades.csv").read_text() == expected_csv
     assert main(["export-grades", str(out), "--out", str(tmp_path / "class.csv")]) == 0
     assert (tmp_path / "class.csv").read_text() == expected_csv
+    assert main([*course, "export-grades", str(out), "--html", str(tmp_path / "class.html")]) == 0
+    assert (tmp_path / "class.html").read_text() == (out / "class.html").read_text()  # the same page on both routes
+    assert "the biases are missing" in (out / "class.html").read_text()  # assignment.yaml's message
 
 
 @pytest.mark.parametrize("args, message", [

@@ -67,3 +67,25 @@ def test_grade_all_writes_report_html_where_the_values_are(small_course, flipped
     assert not list(out.glob("*/.report.html.tmp"))
     assert main(["--course", str(small_course), "grade-all", str(submissions), "--out", str(out)]) == 0
     assert "graded 0, skipped 2" in capsys.readouterr().out
+
+
+def test_no_html_leaves_no_older_report_beside_new_results(small_course, tmp_path, capsys):
+    """Rerun with --no-html: does `grade-all` remove the page of a student it grades again (here a changed
+    submission) and keep that of a student it skips (the page still shows those results), and does `grade
+    --out-dir` without --html remove the page a run with --html left?"""
+    submissions, out = tmp_path / "submissions", tmp_path / "grades"
+    write_folder(submissions / "s1", solution_files(**BUGS["flipped_kernel"]))
+    write_folder(submissions / "s2", solution_files())
+    course, threads = ["--course", str(small_course)], ["--executor", "threads"]
+    assert main([*course, "grade-all", str(submissions), "--out", str(out), *threads]) == 0
+    assert {p.parent.name for p in out.glob("*/report.html")} == {"s1", "s2"}
+    write_folder(submissions / "s1", solution_files())  # fixed: graded again
+    assert main([*course, "grade-all", str(submissions), "--out", str(out), *threads, "--no-html"]) == 0
+    assert "graded 1, skipped 1" in capsys.readouterr().out
+    assert {p.parent.name for p in out.glob("*/report.html")} == {"s2"} and (out / "class.html").is_file()
+
+    again = tmp_path / "again"
+    assert main([*course, "grade", str(submissions / "s2"), "--out-dir", str(again), "-q", "--html"]) == 0
+    assert (again / "s2" / "report.html").is_file()
+    assert main([*course, "grade", str(submissions / "s2"), "--out-dir", str(again), "-q"]) == 0
+    assert sorted(p.name for p in (again / "s2").iterdir()) == ["results.json", "run.json"]

@@ -34,3 +34,16 @@ def test_an_unreadable_run_is_named(tmp_path):
         store.load_all(tmp_path)
     with pytest.raises(store.StoreError, match=r"missing: no such grades folder"):
         store.load_all(tmp_path / "missing")
+
+
+def test_a_student_graded_again_without_a_report_loses_the_old_one(tmp_path):
+    """Is report.html of an earlier run removed when the student is saved again without it (`--no-html`), so that
+    an old page never sits beside new results, while files that are no report stay?"""
+    _, run = run_of("dora", {"output_size": 4, "conv2d": 10})
+    folder = store.save(tmp_path, "dora", run, "{}\n", "abc", {"report.html": "<p>old</p>"})
+    (folder / "notes.txt").write_text("the instructor's own file")
+    assert (folder / "report.html").read_text() == "<p>old</p>"
+    store.save(tmp_path, "dora", run, "{}\n", "abd")
+    assert sorted(p.name for p in folder.iterdir()) == [".done", "notes.txt", "results.json", "run.json"]
+    store.save(tmp_path, "dora", run, "{}\n", "abe", {"report.html": "<p>new</p>"})
+    assert (folder / "report.html").read_text() == "<p>new</p>"
