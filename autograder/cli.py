@@ -26,6 +26,7 @@ EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 # their imports light at module level: the parser is built on every command, also `check` on a student laptop.
 COMMAND_MODULES: tuple[str, ...] = (
     "autograder.commands.variant",
+    "autograder.commands.answer_key",
     "autograder.commands.batch",
     "autograder.commands.package",
     "autograder.commands.nbgrader",
@@ -81,8 +82,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"problem: {assignment.directory.relative_to(course.root)}/{module}.py differs from the stub "
                   f"generated from the solutions; run `autograder release {assignment.id}`")
         failed = failed or bool(checked.problems or stale)
-        state = "problems found" if checked.problems or stale else "the reference passes every case"
-        print(f"{assignment.id}: {checked.exercises} exercises, {checked.cases} cases: {state}")
+        state = "problems found" if checked.problems or stale else "the reference passes every case" + (
+            " and answers every question" if assignment.questions else "")
+        questions = f", {len(assignment.questions)} questions" if assignment.questions else ""
+        print(f"{assignment.id}: {checked.exercises} exercises, {checked.cases} cases{questions}: {state}")
     print(f"{course.code} {course.title} ({course.term}): spec {'INVALID' if failed else 'valid'}")
     return EXIT_FAILED if failed else EXIT_OK
 
