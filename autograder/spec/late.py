@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from autograder.spec.model import LateRule
 from autograder.spec.nodes import STR, TAG, Node, describe, optional
 from autograder.times import EXAMPLE, TimeError, parse_time
@@ -26,16 +28,16 @@ def read_late(n: Node) -> dict[str, tuple[Any, Node]]:
 
 
 def late_rule(course: dict[str, tuple[Any, Node]], assignment: dict[str, tuple[Any, Node]]) -> LateRule | None:
-    """The assignment's rule: its keys over the course's; None when neither gives a deadline. A deadline
-    without `penalty_per_day` is refused at the deadline's line."""
+    """The assignment's rule: its keys over the course's; None when neither gives a deadline (course.yaml may give
+    the penalty alone, for the assignments that give a deadline). A deadline without `penalty_per_day` is refused
+    at the deadline's line, and so is an assignment's own penalty without any deadline."""
     merged = {**course, **assignment}
     if "deadline" not in merged:
-        given = assignment or course
-        if given:  # a penalty with no deadline would never apply: surely a forgotten deadline
-            node = next(iter(given.values()))[1]
+        if assignment:  # the assignment's own penalty with no deadline would never apply: a forgotten deadline
+            node = next(iter(assignment.values()))[1]
             raise node.error("a late penalty without a `deadline:` never applies; add the deadline (ISO 8601 with a "
-                             f"UTC offset, e.g. {EXAMPLE}) here or in the assignment's assignment.yaml")
-        return None
+                             f"UTC offset, e.g. {EXAMPLE}) here or in course.yaml's `late:`")
+        return None  # the course's penalty alone: for the assignments that give a deadline
     deadline, node = merged["deadline"]
     if "penalty_per_day" not in merged:
         raise node.error("a deadline needs `penalty_per_day:` (percent of the points earned lost per day late; 0 "
@@ -45,7 +47,7 @@ def late_rule(course: dict[str, tuple[Any, Node]], assignment: dict[str, tuple[A
 
 
 def _deadline(n: Node):
-    if not hasattr(n.node, "tag") or n.node.tag not in (STR, TAG + "timestamp") or not isinstance(n.node.value, str):
+    if not isinstance(n.node, yaml.ScalarNode) or n.node.tag not in (STR, TAG + "timestamp"):
         raise n.error(f"expected a date and time with a UTC offset such as {EXAMPLE}, got {describe(n.node)}")
     try:
         return parse_time(n.node.value)

@@ -24,7 +24,10 @@ def _write(root, course: str = "", assignment: str = ""):
     spec.write_text(spec.read_text() + assignment)
 
 
-def test_no_late_key_means_no_deadline(root):
+def test_no_deadline_means_no_rule(root):
+    """Without `late:`, or with only the course's penalty (for assignments that give a deadline), is nothing late?"""
+    assert load_course(root).assignment().late is None
+    _write(root, "late: {penalty_per_day: 10}\n")
     assert load_course(root).assignment().late is None
 
 
@@ -51,7 +54,7 @@ def test_the_course_may_give_the_penalty_and_the_assignment_the_deadline(root):
      "late.penalty_per_day: penalty_per_day is a percent of the points earned, from 0 to 100, not 110"),
     ("late: {deadline: 2026-12-10T23:59:00Z, penalty_per_day: 10, max_days: -1}\n", "", "late.max_days: max_days"),
     ("late: {deadline: 2026-12-10T23:59:00Z}\n", "", "late.deadline: a deadline needs `penalty_per_day:`"),
-    ("late: {penalty_per_day: 10}\n", "", "late.penalty_per_day: a late penalty without a `deadline:` never applies"),
+    ("", "late: {penalty_per_day: 10}\n", "late.penalty_per_day: a late penalty without a `deadline:` never applies"),
     ("late: {deadline: 2026-12-10T23:59:00Z, penalty: 10}\n", "", "late: unknown key 'penalty'; did you mean"),
 ])
 def test_a_bad_rule_is_refused_at_its_line(root, course, assignment, message):
