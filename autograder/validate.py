@@ -18,6 +18,7 @@ from autograder.questions.key import stale_reference_answers
 from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
 from autograder.scoring import EXCEPTION_SHARE, exception_share
 from autograder.spec import AssignmentSpec, CourseSpec
+from autograder.spec.nodes import display
 
 
 @dataclass(frozen=True)
@@ -70,16 +71,9 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
     problems += [Problem(f"{assignment.id}/questions", p) for p in check_questions(course, assignment, students)]
     # The reference's answers.yaml answers the default variant: after a change of the seed or of a question it
     # is stale, and the reference graded as a submission loses those points.
-    answers = _display(assignment.solutions / "answers.yaml", course.root)
+    answers = display(assignment.solutions / "answers.yaml", course.root)
     problems += [Problem(answers, p) for p in stale_reference_answers(course, assignment)]
     return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))
-
-
-def _display(path, root) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _exception_share(assignment_id: str, exercise_id: str, cases: list) -> list[Problem]:

@@ -29,7 +29,8 @@ def test_each_platforms_form_is_read_as_the_same_instant(text, moment):
 @pytest.mark.parametrize("text, message", [
     ("2026-12-10T23:59:00", "'2026-12-10T23:59:00' has no UTC offset"),
     ("2026-12-10", "'2026-12-10' has no UTC offset"),
-    ("2026-12-10 23:59:00 BRT", "'2026-12-10 23:59:00 BRT': unknown time zone 'BRT'; write a UTC offset such as -03:00"),
+    ("2026-12-10 23:59:00 BRT",
+     "'2026-12-10 23:59:00 BRT': unknown time zone 'BRT'; write a UTC offset such as -03:00"),
     ("next friday", "'next friday' is not a date and time such as 2026-12-10T23:59:00-03:00"),
     ("", "'' is not a date and time"),
 ])

@@ -61,7 +61,8 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
             except store.StoreError:  # a run.json that cannot be read back: grade the student again
                 continue
     skipped = list(runs)
-    waiting = iter([s for s in submissions if s.student not in runs and s.student not in not_graded])
+    left_out = set(not_graded)
+    waiting = iter([s for s in submissions if s.student not in runs and s.student not in left_out])
     if progress and only is None:
         progress.skipped(len(skipped))
     graded, failed = [], []
