@@ -26,6 +26,7 @@ EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 # their imports light at module level: the parser is built on every command, also `check` on a student laptop.
 COMMAND_MODULES: tuple[str, ...] = (
     "autograder.commands.variant",
+    "autograder.commands.answer_key",
     "autograder.commands.batch",
     "autograder.commands.package",
     "autograder.commands.nbgrader",
@@ -81,8 +82,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"problem: {assignment.directory.relative_to(course.root)}/{module}.py differs from the stub "
                   f"generated from the solutions; run `autograder release {assignment.id}`")
         failed = failed or bool(checked.problems or stale)
-        state = "problems found" if checked.problems or stale else "the reference passes every case"
-        print(f"{assignment.id}: {checked.exercises} exercises, {checked.cases} cases: {state}")
+        state = "problems found" if checked.problems or stale else "the reference passes every case" + (
+            " and answers every question" if assignment.questions else "")
+        questions = f", {len(assignment.questions)} questions" if assignment.questions else ""
+        print(f"{assignment.id}: {checked.exercises} exercises, {checked.cases} cases{questions}: {state}")
     print(f"{course.code} {course.title} ({course.term}): spec {'INVALID' if failed else 'valid'}")
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -176,9 +179,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         _require_folder(submission)
     course = load(args, *submissions)
     assignment = course.assignment(args.assignment)
+    submitted_at = _submitted_at(args.submitted_at, assignment)
     runs = []
     for submission in submissions:
-        run, values = _graded(course, assignment, submission, args.student)
+        run, values = _graded(course, assignment, submission, args.student, submitted_at)
         runs.append(run)
         results = gradescope.dumps(run, course.reporting.hidden_visibility)
         targets = []
@@ -211,13 +215,29 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _graded(course: CourseSpec, assignment, submission: Path, student: str | None):
+def _submitted_at(text: str | None, assignment):
+    """--submitted-at as a datetime (None without it); said on stderr when the assignment has no deadline."""
+    from autograder.times import TimeError, parse_time
+
+    if text is None:
+        return None
+    try:
+        moment = parse_time(text)
+    except TimeError as error:
+        raise UsageError(f"--submitted-at: {error}") from None
+    if assignment.late is None:
+        print(f"autograder: --submitted-at: assignment {assignment.id} has no deadline (`late:` in course.yaml or "
+              f"its assignment.yaml), so nothing is late", file=sys.stderr)
+    return moment
+
+
+def _graded(course: CourseSpec, assignment, submission: Path, student: str | None, submitted_at=None):
     """(run, case values) of one submission; a grading that raised (the grader's bug, never the submission's)
     still gives a run, every case GRADER_ERROR, so that results.json is always written."""
     from autograder.pipeline import failed_run, grade_with_values
 
     try:
-        return grade_with_values(course, assignment, submission, student=student)
+        return grade_with_values(course, assignment, submission, student=student, submitted_at=submitted_at)
     except (IsolationError, KeyboardInterrupt):
         raise  # the machine, or the person at it: no submission's fault
     except Exception:  # noqa: BLE001
@@ -296,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write an HTML feedback report with pictures of image outputs: to FILE (one "
                             "submission), and with --out-dir to OUT_DIR/<submission>/report.html (give --html "
                             "after the submission folders)")
+    grade.add_argument("--submitted-at", metavar="TIME", help="when the submission was handed in (ISO 8601 with a "
+                                                              "UTC offset, e.g. 2026-12-11T02:10:00-03:00): applies "
+                                                              "the late penalty of course.yaml's `late:`")
     grade.add_argument("-q", "--quiet", action="store_true", help="print only the score table")
     grade.set_defaults(func=cmd_grade)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import traceback
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +21,7 @@ from autograder.sandbox.static import Scan, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
 from autograder.intake import ModuleSource, read_module, read_modules
+from autograder.late import apply_late
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
@@ -57,20 +59,22 @@ class ReferenceTruth:
 
 
 def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
-          visible_only: bool = False) -> GradingRun:
+          visible_only: bool = False, submitted_at: datetime | None = None) -> GradingRun:
     """Grade one submission folder. Never raises for anything the submission does: a failure of the grader
     itself becomes GRADER_ERROR results that keep the traceback for staff."""
-    return grade_with_values(course, assignment, submission, student, visible_only)[0]
+    return grade_with_values(course, assignment, submission, student, visible_only, submitted_at=submitted_at)[0]
 
 
 def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
                       visible_only: bool = False, truth: Truth | None = None, cases: list[Case] | None = None,
-                      forms: dict | None = None) -> tuple[GradingRun, tuple[CaseValues, ...]]:
+                      forms: dict | None = None, submitted_at: datetime | None = None,
+                      ) -> tuple[GradingRun, tuple[CaseValues, ...]]:
     """`grade`, plus the inputs, expected and returned values of the visible cases, for reports that draw them
     (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small.
 
     `truth`, `cases` and `forms` (answers.yaml's expected forms) default to the course's reference solutions
-    and the spec's cases; the student kit passes its case pack's."""
+    and the spec's cases; the student kit passes its case pack's. `submitted_at` (the submission's time, where
+    the route knows it) applies the assignment's late penalty (autograder/late.py)."""
     kept: list[CaseValues] = []
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases)
     try:
@@ -78,7 +82,8 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
                                            forms)  # answers.yaml
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
-    return replace(run, exercises=run.exercises + questions, notes=run.notes + notes), tuple(kept)
+    run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
+    return apply_late(run, None if visible_only else assignment.late, submitted_at), tuple(kept)
 
 
 def failed_run(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,

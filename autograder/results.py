@@ -98,6 +98,31 @@ class ExerciseResult:
 
 
 @dataclass(frozen=True)
+class LatePenalty:
+    """How late a submission came and what it lost (autograder/late.py), for the feedback and the class CSV."""
+
+    submitted_at: str
+    """ISO 8601, as the submission's time source gave it."""
+    deadline: str
+    seconds_late: int
+    """0 when on time (at or before the deadline)."""
+    days_late: int
+    """Started days (24 h) after the deadline: what the penalty counts."""
+    percent: float
+    """Of the points earned, 0..100."""
+    message: str
+    """The line the student reads ("Submitted 1 day 3 h late ...: -10%"); "" when on time."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"submitted_at": self.submitted_at, "deadline": self.deadline, "seconds_late": self.seconds_late,
+                "days_late": self.days_late, "percent": self.percent, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "LatePenalty":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class GradingRun:
     assignment: str
     student: str | None
@@ -110,24 +135,36 @@ class GradingRun:
     staff_notes: tuple[str, ...] = field(default=())
     """Run-wide messages for instructors only (run.json), never rendered for the student: e.g. what the student's
     process printed outside the calls while hidden cases ran, which can hold their inputs."""
+    late: LatePenalty | None = None
+    """The late penalty where the assignment has a deadline and the submission's time is known."""
+
+    @property
+    def raw_score(self) -> float:
+        """The points earned, before any late penalty."""
+        return round(sum(e.score for e in self.exercises), 4)
 
     @property
     def score(self) -> float:
-        return round(sum(e.score for e in self.exercises), 4)
+        """The grade: the points earned less the late penalty, if any."""
+        if self.late is None or not self.late.percent:
+            return self.raw_score
+        return round(self.raw_score * (100 - self.late.percent) / 100, 4)
 
     @property
     def max_score(self) -> float:
         return round(sum(e.points for e in self.exercises), 4)
 
     def to_dict(self) -> dict[str, Any]:
+        late = {} if self.late is None else {"late": self.late.to_dict(), "raw_score": self.raw_score}
         return {"assignment": self.assignment, "student": self.student, "submission": self.submission,
                 "visible_only": self.visible_only, "score": self.score, "max_score": self.max_score,
                 "notes": list(self.notes), "staff_notes": list(self.staff_notes),
-                "exercises": [e.to_dict() for e in self.exercises]}
+                "exercises": [e.to_dict() for e in self.exercises], **late}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GradingRun":
         return cls(assignment=data["assignment"], student=data["student"], submission=data["submission"],
                    exercises=tuple(ExerciseResult.from_dict(e) for e in data["exercises"]),
                    visible_only=data["visible_only"], notes=tuple(data["notes"]),
-                   staff_notes=tuple(data.get("staff_notes", ())))
+                   staff_notes=tuple(data.get("staff_notes", ())),
+                   late=LatePenalty.from_dict(data["late"]) if data.get("late") else None)

@@ -1,8 +1,10 @@
-"""`autograder validate`: the reference solutions against every case of their own spec.
+"""`autograder validate`: the reference solutions against every case of their own spec, and the questions.
 
 For each concrete case the reference must behave as the spec says: raise the named exception where
 `raises` is given, return normally otherwise, and return a value equal (under the exercise's comparison)
-to `expect` where one is given. Pure apart from importing the trusted reference modules.
+to `expect` where one is given. Every question must have an answer for 200 sample students, and the
+reference's answers.yaml (solutions/<id>/answers.yaml, the default variant) must hold the right answers for the
+course seed. Pure apart from importing the trusted reference modules and reading that file.
 """
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from autograder import codec
 from autograder.cases import NO_EXPECT, expand_exercise
 from autograder.compare import compare
 from autograder.questions.draw import check_questions
+from autograder.questions.key import stale_reference_answers
 from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
 from autograder.scoring import EXCEPTION_SHARE, exception_share
 from autograder.spec import AssignmentSpec, CourseSpec
+from autograder.spec.nodes import display
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
     # default variant; the ids are arbitrary, drawing is deterministic).
     students: list[str | None] = [None, *(f"student-{n}" for n in range(200))]
     problems += [Problem(f"{assignment.id}/questions", p) for p in check_questions(course, assignment, students)]
+    # The reference's answers.yaml answers the default variant: after a change of the seed or of a question it
+    # is stale, and the reference graded as a submission loses those points.
+    answers = display(assignment.solutions / "answers.yaml", course.root)
+    problems += [Problem(answers, p) for p in stale_reference_answers(course, assignment)]
     return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))
 
 

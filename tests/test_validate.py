@@ -33,3 +33,13 @@ def test_validate_refuses_an_exercise_that_only_raises(assignment):
     cases = [Case("ex", f"c{i}", False, 1.0, {}, raises="ValueError") for i in range(3)]
     problems = _exception_share("a", "ex", cases)
     assert len(problems) == 1 and "every case expects an exception" in problems[0].message
+
+
+def test_validate_checks_the_reference_answers_for_the_course_seed(course, assignment):
+    """A new term's seed: does validate file a problem under the reference's answers.yaml (which it passed before),
+    and none with the seed the file was written for?"""
+    questions_only = dataclasses.replace(assignment, exercises=())
+    assert check_assignment(course, questions_only).problems == ()
+    problems = check_assignment(dataclasses.replace(course, seed=course.seed + 1), questions_only).problems
+    assert [p.where for p in problems] == ["solutions/l10_convolutions/answers.yaml"]
+    assert problems[0].message.startswith(f"stale for the course seed {course.seed + 1}: line 7: conv_layer_params")

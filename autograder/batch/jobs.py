@@ -29,18 +29,24 @@ class Job:
     """(relative POSIX path, content), already checked (no absolute paths, no `..`)."""
     problem: str = ""
     """Why the submission cannot be graded at all (a hostile zip, ...); then `files` is empty."""
+    submitted_at: str | None = None
+    """When the student submitted (ISO 8601), for the late penalty; None: unknown, no penalty."""
 
 
 def grade_job(course_root: str, assignment_id: str, job: Job,
               reports: tuple[StudentReport, ...] = ()) -> dict[str, Any]:
     """The worker's side: {"run": GradingRun.to_dict(), "files": {report filename: text}} of the job's
     submission, `reports` (batch/reports.py) rendered here, where the values of the cases are."""
+    from autograder.late import apply_late
     from autograder.pipeline import grade_with_values
+    from autograder.times import parse_time
 
     course = _course(course_root)
     assignment = course.assignment(assignment_id)
-    if job.problem:
-        run, values = ungradable(course, assignment, job.student, job.problem), ()
+    submitted_at = parse_time(job.submitted_at) if job.submitted_at else None
+    if job.problem:  # 0 points: the penalty changes nothing but is recorded, as for every student
+        run, values = apply_late(ungradable(course, assignment, job.student, job.problem), assignment.late,
+                                 submitted_at), ()
     else:
         with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
             folder = Path(scratch) / job.student
@@ -49,7 +55,8 @@ def grade_job(course_root: str, assignment_id: str, job: Job,
                 target = folder.joinpath(*PurePosixPath(name).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-            run, values = grade_with_values(course, assignment, folder, student=job.student)
+            run, values = grade_with_values(course, assignment, folder, student=job.student,
+                                            submitted_at=submitted_at)
     files = {report.filename: report.render(course, assignment, run, values) for report in reports}
     return {"run": run.to_dict(), "files": files}
 

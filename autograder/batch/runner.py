@@ -2,10 +2,12 @@
 in flight, so that 500 zips are never all in memory), write each one's files as it finishes."""
 from __future__ import annotations
 
+import hashlib
 import traceback
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from autograder.batch import store
 from autograder.batch.jobs import NOT_GRADED, Job, grade_job, ungradable
@@ -15,6 +17,8 @@ from autograder.batch.submissions import Submission, fingerprint, read_files
 from autograder.batch.unzip import SubmissionRejected
 from autograder.results import GradingRun, Status
 from autograder.sandbox.isolation import IsolationError
+from autograder.spec.model import LateRule
+from autograder.times import iso
 from autograder.verdict import GRADER_FAILED
 
 
@@ -27,25 +31,39 @@ class BatchResult:
     skipped: tuple[str, ...]
     failed: tuple[str, ...]
     """Students whose grading failed in the grader or the executor (not marked done: a re-run retries them)."""
+    not_graded: tuple[str, ...] = ()
+    """With `only`: the other students that have no result in the grades folder yet (not in `runs`)."""
 
 
 def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, executor, *,
               force: bool = False, progress: Progress | None = None,
-              reports: Sequence[StudentReport] = ()) -> BatchResult:
+              reports: Sequence[StudentReport] = (), times: Mapping[str, datetime] | None = None,
+              only: Collection[str] | None = None) -> BatchResult:
+    """Grade the class into `out`. `times` (student -> when they submitted) applies the assignment's late
+    penalty. `only` (a regrade): grade just those students, always, and take every other student's run from
+    `out` as it is, graded or not since their submission changed."""
     from autograder.reporters import gradescope
 
-    prints = {s.student: fingerprint(s) for s in submissions}
+    times = times or {}
+    prints = {s.student: _print(fingerprint(s), assignment.late, times.get(s.student)) for s in submissions}
     names = tuple(report.filename for report in reports)
     runs: dict[str, GradingRun] = {}
-    for s in [] if force else submissions:
-        if store.is_done(out, s.student, prints[s.student], names):
+    not_graded = []
+    for s in submissions:
+        if only is not None and s.student not in only:
+            if (out / s.student / store.RUN).is_file():
+                runs[s.student] = store.load_run(out / s.student / store.RUN)  # StoreError: the command says so
+            else:
+                not_graded.append(s.student)
+        elif not force and only is None and store.is_done(out, s.student, prints[s.student], names):
             try:
                 runs[s.student] = store.load_run(out / s.student / store.RUN)
             except store.StoreError:  # a run.json that cannot be read back: grade the student again
                 continue
     skipped = list(runs)
-    waiting = iter([s for s in submissions if s.student not in runs])
-    if progress:
+    left_out = set(not_graded)
+    waiting = iter([s for s in submissions if s.student not in runs and s.student not in left_out])
+    if progress and only is None:
         progress.skipped(len(skipped))
     graded, failed = [], []
     in_flight: dict[Any, Submission] = {}
@@ -67,7 +85,7 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     def fill() -> None:
         for submission in waiting:
             try:
-                job = _job(submission, assignment.modules)
+                job = _job(submission, assignment.modules, times.get(submission.student))
             except Exception:  # noqa: BLE001 (reading one submission failed in a way that is ours)
                 failure(submission.student)
                 continue
@@ -97,17 +115,29 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
         if progress:
             progress.close()
     ordered = tuple(sorted(runs.items()))
-    return BatchResult(runs=ordered, graded=tuple(graded), skipped=tuple(skipped), failed=tuple(failed))
+    return BatchResult(runs=ordered, graded=tuple(graded), skipped=tuple(skipped), failed=tuple(failed),
+                       not_graded=tuple(not_graded))
 
 
-def _job(submission: Submission, modules: tuple[str, ...]) -> Job:
+def _print(submitted: str, rule: LateRule | None, at: datetime | None) -> str:
+    """The `.done` fingerprint: the submission's, and where there is a deadline also the rule and the time, so
+    that a re-run grades again a student whose penalty would change (new deadline, corrected time)."""
+    if rule is None:
+        return submitted
+    late = f"{submitted}\0{iso(rule.deadline)}\0{rule.penalty_per_day}\0{rule.max_days}\0{iso(at) if at else ''}"
+    return hashlib.sha256(late.encode()).hexdigest()
+
+
+def _job(submission: Submission, modules: tuple[str, ...], at: datetime | None = None) -> Job:
+    stamp = iso(at) if at else None
     try:
         files = read_files(submission, modules)
     except SubmissionRejected as error:
-        return Job(submission.student, (), problem=str(error))
+        return Job(submission.student, (), problem=str(error), submitted_at=stamp)
     except OSError as error:
-        return Job(submission.student, (), problem=f"{submission.path.name}: cannot be read ({error})")
-    return Job(submission.student, tuple(sorted(files.items())))
+        return Job(submission.student, (), problem=f"{submission.path.name}: cannot be read ({error})",
+                   submitted_at=stamp)
+    return Job(submission.student, tuple(sorted(files.items())), submitted_at=stamp)
 
 
 def _grader_failure(course, assignment, student: str, staff: str) -> GradingRun:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -22,6 +23,13 @@ def register(commands) -> None:
     grade_all.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                                                                   "(with --executor dask; default: a local cluster)")
     grade_all.add_argument("--force", action="store_true", help="grade again students graded before")
+    grade_all.add_argument("--only", action="append", metavar="STUDENT",
+                           help="regrade just this student (repeat for more), even if graded before; the others' "
+                                "results stay as they are and grades.csv and summary.txt are rewritten with them")
+    grade_all.add_argument("--times", metavar="FILE",
+                           help="a CSV of when each student submitted (a student id column and submitted_at, ISO "
+                                "8601 with a UTC offset), for the late penalty of `late:` in course.yaml; "
+                                "nbgrader's timestamp.txt is read without it (docs/batch.md)")
     grade_all.add_argument("--html", action=argparse.BooleanOptionalAction, default=True,
                            help="write OUT/<student>/report.html, the feedback page with pictures of image "
                                 "outputs (default: on; it adds about a second per student; --no-html removes the "
@@ -45,6 +53,7 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     from autograder.batch.submissions import LayoutError, discover
     from autograder.batch.summary import summarize, summary_text
     from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.late import late_summary
     from autograder.reporters.csv import class_csv, mistakes_csv
 
     folder, out = Path(args.submissions), Path(args.out)
@@ -56,34 +65,85 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     for note in found.ignored:
         print(f"ignored {note}", file=sys.stderr)
+    only = _only(args.only, found.submissions, folder, args.force)
+    times = _times(args.times, assignment, found.submissions)
     try:
         executor = open_executor(args.executor, args.jobs, args.scheduler)
     except ExecutorError as error:
         raise UsageError(str(error)) from None
-    print(f"grading {len(found.submissions)} submissions of {assignment.id} into {out}/ "
+    count = len(only) if only is not None else len(found.submissions)
+    print(f"grading {count} submissions of {assignment.id} into {out}/ "
           f"({args.executor}, {executor.slots} at once)", file=sys.stderr)
     try:
         result = grade_all(course, assignment, found.submissions, out, executor, force=args.force,
-                           progress=Progress(len(found.submissions)), reports=_student_reports(args))
+                           progress=Progress(count), reports=_student_reports(args), times=times.at,
+                           only=only)
     except store.StoreError as error:
         raise UsageError(str(error)) from None
     finally:
         executor.close()
+    if result.not_graded:
+        print(f"not in grades.csv, never graded: {', '.join(result.not_graded)} (run grade-all without --only)",
+              file=sys.stderr)
     summary = summarize(result.runs)
     write_atomic(out / "grades.csv", class_csv(result.runs))
     write_atomic(out / "mistakes.csv", mistakes_csv(summary))
-    table = summary_text(summary)
+    table = summary_text(summary) + late_summary(result.runs, assignment.late, times.missing)
     write_atomic(out / "summary.txt", table)
     write_atomic(out / "class.html", _class_page(summary, course, assignment))
     sys.stdout.write(table)
     reports = "".join(f", {out}/<student>/{r.filename}" for r in _student_reports(args))
-    print(f"\ngraded {len(result.graded)}, skipped {len(result.skipped)} graded before; wrote "
-          f"{out}/<student>/results.json{reports}, {out}/grades.csv, {out}/mistakes.csv, {out}/summary.txt, "
-          f"{out}/class.html")
+    done = f"regraded {', '.join(result.graded) or 'nobody'} (--only), kept the other {len(result.skipped)} as " \
+        f"graded before" if only is not None else \
+        f"graded {len(result.graded)}, skipped {len(result.skipped)} graded before"
+    print(f"\n{done}; wrote {out}/<student>/results.json{reports}, {out}/grades.csv, {out}/mistakes.csv, "
+          f"{out}/summary.txt, {out}/class.html")
     if result.failed:
         print(f"the grader failed for {', '.join(result.failed)} (details in their run.json); re-run to retry them",
               file=sys.stderr)
     return EXIT_OK
+
+
+def _only(students: list[str] | None, submissions, folder: Path, force: bool) -> frozenset[str] | None:
+    """--only's students, each of whom must have a submission in SUBMISSIONS_DIR."""
+    from autograder.cli import UsageError
+
+    if students is None:
+        return None
+    if force:
+        raise UsageError("--only regrades just the students named, --force everybody: give one of them")
+    known = {s.student for s in submissions}
+    for student in students:
+        if student not in known:
+            close = difflib.get_close_matches(student, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"--only {student}: no submission of student {student!r} in {folder}{hint}")
+    return frozenset(students)
+
+
+def _times(path: str | None, assignment, submissions):
+    """When each student submitted: --times FILE over nbgrader's timestamp.txt (batch/times.py)."""
+    from autograder.batch.times import Times, read_times_csv, submission_times
+    from autograder.cli import UsageError
+    from autograder.roster import RosterError, decode
+
+    listed = {}
+    if path:
+        try:
+            listed = read_times_csv(decode(Path(path).read_bytes(), path), path)
+        except OSError as error:
+            raise UsageError(f"--times {path}: cannot be read ({error.strerror})") from None
+        except RosterError as error:
+            raise UsageError(str(error)) from None
+        unknown = sorted(set(listed) - {s.student for s in submissions})
+        if unknown:
+            print(f"--times {path}: no submission for {', '.join(unknown)} (ignored)", file=sys.stderr)
+        if assignment.late is None:
+            print(f"--times {path}: assignment {assignment.id} has no deadline (`late:` in course.yaml), so nothing "
+                  f"is late", file=sys.stderr)
+    if assignment.late is None:
+        return Times({}, {})
+    return submission_times(submissions, listed)
 
 
 def _student_reports(args: argparse.Namespace) -> tuple:

@@ -118,6 +118,17 @@ def student_of(metadata_path: Path) -> tuple[str | None, str]:
     return "+".join(ids), f"student {'+'.join(ids)}"
 
 
+def submitted_at_of(metadata_path: Path):
+    """When Gradescope received the submission (submission_metadata.json `created_at`, written by Gradescope,
+    not by the student), or None with the reason: then no late penalty applies (autograder/late.py)."""
+    from autograder.times import TimeError, parse_time
+
+    try:
+        return parse_time(json.loads(metadata_path.read_text(encoding="utf-8"))["created_at"]), ""
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, TimeError) as error:
+        return None, f"{metadata_path}: no submission time ({type(error).__name__}: {error}); no late penalty"
+
+
 def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -> int:
     """What run_autograder does: always leaves a valid results.json (the grader's own, written last), and
     prints staff details (grader tracebacks) to stdout, which Gradescope shows to instructors only."""
@@ -133,6 +144,9 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
     try:
         student, note = student_of(root / "submission_metadata.json")
         print(f"autograder: {note}")
+        submitted_at, late_note = submitted_at_of(root / "submission_metadata.json") if assignment.late else (None, "")
+        if late_note:
+            print(f"autograder: {late_note}")
         submitted = root / "submission"
         zips = sorted(submitted.glob("*.zip")) if submitted.is_dir() else []
         only_zip = len(zips) == 1 and not any(p.suffix == ".py" for p in submitted.rglob("*.py"))
@@ -151,7 +165,7 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
             run = ungradable(course, assignment, student or "submission", problem) if problem else \
-                grade(course, assignment, folder, student=student)
+                grade(course, assignment, folder, student=student, submitted_at=submitted_at)
         for exercise in run.exercises:
             for case in exercise.cases:
                 if case.status.value == "grader_error":

@@ -71,7 +71,7 @@ def _grade_one(course: CourseSpec, assignment: AssignmentSpec, variant: Variant,
         right = answer_of(variant, reference)
     except Exception:  # the course's bug: a param range that allows invalid geometry, a broken reference
         return result(Status.GRADER_ERROR, GRADER_FAILED, traceback.format_exc())
-    staff = f"params {variant.params}; expected {_show(right)}"
+    staff = f"params {variant.params}; expected {show_answer(right)}"
     if not sheet.found:
         return result(Status.NOT_IMPLEMENTED, f"not answered: there is no {FILE} in your submission; run "
                       f"`autograder variant --student ID --out QUESTIONS.md` for your questions and the {FILE} "
@@ -83,7 +83,7 @@ def _grade_one(course: CourseSpec, assignment: AssignmentSpec, variant: Variant,
     answer = sheet.answers.get(q.id)
     if answer is None or answer.value is None:
         return result(Status.NOT_IMPLEMENTED, f"not answered: write your answer after `{q.id}:` in {FILE}", staff)
-    got, problem = _read(answer.value, q.answer.type)
+    got, problem = read_answer(answer.value, q.answer.type)
     where = f"{FILE}:{answer.line}: {q.id}"
     if problem:
         return result(Status.FAILED, f"{where}: {problem}", staff)
@@ -99,11 +99,12 @@ def _grade_one(course: CourseSpec, assignment: AssignmentSpec, variant: Variant,
         except Exception:  # only a hint
             pass
     yours = f" (student {variant.student!r})" if variant.student else " (the default variant)"
-    return result(Status.FAILED, f"{where}: {_show(got)} is not the answer for your numbers{yours}{hint}", staff)
+    return result(Status.FAILED, f"{where}: {show_answer(got)} is not the answer for your numbers{yours}{hint}", staff)
 
 
-def _read(value: Any, kind: str) -> tuple[Answer | None, str | None]:
-    """The answer as an int or a tuple of ints, or why it is not of the question's form."""
+def read_answer(value: Any, kind: str) -> tuple[Answer | None, str | None]:
+    """An answers.yaml value as an int or a tuple of ints for a question of `kind` (integer, shape), or why it
+    is not of that form."""
     if kind == "integer":
         number = _integer(value)
         if number is None:
@@ -136,7 +137,8 @@ def _shape_text(value: Any) -> list[str] | None:
     return re.split(r"\s*[,x×]\s*", match.group(1)) if match else None
 
 
-def _show(answer: Any) -> str:
+def show_answer(answer: Any) -> str:
+    """An answer as a student writes it in answers.yaml: 280, [7, 7, 40]."""
     return str(list(answer)) if isinstance(answer, tuple) else str(answer)
 
 
@@ -173,7 +175,7 @@ def answer_forms(course: CourseSpec, assignment: AssignmentSpec) -> dict[str, An
 
 def form_problem(value: Any, form: AnswerForm) -> str | None:
     """Why an answer is not of its question's form (a word for a number, too few numbers), or None."""
-    got, problem = _read(value, form.type)
+    got, problem = read_answer(value, form.type)
     if problem:
         return problem
     if form.length is not None and len(got) != form.length:

@@ -2,8 +2,11 @@
 
 grades.csv: one row per student (sorted), columns student, total, max, then one per exercise in the order of the
 assignment, then the named columns of COLUMNS (`grading`: whether a 0 is the code's own; `mistakes`: the known
-mistakes diagnosed). mistakes.csv: per exercise, how many students made each known mistake. Numbers are written
-with up to 4 decimals and no trailing zeros.
+mistakes diagnosed). Where some run carries a late penalty record (the assignment has a deadline,
+autograder/late.py), four columns follow: submitted_at, days_late, penalty (percent) and final, the grade after the
+penalty; `total` stays the points earned (the exercises' sum). A student whose time is unknown has them empty but
+`final`. mistakes.csv: per exercise, how many students made each known mistake. Numbers are written with up to 4
+decimals and no trailing zeros.
 """
 from __future__ import annotations
 
@@ -44,12 +47,13 @@ def class_csv(runs: Sequence[tuple[str, GradingRun]]) -> str:
         exercises.update((e.id, None) for e in run.exercises)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "total", "max", *exercises, *(c.header for c in COLUMNS)])
+    late = any(run.late is not None for _, run in runs)
+    writer.writerow(["student", "total", "max", *exercises, *(c.header for c in COLUMNS), *LATE_COLUMNS * late])
     for student, run in sorted(runs, key=lambda pair: pair[0]):
         scores = {e.id: e.score for e in run.exercises}
-        writer.writerow([student, _number(run.score), _number(run.max_score),
+        writer.writerow([student, _number(run.raw_score), _number(run.max_score),
                          *(_number(scores[e]) if e in scores else "" for e in exercises),
-                         *(c.cell(run) for c in COLUMNS)])
+                         *(c.cell(run) for c in COLUMNS), *(_late_cells(run) if late else ())])
     return out.getvalue()
 
 
@@ -62,6 +66,15 @@ def mistakes_csv(summary: ClassSummary) -> str:
     for m in summary.mistakes:
         writer.writerow([m.exercise, m.mistake, m.students, _number(m.share)])
     return out.getvalue()
+
+
+LATE_COLUMNS = ("submitted_at", "days_late", "penalty", "final")
+
+
+def _late_cells(run: GradingRun) -> tuple[str, ...]:
+    if run.late is None:
+        return "", "", "", _number(run.score)
+    return run.late.submitted_at, str(run.late.days_late), _number(run.late.percent), _number(run.score)
 
 
 def _number(value: float) -> str:

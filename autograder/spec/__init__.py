@@ -11,6 +11,7 @@ naming the file, the line and the key.
     values      args, params and expect: plain values, `$param` and generators
     solutions   the reference solutions' signatures, parsed, never imported
     questions   the hand-computation questions
+    late        the deadline and late penalty (`late:` in course.yaml and assignment.yaml)
 """
 from autograder.spec.assignment import DEVICES, RAISABLE, load_assignment
 from autograder.spec.course import CUDA_UNAVAILABLE, ISOLATIONS, load_course

@@ -8,6 +8,7 @@ from autograder.spec.model import (CaseSpec, Comparison, ExerciseSpec, HiddenDet
                                    SpecError, SpeedSpec, AssignmentSpec)
 from autograder.spec.nodes import (DOTTED, Node, display, identifier, labelled_by, matching, one_of, optional,
                                    positive_int, positive_number, read_yaml, unique)
+from autograder.spec.late import late_rule, optional_late
 from autograder.spec.questions import read_questions
 from autograder.spec.settings import COMPARE_READERS, LIMIT_READERS, override, read_hidden_detail
 from autograder.spec.solutions import MISTAKES_MODULE, Signature, Solutions
@@ -26,16 +27,17 @@ _EXERCISE_OPTIONAL = ("compare", "limits", "forbidden", "mistakes", "hidden_deta
 
 def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limits(),
                     compare: Comparison = Comparison(),
-                    hidden_detail: HiddenDetail = HiddenDetail.MESSAGE) -> AssignmentSpec:
+                    hidden_detail: HiddenDetail = HiddenDetail.MESSAGE, late: dict | None = None) -> AssignmentSpec:
     """Read and validate one `assignments/<id>/assignment.yaml` over the course's `limits`, `compare` and
     `hidden_detail` defaults.
 
+    `late` is course.yaml's `late:` entries (spec/late.py), which the assignment's own `late:` overrides key by key.
     `root` is the course folder (by default three levels above `path`): it holds `solutions/<id>/`, and error
     messages name files relative to it.
     """
     path = Path(path)
     root = path.parents[2] if root is None else Path(root)
-    spec = read_yaml(path, root).mapping(("id", "title", "exercises"), ("intro", "questions"))
+    spec = read_yaml(path, root).mapping(("id", "title", "exercises"), ("intro", "questions", "late"))
     assignment_id = spec["id"].string()
     if assignment_id != path.parent.name:
         raise spec["id"].error(f"the id {assignment_id!r} differs from the folder name {path.parent.name!r}; "
@@ -50,7 +52,8 @@ def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limit
                       for item in spec["exercises"].items(minimum=1))
     questions = optional(spec, "questions", lambda q: read_questions(q, solutions), ())
     return AssignmentSpec(id=assignment_id, title=title, intro=intro, exercises=exercises,
-                          directory=path.parent, solutions=solutions.folder, questions=questions)
+                          directory=path.parent, solutions=solutions.folder, questions=questions,
+                          late=late_rule(late or {}, optional_late(spec)))
 
 
 def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison,

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from autograder.spec.assignment import load_assignment
+from autograder.spec.late import optional_late
 from autograder.spec.model import Comparison, CourseSpec, Limits, Reporting
 from autograder.spec.nodes import Node, display, matching, one_of, optional, read_yaml, unique
 from autograder.spec.settings import COMPARE_READERS, LIMIT_READERS, REPORTING_READERS, override
@@ -21,7 +22,7 @@ def load_course(root: Path) -> CourseSpec:
     """Read and validate `root/course.yaml` and its assignments."""
     root = Path(root)
     course = read_yaml(root / "course.yaml", root).mapping(("code", "title", "term", "seed", "assignments"),
-                                                             ("defaults", "sandbox", "gpu"))
+                                                             ("defaults", "sandbox", "gpu", "late"))
     code, title, term = (course[key].string() for key in ("code", "title", "term"))
     seed = course["seed"].integer()
     defaults = optional(course, "defaults", lambda n: n.mapping((), ("limits", "compare", "reporting")), {})
@@ -34,6 +35,7 @@ def load_course(root: Path) -> CourseSpec:
     disk_mb = optional(sandbox, "disk_mb", _disk_mb, 256)
     gpu = optional(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
     cuda_unavailable = optional(gpu, "cuda_unavailable", lambda n: one_of(n, CUDA_UNAVAILABLE), "cpu")
+    late = optional_late(course)
     assignments, seen = [], {}
     for item in course["assignments"].items(minimum=1):
         assignment_id = matching(item, _FOLDER_NAME, "an assignment id (a folder name: letters, digits, _ . -)")
@@ -43,7 +45,7 @@ def load_course(root: Path) -> CourseSpec:
             raise item.error(f"no folder {display(folder, root)}/ for this assignment; create it with its "
                              f"assignment.yaml, or remove {assignment_id!r} from the list")
         assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare,
-                                           hidden_detail=reporting.hidden_detail))
+                                           hidden_detail=reporting.hidden_detail, late=late))
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
                       reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
                       warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable)

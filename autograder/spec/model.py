@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,19 @@ class QuestionSpec:
 
 
 @dataclass(frozen=True)
+class LateRule:
+    """When an assignment is due and what a late submission loses (`late:` in course.yaml and assignment.yaml;
+    applied by autograder.late)."""
+
+    deadline: datetime
+    """Timezone-aware: a submission at or before it is on time."""
+    penalty_per_day: float
+    """Percent of the points earned lost per day late; every started 24 hours after the deadline is a day."""
+    max_days: int | None = None
+    """The most days late a submission is accepted; a later one scores 0. None: no limit (at most -100%)."""
+
+
+@dataclass(frozen=True)
 class AssignmentSpec:
     id: str
     title: str
@@ -193,6 +207,8 @@ class AssignmentSpec:
     """solutions/<id>/: the reference implementations."""
     questions: tuple[QuestionSpec, ...] = ()
     """Hand-computation questions answered in answers.yaml, in YAML order."""
+    late: LateRule | None = None
+    """The deadline and late penalty; None: no deadline, nothing is late."""
 
     @property
     def modules(self) -> tuple[str, ...]:

@@ -132,7 +132,7 @@ def test_grade_keeps_its_signature(flipped):
     run, _ = flipped
     assert isinstance(run, GradingRun)
     assert list(inspect.signature(grade).parameters) == ["course", "assignment", "submission", "student",
-                                                         "visible_only"]
+                                                         "visible_only", "submitted_at"]
 
 
 def test_messages_and_notes_are_escaped_without_grading():
