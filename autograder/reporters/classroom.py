@@ -103,6 +103,13 @@ def _results(run: GradingRun, detail: Detail) -> dict[str, dict[str, Any]]:
     missed = [_entry(f"{e.id}: {points(most - score)} of {points(most)} points missed", _missed_status(e),
                      Fraction(0), most - score, _message(e, detail, earned=False), e.module)
               for e, score, most in exercises if score < most]
+    final = min(_exact(run.score), grade)
+    if final < grade:  # a late penalty: each exercise keeps its share of what is left, the rest is one entry
+        for entry in earned:
+            entry["score"] = entry["max_score"] = float(_exact(entry["score"]) * final / grade)
+        missed.append(_entry(f"late penalty: {points(grade - final)} points", "fail", Fraction(0), grade - final,
+                             run.late.message if run.late else None))
+        grade = final
     if detail is Detail.TOTALS:
         earned = earned and [_entry(f"{points(grade)} of {points(maximum)} points", "pass", grade, grade)]
         missed = missed and [_entry(f"{points(maximum - grade)} of {points(maximum)} points missed",

@@ -51,7 +51,7 @@ def class_csv(runs: Sequence[tuple[str, GradingRun]]) -> str:
     writer.writerow(["student", "total", "max", *exercises, *(c.header for c in COLUMNS), *LATE_COLUMNS * late])
     for student, run in sorted(runs, key=lambda pair: pair[0]):
         scores = {e.id: e.score for e in run.exercises}
-        writer.writerow([student, _number(run.raw_score), _number(run.max_score),
+        writer.writerow([_text(student), _number(run.raw_score), _number(run.max_score),
                          *(_number(scores[e]) if e in scores else "" for e in exercises),
                          *(c.cell(run) for c in COLUMNS), *(_late_cells(run) if late else ())])
     return out.getvalue()
@@ -75,6 +75,12 @@ def _late_cells(run: GradingRun) -> tuple[str, ...]:
     if run.late is None:
         return "", "", "", _number(run.score)
     return run.late.submitted_at, str(run.late.days_late), _number(run.late.percent), _number(run.score)
+
+
+def _text(value: str) -> str:
+    """A cell that a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be read as a
+    formula, so it gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _number(value: float) -> str:

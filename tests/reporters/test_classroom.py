@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -11,7 +12,7 @@ from classroom_reporter.run import run_reporter
 
 from autograder.reporters import classroom
 from autograder.reporters.classroom import MESSAGE_LIMIT, RESULT_LIMIT, RUNNERS
-from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+from autograder.results import CaseResult, ExerciseResult, GradingRun, LatePenalty, Status
 
 MAX_ARG_STRLEN = 128 * 1024
 """Linux's limit on one environment string, `NAME=value` and its NUL included (measured: 131072 bytes)."""
@@ -39,6 +40,9 @@ SHARES = run_of(exercise("tenth", 1, [(0.1, 0.1), (0, 0.9)]), exercise("fifth", 
                 exercise("shares", 3, [(0.2308, 0.2308)] * 12 + [(0, 0.2304)]))
 """Scores that add up to 3.0696000000000003 in floating point: 0.1 + 0.2 + 2.7696."""
 PERFECT = run_of(exercise("dense", 3, [(1.5, 1.5), (1.5, 1.5)]), exercise("conv", 4, [(4, 4)]))
+LATE = replace(BUGGY, late=LatePenalty("2026-12-11T10:00:00-03:00", "2026-12-10T23:59:00-03:00", 36060, 1, 10.0,
+                                         "Submitted 10 h late: -10%"))
+"""The buggy run submitted a day late: 16 - 10% = 14.4 of 27 points."""
 NOTHING = run_of(exercise("dense", 3, [(0, 1.5), (0, 1.5)], Status.NOT_IMPLEMENTED), exercise("conv", 4, [(0, 4)]))
 
 
@@ -48,12 +52,13 @@ def reported(run: GradingRun):
     return run_reporter(",".join(RUNNERS), {name: classroom.encoded(result) for name, result in results.items()})
 
 
-@pytest.mark.parametrize("run", [BUGGY, SHARES, PERFECT, NOTHING], ids=["buggy", "shares", "perfect", "nothing"])
+@pytest.mark.parametrize("run", [BUGGY, SHARES, PERFECT, NOTHING, LATE],
+                         ids=["buggy", "shares", "perfect", "nothing", "late"])
 def test_every_number_the_reporter_prints_is_the_grade(run):
     """Run the real reporter on the results: are "Points", the summary, the table's rows and total and each
     runner's "Total points" the grade (earned), the points missed, or the maximum; and does the log say
     "undefined" or "NaN" nowhere?"""
-    grade, maximum = Fraction(str(run.score)), Fraction(str(run.max_score))
+    grade, maximum = Fraction(str(round(run.score, 4))), Fraction(str(run.max_score))
     show = classroom.points
     log = reported(run)
     assert "undefined" not in log.log and "NaN" not in log.log, log.log
