@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -173,14 +174,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError("--out names one results file: with several submissions use --out-dir")
     _check_html(args.html, args.out_dir, submissions)
     for submission in submissions:
-        _require_folder(submission)
+        if not submission.exists():
+            raise UsageError(f"{submission}: no such submission folder or file")
     course = load(args, *submissions)
     assignment = course.assignment(args.assignment)
     runs = []
     for submission in submissions:
+        started = time.monotonic()
         run, values = _graded(course, assignment, submission, args.student)
         runs.append(run)
-        results = gradescope.dumps(run, course.reporting.hidden_visibility)
+        results = gradescope.dumps(run, course.reporting.hidden_visibility, time.monotonic() - started)
         targets = []
         if args.out:
             targets.append(Path(args.out))
@@ -210,12 +213,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _graded(course: CourseSpec, assignment, submission: Path, student: str | None):
-    """(run, case values) of one submission; a grading that raised (the grader's bug, never the submission's)
-    still gives a run, every case GRADER_ERROR, so that results.json is always written."""
-    from autograder.pipeline import failed_run, grade_with_values
+    """(run, case values) of one upload (a folder at any depth, a zip, notebooks: autograder/upload.py, as on
+    Gradescope); a grading that raised (the grader's bug, never the submission's) still gives a run, every case
+    GRADER_ERROR, so that results.json is always written."""
+    from autograder.pipeline import failed_run
+    from autograder.upload import grade_upload
 
     try:
-        return grade_with_values(course, assignment, submission, student=student)
+        return grade_upload(course, assignment, submission, student=student)
     except (IsolationError, KeyboardInterrupt):
         raise  # the machine, or the person at it: no submission's fault
     except Exception:  # noqa: BLE001

@@ -71,7 +71,7 @@ def test_unreadable_submissions_are_rejected_with_their_name(tmp_path):
     write_folder(tmp_path / "empty", {"__pycache__/x.pyc": b""})
     write_folder(tmp_path / "nb" / ASSIGNMENT, {"shapes.ipynb": b"{broken"})
     found = {s.student: s for s in discover(tmp_path, ASSIGNMENT).submissions}
-    with pytest.raises(SubmissionRejected, match=r"^empty: empty submission"):
+    with pytest.raises(SubmissionRejected, match=r"^empty: your upload is empty"):
         read_files(found["empty"], MODULES)
     with pytest.raises(SubmissionRejected, match=rf"^{ASSIGNMENT}/shapes.ipynb: not a Jupyter notebook"):
         read_files(found["nb"], MODULES)
