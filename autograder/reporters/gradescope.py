@@ -4,8 +4,9 @@ TEST_KEYS); the maximum, which the specification has no key for, is in `extra_da
 
 One test entry per case, named `<exercise id>: <case>` so that every entry starts with its exercise's
 function name; hidden cases keep their entry (stable across submissions) with redacted output. What stops a
-whole exercise before it runs (a module missing or misnamed, a syntax error) is said once, in one entry for the
-exercise; what stops the whole upload (empty, not a zip, no module) in one entry for the upload. The file is
+whole module or exercise before it runs (a module missing or misnamed, a syntax error, a missing function) is
+said once, in one entry for the module or exercise; what stops the whole upload (empty, not a zip, no module) in
+one entry for the upload. The file is
 deterministic but for `execution_time` (when given): sorted keys, no timestamps.
 """
 from __future__ import annotations
@@ -37,11 +38,10 @@ def to_results(run: GradingRun, hidden_visibility: str = "visible", execution_ti
                   "output": whole, "visibility": "visible"}]
         preface = (*preface, NOT_GRADED + whole)
     else:
-        tests = [test for number, exercise in enumerate(run.exercises, start=1)
-                 for test in _tests(number, exercise, hidden_visibility)]
+        tests = _all_tests(run, hidden_visibility)
     results = {
         "score": run.score,
-        "output": "\n".join((*preface, _summary(run))),
+        "output": "\n".join((*preface, _summary(run, said=whole))),
         "output_format": "text",
         "stdout_visibility": "hidden",
         "extra_data": {"max_score": run.max_score},
@@ -58,15 +58,37 @@ def dumps(run: GradingRun, hidden_visibility: str = "visible", execution_time: f
                       ensure_ascii=False) + "\n"
 
 
+def _all_tests(run: GradingRun, hidden_visibility: str) -> list[dict[str, Any]]:
+    """The entries of every exercise; a module whose exercises are all ungradable for one reason (missing,
+    misnamed, a syntax error) is one entry, named after its file."""
+    numbered = list(enumerate(run.exercises, start=1))
+    modules = {e.module: [(n, x) for n, x in numbered if x.module == e.module] for e in run.exercises}
+    tests, said = [], set()
+    for number, exercise in numbered:
+        group = modules[exercise.module]
+        reason = _one_reason(c for _, e in group for c in e.cases) if len(group) > 1 else None
+        if reason is None:
+            tests.extend(_tests(number, exercise, hidden_visibility))
+        elif exercise.module not in said:
+            said.add(exercise.module)
+            cases = [c for _, e in group for c in e.cases]
+            tests.append(_one_entry(f"{exercise.module}.py", f"{number}", round(sum(e.points for _, e in group), 4),
+                                    reason, cases))
+    return tests
+
+
+def _one_entry(name: str, number: str, max_score: float, reason: str, cases: list[CaseResult]) -> dict[str, Any]:
+    details = cases[0].details
+    return {"name": name, "number": number, "score": 0.0, "max_score": max_score, "status": "failed",
+            "visibility": "visible",
+            "output": f"ungradable: {reason} (all {len(cases)} cases)" + (f"\n\n{details}" if details else "")}
+
+
 def _tests(number: int, exercise: ExerciseResult, hidden_visibility: str) -> list[dict[str, Any]]:
     """One entry per case, or one for the exercise when every case of it is ungradable for one reason."""
     reason = _one_reason(exercise.cases) if len(exercise.cases) > 1 else None
     if reason is not None:
-        details = exercise.cases[0].details
-        return [{"name": exercise.id, "number": f"{number}", "score": 0.0, "max_score": exercise.points,
-                 "status": "failed", "visibility": "visible",
-                 "output": f"ungradable: {reason} (all {len(exercise.cases)} cases)" + (f"\n\n{details}" if details
-                                                                                      else "")}]
+        return [_one_entry(exercise.id, f"{number}", exercise.points, reason, list(exercise.cases))]
     return [{
         "name": f"{exercise.id}: {case.case}",
         "number": f"{number}.{index}",
@@ -102,11 +124,13 @@ def _skipped_in_full(case: CaseResult) -> bool:
     return case.status is Status.SKIPPED and case.score >= case.max_score
 
 
-def _summary(run: GradingRun) -> str:
+def _summary(run: GradingRun, said: str | None = None) -> str:
+    """The score of each exercise and the run's notes; a note that only repeats `said` (the reason nothing was
+    graded, already in the preface) is left out."""
     lines = [f"{run.assignment}: {run.score:g} / {run.max_score:g} points"]
     for exercise in run.exercises:
         passed = sum(c.passed for c in exercise.cases)
         lines.append(f"  {exercise.id}: {exercise.score:g} / {exercise.points:g} ({passed}/{len(exercise.cases)} cases)")
         lines.extend(f"    {line}" for note in exercise.notes for line in note.splitlines())
-    lines.extend(run.notes)
+    lines.extend(note for note in run.notes if said is None or not note.endswith(said))
     return "\n".join(lines)

@@ -2,47 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
+
+from gradescope_spec import SPEC_TEST, SPEC_TOP, check_spec
 
 from autograder.reporters import gradescope
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 
-# Gradescope's autograder specification (https://gradescope-autograders.readthedocs.io/en/latest/specs/), written
-# out here from its text rather than imported from the reporter, so that the check does not depend on the code
-# it checks.
-SPEC_TOP = {"score": (int, float), "execution_time": (int, float), "output": str, "output_format": str,
-            "test_output_format": str, "test_name_format": str, "visibility": str, "stdout_visibility": str,
-            "extra_data": dict, "tests": list, "leaderboard": list}
-SPEC_TEST = {"score": (int, float), "max_score": (int, float), "status": str, "name": str, "name_format": str,
-             "number": str, "output": str, "output_format": str, "tags": list, "visibility": str, "extra_data": dict}
-SPEC_VISIBILITY = {"visible", "hidden", "after_due_date", "after_published"}
-SPEC_FORMATS = {"text", "html", "simple_format", "md", "ansi"}
-
-
-def check_spec(results: Any) -> dict:
-    """`results` checked against the specification: only its keys, each of its type, the enumerations' values,
-    a score on top or on every test; returns it."""
-    assert isinstance(results, dict)
-    assert set(results) <= set(SPEC_TOP), f"keys outside the specification: {set(results) - set(SPEC_TOP)}"
-    for key, value in results.items():
-        assert isinstance(value, SPEC_TOP[key]) and not isinstance(value, bool), (key, value)
-    assert "score" in results or all("score" in t for t in results.get("tests", []))
-    for key in ("visibility", "stdout_visibility"):
-        assert results.get(key, "visible") in SPEC_VISIBILITY
-    for key in ("output_format", "test_output_format", "test_name_format"):
-        assert results.get(key, "text") in SPEC_FORMATS
-    assert results.get("execution_time", 0) >= 0
-    for test in results.get("tests", []):
-        assert set(test) <= set(SPEC_TEST), f"test keys outside the specification: {set(test) - set(SPEC_TEST)}"
-        for key, value in test.items():
-            assert isinstance(value, SPEC_TEST[key]) and not isinstance(value, bool), (key, value)
-        assert test.get("status", "passed") in ("passed", "failed")
-        assert test.get("visibility", "visible") in SPEC_VISIBILITY
-        assert test.get("output_format", "text") in SPEC_FORMATS
-        assert 0 <= test.get("score", 0) <= test.get("max_score", float("inf"))
-    return results
 
 
 def run_with(*cases: CaseResult) -> GradingRun:
@@ -123,18 +90,23 @@ def test_an_upload_that_cannot_be_graded_is_one_failing_entry():
     assert results["output"].count(reason) == 1
 
 
-def test_an_exercise_stopped_by_one_reason_is_one_entry_and_the_others_stay():
-    """Is an exercise whose cases are all ungradable for one reason (a misnamed module) one entry with the
-    exercise's points, while another exercise keeps one entry per case?"""
+def test_a_module_or_exercise_stopped_by_one_reason_is_one_entry_and_the_others_stay():
+    """Is a module whose exercises are all ungradable for one reason (a misnamed file) one entry named after the
+    file with their points, an exercise stopped alone (a missing function) one entry, and the rest one entry per
+    case?"""
     reason = "found shapes (1).py: rename it shapes.py"
+    missing = "no function conv2d in conv_numpy.py"
     run = GradingRun("a1", None, "sub", (
         ExerciseResult("output_size", "shapes", "O", 3.0, many("output_size", Status.UNGRADABLE, reason, 3)),
-        ExerciseResult("conv2d", "conv_numpy", "C", 2.0, (
-            CaseResult("conv2d", "a", True, Status.PASSED, 1.0, 1.0, "passed"),
-            CaseResult("conv2d", "b", True, Status.UNGRADABLE, 0.0, 1.0, reason)))), notes=(reason,))
+        ExerciseResult("same_padding", "shapes", "S", 2.0, many("same_padding", Status.UNGRADABLE, reason, 2)),
+        ExerciseResult("conv2d", "conv_numpy", "C", 2.0, many("conv2d", Status.UNGRADABLE, missing, 2)),
+        ExerciseResult("zero_pad", "conv_numpy", "Z", 2.0, (
+            CaseResult("zero_pad", "a", True, Status.PASSED, 1.0, 1.0, "passed"),
+            CaseResult("zero_pad", "b", True, Status.UNGRADABLE, 0.0, 1.0, reason)))), notes=(reason,))
     results = check_spec(gradescope.to_results(run))
-    assert [t["name"] for t in results["tests"]] == ["output_size", "conv2d: a", "conv2d: b"]
-    assert results["tests"][0]["max_score"] == 3.0 and reason in results["tests"][0]["output"]
+    assert [(t["name"], t["max_score"]) for t in results["tests"]] == [
+        ("shapes.py", 5.0), ("conv2d", 2.0), ("zero_pad: a", 1.0), ("zero_pad: b", 1.0)]
+    assert reason in results["tests"][0]["output"] and "(all 5 cases)" in results["tests"][0]["output"]
     assert results["output"].count(reason) == 1  # the run's note, once
 
 
