@@ -25,6 +25,9 @@ PACKAGE_FILES = ("pyproject.toml", "README.md", "constraints.txt")
 PARTIAL = ("The grading stopped before it finished (Gradescope's time limit?): these are the exercises graded "
            "until then; those it did not reach score 0 here. Your instructor can regrade the submission.")
 """What opens the output of a results.json written as the grading goes, until the final one replaces it."""
+NOT_STARTED = ("The grading stopped before it graded anything (Gradescope's time limit?). Your instructor can "
+               "regrade the submission.")
+"""The output of the results.json written before the grading starts, which the first partial one replaces."""
 GRADER_FAILED = ("The autograder failed before it could grade this submission; your instructor has the details. "
                  "Your submission is kept: it will be graded again once this is fixed.")
 
@@ -133,6 +136,7 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.unlink(missing_ok=True)  # a file placed there before grading never stands
+    _write_results(root, _json({"score": 0.0, "output": NOT_STARTED, "stdout_visibility": "hidden", "tests": []}))
     visibility = course.reporting.hidden_visibility
 
     def partial(run) -> None:
@@ -160,8 +164,11 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
 def failure_json() -> str:
     """The results.json of a run where the grader failed: score 0, the reason for the student, details in the
     (hidden) stdout."""
-    return json.dumps({"score": 0.0, "output": GRADER_FAILED, "stdout_visibility": "hidden", "tests": []},
-                      indent=2, sort_keys=True) + "\n"
+    return _json({"score": 0.0, "output": GRADER_FAILED, "stdout_visibility": "hidden", "tests": []})
+
+
+def _json(results: dict) -> str:
+    return json.dumps(results, indent=2, sort_keys=True) + "\n"
 
 
 def _fallback_json() -> str:
