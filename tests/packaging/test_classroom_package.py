@@ -157,7 +157,7 @@ def test_grade_step_grades_the_student_repository(buggy, tmp_path):
     assert name == "result"
     result = json.loads(base64.b64decode(encoded, validate=True))  # what the reporter does with GRADE_RESULTS
     expected = json.loads(buggy.results)
-    assert result["version"] == 1 and result["max_score"] == expected["max_score"] == 100
+    assert result["version"] == 1 and result["max_score"] == expected["extra_data"]["max_score"] == 100
     assert result["status"] == "fail"  # the buggy example fails some cases: the reporter fails the job
     assert len(result["tests"]) == len(expected["tests"])
     for test in result["tests"]:
