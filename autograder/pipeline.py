@@ -166,6 +166,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     memory_mb = max((e.limits.memory_mb for e in assignment.exercises), default=course.limits.memory_mb)
     output_kb = max((e.limits.output_kb for e in assignment.exercises), default=course.limits.output_kb)
     processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
+
     def judged(outcomes: dict[str, Outcome], modules: dict[str, ModuleLoad],
                done: set[str] | None = None) -> dict[str, Verdict]:
         """Every case's verdict from the outcomes so far; with `done`, the exercises not in it NOT_REACHED."""

@@ -220,8 +220,13 @@ class _Session:
                              isolation=self.isolation)
 
     def _report_progress(self) -> None:
-        if self.progress is not None:
+        """Give `progress` the outcomes so far; its failure (the host's) is logged, never blamed on the worker."""
+        if self.progress is None:
+            return
+        try:
             self.progress(dict(self.outcomes), dict(self.modules))
+        except Exception:  # noqa: BLE001
+            log.exception("autograder: reporting the grading's progress failed")
 
     def _budget_left(self) -> float:
         """Seconds until the grading's budget runs out (infinite without one)."""
