@@ -90,10 +90,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
 
     def partial(run: GradingRun) -> None:
         if progress is not None:
-            try:
-                progress(replace(run, exercises=run.exercises + questions))
-            except Exception:  # noqa: BLE001 (a partial report that fails costs only itself)
-                traceback.print_exc()
+            progress(replace(run, exercises=run.exercises + questions))
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
                            partial)
@@ -195,8 +192,11 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
         if progress is None or (reported and done <= reported[-1]):
             return
         reported.append(done)
-        progress(_assemble(assignment, submission, student, visible_only, cases, judged(outcomes, modules, done),
-                           said, cuda_unavailable=course.cuda_unavailable))
+        try:
+            progress(_assemble(assignment, submission, student, visible_only, cases,
+                               judged(outcomes, modules, done), said, cuda_unavailable=course.cuda_unavailable))
+        except Exception:  # noqa: BLE001 (a partial report that fails costs only itself, never the grading)
+            traceback.print_exc()
 
     report_progress({}, {})  # before anything runs: a run stopped now still has its results file
     report = run_calls(submission, calls, functions, SandboxOptions(
