@@ -176,7 +176,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError("--out names one results file: with several submissions use --out-dir")
     _check_html(args.html, args.out_dir, submissions)
     for submission in submissions:
-        _require_folder(submission)
+        if not submission.exists():
+            raise UsageError(f"{submission}: no such submission folder or file")
     course = load(args, *submissions)
     assignment = course.assignment(args.assignment)
     submitted_at = _submitted_at(args.submitted_at, assignment)
@@ -184,6 +185,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for submission in submissions:
         run, values = _graded(course, assignment, submission, args.student, submitted_at)
         runs.append(run)
+        # No execution_time: the same upload gives the same bytes here and in grade-all (run_autograder adds it).
         results = gradescope.dumps(run, course.reporting.hidden_visibility)
         targets = []
         if args.out:
@@ -209,7 +211,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         for exercise in run.exercises:
             for case in exercise.cases:
                 if case.status.value == "grader_error":
-                    print(f"grader error in {run.submission} {exercise.id}: {case.case}:\n{case.staff}", file=sys.stderr)
+                    print(f"grader error in {run.submission} {exercise.id}: {case.case}:\n{case.staff}",
+                          file=sys.stderr)
     if len(submissions) > 1 or args.quiet:
         sys.stdout.write(text.score_table(runs, [_unique_name(s, submissions) for s in submissions]))
     return EXIT_OK
@@ -232,12 +235,14 @@ def _submitted_at(text: str | None, assignment):
 
 
 def _graded(course: CourseSpec, assignment, submission: Path, student: str | None, submitted_at=None):
-    """(run, case values) of one submission; a grading that raised (the grader's bug, never the submission's)
-    still gives a run, every case GRADER_ERROR, so that results.json is always written."""
-    from autograder.pipeline import failed_run, grade_with_values
+    """(run, case values) of one upload (a folder at any depth, a zip, notebooks: autograder/upload.py, as on
+    Gradescope); a grading that raised (the grader's bug, never the submission's) still gives a run, every case
+    GRADER_ERROR, so that results.json is always written."""
+    from autograder.pipeline import failed_run
+    from autograder.upload import grade_upload
 
     try:
-        return grade_with_values(course, assignment, submission, student=student, submitted_at=submitted_at)
+        return grade_upload(course, assignment, submission, student=student, submitted_at=submitted_at)
     except (IsolationError, KeyboardInterrupt):
         raise  # the machine, or the person at it: no submission's fault
     except Exception:  # noqa: BLE001

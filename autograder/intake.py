@@ -10,6 +10,7 @@ nothing the host parses.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,8 @@ class ModuleSource:
     text: str | None
     """The source (undecodable bytes replaced), or None when the file is missing, a link or refused."""
     problem: str = ""
-    """Why the module cannot be graded (`conv_numpy.py: 4.0 MiB, more than ...`); empty when it can. A missing
-    module is no problem here: the worker reports it like any import error."""
+    """Why the module cannot be graded (`conv_numpy.py: 4.0 MiB, more than ...`, `found shapes (1).py: rename it
+    shapes.py`); empty when it can. The exercises of a module with a problem are not run: each case says it."""
 
 
 def read_modules(submission: Path, modules: tuple[str, ...] | list[str]) -> dict[str, ModuleSource]:
@@ -42,7 +43,7 @@ def read_module(submission: Path, module: str) -> ModuleSource:
     try:
         info = os.lstat(path)
     except OSError:
-        return ModuleSource(module, None)  # missing: the worker says so, with the file name
+        return ModuleSource(module, None, missing(submission, module))
     if not stat.S_ISREG(info.st_mode):
         return ModuleSource(module, None)  # a link or a folder: the sandbox copies regular files only
     if info.st_size > MAX_MODULE_BYTES:
@@ -56,6 +57,48 @@ def read_module(submission: Path, module: str) -> ModuleSource:
     if len(data) > MAX_MODULE_BYTES:
         return ModuleSource(module, None, too_large(name, len(data), at_least=True))
     return ModuleSource(module, data.decode("utf-8", errors="replace"))
+
+
+def missing(submission: Path, module: str) -> str:
+    """Why `<module>.py` is not in the submission, for the student: the file under another name when there is one
+    ("found shapes (1).py: rename it shapes.py"), else that it is missing. Empty where the module is a package
+    folder (`shapes/__init__.py`), which the worker imports."""
+    if (submission / module / "__init__.py").is_file():
+        return ""
+    try:
+        names = sorted(entry.name for entry in os.scandir(submission) if entry.is_file(follow_symlinks=False))
+    except OSError:
+        names = []
+    found = near_names(names, module)
+    if found:
+        target = f"{module}.ipynb" if found[0].lower().endswith(".ipynb") else f"{module}.py"
+        listed = " and ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
+        return f"found {listed}: rename {'it' if len(found) == 1 else 'one of them'} {target}"
+    return f"{module}.py is missing from the submission: put it beside the other modules"
+
+
+_COPY_MARK = re.compile(r"(\s*\(\d+\)|[\s_-]*copy|[\s_-]+\d+)+$")
+"""What a second download or a file manager appends to a name: ` (1)`, ` copy`, `-2`, `_3`."""
+
+
+def near_names(names: list[str], module: str) -> list[str]:
+    """The names among `names` that are `<module>.py` (or `.ipynb`) under a name an upload, a browser or an editor
+    gave it: another case (`Shapes.py`), a copy's number (`shapes (1).py`, `shapes-2.py`, `shapes copy.py`) or an
+    extension added (`shapes.py.txt`). The exact names are not among them."""
+    found = []
+    for name in names:
+        lower = name.lower().strip()
+        if name in (f"{module}.py", f"{module}.ipynb"):
+            continue
+        if lower.startswith(f"{module}.py") or lower.startswith(f"{module}.ipynb"):
+            found.append(name)
+            continue
+        stem, dot, extension = lower.rpartition(".")
+        if not dot or extension not in ("py", "ipynb", "txt"):
+            stem = lower
+        if _COPY_MARK.sub("", stem.strip()) == module:
+            found.append(name)
+    return found
 
 
 def too_large(name: str, size: int, at_least: bool = False) -> str:

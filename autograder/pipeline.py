@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import inspect
+import time
 import traceback
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from autograder import devices, scoring
 from autograder.cases import Case, expand_assignment
@@ -65,23 +66,38 @@ def grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, stud
     return grade_with_values(course, assignment, submission, student, visible_only, submitted_at=submitted_at)[0]
 
 
+Progress = Callable[[GradingRun], None]
+"""Given a partial run each time an exercise is done (the exercises not reached yet: NOT_REACHED), so that a
+platform that stops the grading still finds what was graded (autograder.packaging.gradescope)."""
+
+NOT_REACHED = "not graded: the grading stopped before it reached this exercise"
+
+
 def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None = None,
                       visible_only: bool = False, truth: Truth | None = None, cases: list[Case] | None = None,
-                      forms: dict | None = None, submitted_at: datetime | None = None,
+                      forms: dict | None = None, progress: Progress | None = None,
+                      submitted_at: datetime | None = None,
                       ) -> tuple[GradingRun, tuple[CaseValues, ...]]:
     """`grade`, plus the inputs, expected and returned values of the visible cases, for reports that draw them
     (reporters/pictures.py); they stay out of the GradingRun, so results.json and run.json stay small.
 
     `truth`, `cases` and `forms` (answers.yaml's expected forms) default to the course's reference solutions
-    and the spec's cases; the student kit passes its case pack's. `submitted_at` (the submission's time, where
-    the route knows it) applies the assignment's late penalty (autograder/late.py)."""
+    and the spec's cases; the student kit passes its case pack's. The sandbox runs nothing past the course's
+    `grading_seconds` from now. `submitted_at` (the submission's time, where the route knows it) applies the
+    assignment's late penalty (autograder/late.py) to the finished run."""
+    deadline = time.monotonic() + course.grading_seconds
     kept: list[CaseValues] = []
-    run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases)
-    try:
-        questions, notes = grade_questions(course, assignment, submission, student, visible_only,
-                                           forms)  # answers.yaml
+    try:  # answers.yaml first: it takes no time, and a partial run has it
+        questions, notes = grade_questions(course, assignment, submission, student, visible_only, forms)
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
+
+    def partial(run: GradingRun) -> None:
+        if progress is not None:
+            progress(replace(run, exercises=run.exercises + questions))
+
+    run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
+                           partial)
     run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
     return apply_late(run, None if visible_only else assignment.late, submitted_at), tuple(kept)
 
@@ -102,13 +118,14 @@ def failed_run(course: CourseSpec, assignment: AssignmentSpec, submission: Path,
 
 def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,
                      visible_only: bool, kept: list[CaseValues], truth: Truth | None = None,
-                     cases: list[Case] | None = None) -> GradingRun:
+                     cases: list[Case] | None = None, deadline: float | None = None,
+                     progress: Progress | None = None) -> GradingRun:
     """The code exercises, run in the sandbox; the visible cases' values are added to `kept`."""
     if cases is None:
         cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
     try:
         return _grade(course, assignment, submission, cases, student, visible_only, kept,
-                      truth or ReferenceTruth(assignment))
+                      truth or ReferenceTruth(assignment), deadline, progress)
     except IsolationError:
         raise  # the machine, not this submission: every submission would fail alike, so stop the command
     except SubmissionError as error:
@@ -121,9 +138,11 @@ def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission:
 
 
 def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cases: list[Case],
-           student: str | None, visible_only: bool, kept: list[CaseValues], truth: Truth) -> GradingRun:
+           student: str | None, visible_only: bool, kept: list[CaseValues], truth: Truth,
+           deadline: float | None = None, progress: Progress | None = None) -> GradingRun:
     sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
     refused = {module: source.problem for module, source in sources.items() if source.problem}
+    said = tuple(dict.fromkeys(refused.values()))  # "found shapes (1).py: rename it shapes.py", once in the run
     scans = _static_scans(assignment, submission, sources)  # before the run too: the run cannot change what is read
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
@@ -149,25 +168,51 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     memory_mb = max((e.limits.memory_mb for e in assignment.exercises), default=course.limits.memory_mb)
     output_kb = max((e.limits.output_kb for e in assignment.exercises), default=course.limits.output_kb)
     processes = max((e.limits.processes for e in assignment.exercises), default=course.limits.processes)
+
+    def judged(outcomes: dict[str, Outcome], modules: dict[str, ModuleLoad],
+               done: set[str] | None = None) -> dict[str, Verdict]:
+        """Every case's verdict from the outcomes so far; with `done`, the exercises not in it NOT_REACHED."""
+        loadings = {e.id: Loading(module=modules.get(e.module), expected_signature=truth.signature(e),
+                                  static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals,
+                                  source=_failed_source(sources[e.module], modules.get(e.module)))
+                    for e in assignment.exercises}
+        found = dict(verdicts)
+        for case in cases:
+            if case.key in found:
+                continue
+            if done is not None and case.exercise not in done:
+                found[case.key] = Verdict(Status.UNGRADABLE, NOT_REACHED)
+                continue
+            exercise = assignment.exercise(case.exercise)
+            outcome = outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
+            found[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
+                                    exercise.limits.memory_mb)
+        return forbid_whole_exercises(cases, found)
+
+    reported: list[set[str]] = []  # the exercises done at the last report; none before the first
+
+    def report_progress(outcomes: dict[str, Outcome], modules: dict[str, ModuleLoad]) -> None:
+        done = {e.id for e in assignment.exercises
+                if all(c.key in outcomes for c in calls if c.exercise == e.id)}
+        if progress is None or (reported and done <= reported[-1]):
+            return
+        reported.append(done)
+        try:
+            progress(_assemble(assignment, submission, student, visible_only, cases,
+                               judged(outcomes, modules, done), said, cuda_unavailable=course.cuda_unavailable))
+        except Exception:  # noqa: BLE001 (a partial report that fails costs only itself, never the grading)
+            traceback.print_exc()
+
+    report_progress({}, {})  # before anything runs: a run stopped now still has its results file
     report = run_calls(submission, calls, functions, SandboxOptions(
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
-        warm_pool=course.warm_pool, disk_mb=course.disk_mb))
-
-    loadings = {e.id: Loading(module=report.modules.get(e.module), expected_signature=truth.signature(e),
-                              static_uses=scans[e.id].uses, static_refusals=scans[e.id].refusals,
-                              source=_failed_source(sources[e.module], report.modules.get(e.module)))
-                for e in assignment.exercises}
-    for case in cases:
-        if case.key in verdicts:
-            continue
-        exercise = assignment.exercise(case.exercise)
-        outcome = report.outcomes.get(case.key, Outcome(OutcomeKind.NOT_RUN, message="not run"))
-        verdicts[case.key] = judge(case, expected[case.key], outcome, loadings[case.exercise], exercise.compare,
-                                   exercise.limits.memory_mb)
-    verdicts = forbid_whole_exercises(cases, verdicts)
+        warm_pool=course.warm_pool, disk_mb=course.disk_mb, grading_seconds=course.grading_seconds,
+        deadline=deadline), progress=report_progress if progress is not None else None)
+    verdicts = judged(report.outcomes, report.modules)
     kept.extend(visible_values(cases, expected, report.outcomes))
     hidden_ran = any(not case.visible for case in cases if case.key in expected)
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
+    notes = said + notes
     mistakes = truth.mistakes()
     diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
                  for e in assignment.exercises}

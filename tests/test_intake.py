@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
 from autograder.intake import MAX_MODULE_BYTES, read_modules
 
 
@@ -25,9 +27,31 @@ def test_a_module_over_the_cap_is_refused_unread(tmp_path):
                                      f"may have")
 
 
-def test_missing_modules_and_links_are_left_to_the_worker(tmp_path):
-    """Is a missing module, or one that is a link (never copied into the sandbox), no problem here and no text?"""
+def test_a_missing_module_says_so_and_a_link_is_left_to_the_worker(tmp_path):
+    """Does a missing module say that it is missing, while one that is a link (never copied into the sandbox) or
+    a package folder is no problem here, and none has a text?"""
     (tmp_path / "real.py").write_text("x = 1\n")
     os.symlink(tmp_path / "real.py", tmp_path / "linked.py")
-    sources = read_modules(tmp_path, ("absent", "linked"))
-    assert [(s.text, s.problem) for s in sources.values()] == [(None, ""), (None, "")]
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "__init__.py").write_text("")
+    sources = read_modules(tmp_path, ("absent", "linked", "package"))
+    assert [(s.text, s.problem) for s in sources.values()] == [
+        (None, "absent.py is missing from the submission: put it beside the other modules"), (None, ""), (None, "")]
+
+
+@pytest.mark.parametrize("names, problem", [
+    (["shapes (1).py"], "found shapes (1).py: rename it shapes.py"),
+    (["Shapes.py"], "found Shapes.py: rename it shapes.py"),
+    (["shapes-2.py", "filters.py"], "found shapes-2.py: rename it shapes.py"),
+    (["shapes copy.py"], "found shapes copy.py: rename it shapes.py"),
+    (["shapes.py.txt"], "found shapes.py.txt: rename it shapes.py"),
+    (["shapes (2).ipynb"], "found shapes (2).ipynb: rename it shapes.ipynb"),
+    (["Shapes.py", "shapes (1).py"], "found Shapes.py and shapes (1).py: rename one of them shapes.py"),
+    (["shapes_utils.py", "myshapes.py", "filters.py"], "shapes.py is missing from the submission"),
+])
+def test_a_misnamed_module_is_named_with_the_name_to_give_it(tmp_path, names, problem):
+    """Is a module saved under a copy's name, another case or an added extension found, and the student told
+    which file to rename to what, while other files that merely contain the name are not taken for it?"""
+    for name in names:
+        (tmp_path / name).write_text("x = 1\n")
+    assert read_modules(tmp_path, ("shapes",))["shapes"].problem.startswith(problem)

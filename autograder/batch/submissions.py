@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from autograder.batch.notebooks import notebook_to_module
-from autograder.batch.unzip import MAX_BYTES, MAX_MEMBERS, SubmissionRejected, read_zip
+from autograder.batch.unzip import JUNK, MAX_BYTES, MAX_MEMBERS, SubmissionRejected, read_zip
+from autograder.intake import near_names
 
 SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules"}
 """Folders never read from a submission (the sandbox skips the same ones)."""
@@ -103,23 +104,100 @@ def fingerprint(submission: Submission) -> str:
     return digest.hexdigest()
 
 
-def read_files(submission: Submission, modules: tuple[str, ...]) -> dict[str, bytes]:
+def read_files(submission: Submission, modules: tuple[str, ...], where: str | None = None) -> dict[str, bytes]:
     """{relative POSIX path: content} of the submission, ready to be written into a fresh folder: a zip's
-    members (checked), a lone top folder unwrapped (`alice.zip` holding `alice/shapes.py`), and each notebook
-    `<module>.ipynb` of an assignment module converted to `<module>.py` (the notebook wins over a `.py`)."""
+    members (checked), re-rooted at the folder that holds the modules (`locate`), and each notebook
+    `<module>.ipynb` of an assignment module converted to `<module>.py` (the notebook wins over a `.py`).
+    SubmissionRejected when nothing can be graded: no files, or none of the modules under any name; its message
+    starts with `where` (default: the folder's or zip's name; "" for none)."""
     if submission.kind is Kind.ZIP:
         files = read_zip(submission.path)
     else:
         files = _read_folder(submission.path)
-    files = _unwrap(files)
+    return prepared(files, modules, submission.path.name if where is None else where)
+
+
+def read_upload(path: Path, modules: tuple[str, ...]) -> dict[str, bytes]:
+    """`read_files` of one student's upload as `grade` and Gradescope receive it: a folder (Gradescope's
+    /autograder/submission), a folder holding nothing but one .zip, a .zip file, or a single module or notebook.
+    Its messages do not name the folder (Gradescope's is always `submission`): the same upload reads the same
+    wherever it lies."""
+    path = Path(path)
+    if path.is_file():
+        if path.suffix.lower() == ".zip":
+            return read_files(Submission(path.stem, path, Kind.ZIP), modules)
+        if path.stat().st_size > MAX_BYTES:
+            raise SubmissionRejected(f"{path.name}: more than {MAX_BYTES // 2**20} MB; submit only your .py files")
+        return prepared({path.name: path.read_bytes()}, modules, "")
+    entries = [e for e in _walk(path) if not _junk(e[0])] if path.is_dir() else []
+    if len(entries) == 1 and entries[0][0].lower().endswith(".zip"):
+        return read_files(Submission(path.name, entries[0][1], Kind.ZIP), modules, "")
+    return read_files(Submission(path.name, path, Kind.FOLDER), modules, "")
+
+
+def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str) -> dict[str, bytes]:
+    """The files of an upload re-rooted where its modules are, notebooks converted; SubmissionRejected saying why
+    nothing can be graded."""
+    files = {name: content for name, content in files.items() if not _junk(name)}
+    at = f"{where}: " if where else ""
+    if not files:
+        raise SubmissionRejected(f"{at}your upload is empty (no files): upload {_listing(modules)} (the "
+                                 f"files themselves, or one .zip of them)")
+    files = locate(files, modules)
     for module in modules:
         notebook = files.pop(f"{module}.ipynb", None)
         if notebook is not None:
-            where = f"{submission.path.name}/{module}.ipynb"
-            files[f"{module}.py"] = notebook_to_module(notebook, where).encode("utf-8")
-    if not files:
-        raise SubmissionRejected(f"{submission.path.name}: empty submission (no files)")
+            location = f"{where}/{module}.ipynb" if where else f"{module}.ipynb"
+            files[f"{module}.py"] = notebook_to_module(notebook, location).encode("utf-8")
+    found = {PurePosixPath(name).name for name in files}
+    if not any(f"{m}.py" in found for m in modules) and not any(near_names(sorted(found), m) for m in modules):
+        shown = sorted(files)[:5]
+        more = f" and {len(files) - 5} more" if len(files) > 5 else ""
+        notebooks = [n for n in files if n.lower().endswith(".ipynb")]
+        hint = (f"; the grader reads one notebook per module, named after it ({modules[0]}.ipynb, ...): save "
+                f"each module's code in its own notebook or .py file") if notebooks else ""
+        raise SubmissionRejected(f"{at}your upload has none of the assignment's modules ({_listing(modules)}): it "
+                                 f"holds {', '.join(shown)}{more}{hint}")
     return files
+
+
+def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes]:
+    """The files re-rooted at the folder that holds most of the modules (`<module>.py` or `.ipynb`; else the most
+    misnamed ones, whose names `intake.missing` then reports): the lone top folders archivers add, or
+    `my-work/l10_convolutions/`, are unwrapped. A module (or answers.yaml) missing there but found once elsewhere
+    in the upload, at another folder level, is taken from there."""
+    wanted = {f"{m}.{ext}" for m in modules for ext in ("py", "ipynb")}
+    by_folder: dict[str, list[str]] = {}
+    for name in files:
+        path = PurePosixPath(name)
+        by_folder.setdefault(path.parent.as_posix(), []).append(path.name)
+    counts = {folder: sum(n in wanted for n in names) for folder, names in by_folder.items()}
+    if not any(counts.values()):
+        counts = {folder: sum(bool(near_names(names, m)) for m in modules) for folder, names in by_folder.items()}
+    if not any(counts.values()):
+        return files
+    root = min(counts, key=lambda f: (-counts[f], 0 if f == "." else len(PurePosixPath(f).parts), f))
+    prefix = "" if root == "." else root + "/"
+    located = {name[len(prefix):]: content for name, content in files.items() if name.startswith(prefix)}
+    for wanted_name in sorted(wanted | {"answers.yaml"}):
+        module = wanted_name.rsplit(".", 1)[0]
+        if wanted_name in located or (module in modules and (f"{module}.py" in located or f"{module}.ipynb" in located)):
+            continue
+        elsewhere = [name for name in files if PurePosixPath(name).name == wanted_name]
+        if len(elsewhere) == 1:
+            located[wanted_name] = files[elsewhere[0]]
+    return located
+
+
+def _listing(modules: tuple[str, ...]) -> str:
+    names = [f"{m}.py" for m in modules]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _junk(name: str) -> bool:
+    """What archivers and file managers add on their own (`__MACOSX/`, `.DS_Store`), never the student's work."""
+    parts = PurePosixPath(name).parts
+    return bool(parts) and (parts[0] == JUNK[0].rstrip("/") or parts[-1] == JUNK[1])
 
 
 def _read_folder(folder: Path) -> dict[str, bytes]:
@@ -141,13 +219,3 @@ def _walk(folder: Path):
             path = Path(root) / name
             if not path.is_symlink() and path.is_file():
                 yield path.relative_to(folder).as_posix(), path
-
-
-def _unwrap(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Strip a top folder that holds everything (archivers add one), as often as there is one."""
-    while files:
-        tops = {PurePosixPath(name).parts[0] for name in files}
-        if len(tops) != 1 or any(len(PurePosixPath(name).parts) < 2 for name in files):
-            return files
-        files = {PurePosixPath(*PurePosixPath(name).parts[1:]).as_posix(): content for name, content in files.items()}
-    return files

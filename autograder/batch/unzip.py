@@ -28,7 +28,8 @@ def read_zip(path: Path, max_members: int = MAX_MEMBERS, max_bytes: int = MAX_BY
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise SubmissionRejected(f"{path.name}: not a readable zip file ({error})") from None
+        raise SubmissionRejected(f"{path.name}: not a readable zip file ({error}); make the zip again from your "
+                                 f"files (or upload the .py files themselves)") from None
     files: dict[str, bytes] = {}
     total = 0
     with archive:

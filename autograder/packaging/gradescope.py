@@ -11,16 +11,23 @@ from __future__ import annotations
 import io
 import json
 import stat
-import tempfile
+import time
 import traceback
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from autograder.batch.jobs import NOT_GRADED
 from autograder.spec import AssignmentSpec, CourseSpec
 
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 """Every entry's timestamp: the same course gives a byte-identical zip."""
 PACKAGE_FILES = ("pyproject.toml", "README.md", "constraints.txt")
+PARTIAL = ("The grading stopped before it finished (Gradescope's time limit?): these are the exercises graded "
+           "until then; those it did not reach score 0 here. Your instructor can regrade the submission.")
+"""What opens the output of a results.json written as the grading goes, until the final one replaces it."""
+NOT_STARTED = ("The grading stopped before it graded anything (Gradescope's time limit?). Your instructor can "
+               "regrade the submission.")
+"""The output of the results.json written before the grading starts, which the first partial one replaces."""
 GRADER_FAILED = ("The autograder failed before it could grade this submission; your instructor has the details. "
                  "Your submission is kept: it will be graded again once this is fixed.")
 
@@ -130,59 +137,54 @@ def submitted_at_of(metadata_path: Path):
 
 
 def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -> int:
-    """What run_autograder does: always leaves a valid results.json (the grader's own, written last), and
-    prints staff details (grader tracebacks) to stdout, which Gradescope shows to instructors only."""
-    from autograder.batch.submissions import Kind, Submission, read_files
-    from autograder.batch.jobs import ungradable
-    from autograder.batch.unzip import SubmissionRejected
-    from autograder.pipeline import grade
+    """What run_autograder does: always leaves a valid results.json, the grader's own, written atomically
+    after each exercise (so that a grading Gradescope stops still leaves what was graded) and once more at the
+    end; prints staff details (grader tracebacks) to stdout, which Gradescope shows to instructors only."""
     from autograder.reporters import gradescope
+    from autograder.upload import grade_upload
 
+    started = time.monotonic()
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.unlink(missing_ok=True)  # a file placed there before grading never stands
+    _write_results(root, _json({"score": 0.0, "output": NOT_STARTED, "stdout_visibility": "hidden", "tests": []}))
+    visibility = course.reporting.hidden_visibility
+
+    def partial(run) -> None:
+        _write_results(root, gradescope.dumps(run, visibility, time.monotonic() - started, preface=(PARTIAL,)))
+
     try:
         student, note = student_of(root / "submission_metadata.json")
         print(f"autograder: {note}")
-        submitted_at, late_note = submitted_at_of(root / "submission_metadata.json") if assignment.late else (None, "")
+        submitted_at, late_note = (submitted_at_of(root / "submission_metadata.json") if assignment.late
+                                   else (None, ""))
         if late_note:
             print(f"autograder: {late_note}")
-        submitted = root / "submission"
-        zips = sorted(submitted.glob("*.zip")) if submitted.is_dir() else []
-        only_zip = len(zips) == 1 and not any(p.suffix == ".py" for p in submitted.rglob("*.py"))
-        source = Submission(student or "submission", zips[0] if only_zip else submitted,
-                            Kind.ZIP if only_zip else Kind.FOLDER)
-        with tempfile.TemporaryDirectory(prefix="autograder-gradescope-") as scratch:
-            folder = Path(scratch) / "submission"
-            folder.mkdir()
-            try:
-                files, problem = read_files(source, assignment.modules), ""
-            except (SubmissionRejected, OSError) as error:  # a hostile zip or notebook: the student reads why
-                files, problem = {}, str(error)
-                print(f"autograder: the submission cannot be read: {error}")
-            for name, content in files.items():
-                target = folder.joinpath(*PurePosixPath(name).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-            run = ungradable(course, assignment, student or "submission", problem) if problem else \
-                grade(course, assignment, folder, student=student, submitted_at=submitted_at)
+        run, _ = grade_upload(course, assignment, root / "submission", student=student, progress=partial,
+                              submitted_at=submitted_at)
+        if run.notes and run.notes[0].startswith(NOT_GRADED):
+            print(f"autograder: the submission cannot be graded: {run.notes[0][len(NOT_GRADED):]}")
         for exercise in run.exercises:
             for case in exercise.cases:
                 if case.status.value == "grader_error":
                     print(f"grader error in {exercise.id}: {case.case}:\n{case.staff}")
-        text = gradescope.dumps(run, course.reporting.hidden_visibility)
+        text = gradescope.dumps(run, visibility, time.monotonic() - started)
     except Exception:  # noqa: BLE001 (the student must still get a results.json)
         print(traceback.format_exc())
         text = failure_json()
     _write_results(root, text)
+    print(f"autograder: graded in {time.monotonic() - started:.1f} s")
     return 0
 
 
 def failure_json() -> str:
     """The results.json of a run where the grader failed: score 0, the reason for the student, details in the
     (hidden) stdout."""
-    return json.dumps({"score": 0.0, "output": GRADER_FAILED, "stdout_visibility": "hidden", "tests": []},
-                      indent=2, sort_keys=True) + "\n"
+    return _json({"score": 0.0, "output": GRADER_FAILED, "stdout_visibility": "hidden", "tests": []})
+
+
+def _json(results: dict) -> str:
+    return json.dumps(results, indent=2, sort_keys=True) + "\n"
 
 
 def _fallback_json() -> str:

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from autograder import codec
 from autograder.sandbox import answers, arguments, disk, pool, speed, wire
@@ -72,11 +73,17 @@ class SandboxOptions:
     disk_mb: int = 256
     """What the worker may write in all (its folder and /tmp together): a size-limited file system with
     namespaces, the host's watch of the scratch folder without (autograder.sandbox.disk)."""
+    grading_seconds: float | None = None
+    """The whole grading's time budget (course.yaml's `sandbox.grading_seconds`), named in the messages."""
+    deadline: float | None = None
+    """time.monotonic() when that budget runs out: no call runs past it, and the calls left are not run."""
 
 
 def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str]],
-              options: SandboxOptions = SandboxOptions()) -> SandboxReport:
-    """Run every call against the submission's modules in a sandboxed worker process."""
+              options: SandboxOptions = SandboxOptions(),
+              progress: Callable[[dict[str, Outcome], dict[str, ModuleLoad]], None] | None = None) -> SandboxReport:
+    """Run every call against the submission's modules in a sandboxed worker process. `progress` (the host's, never
+    the student's) is given the outcomes and module loads so far each time a call is settled."""
     isolation = isolation_.choose(options.isolation, options.python)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
     try:
@@ -87,7 +94,7 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         for source in RUNTIME_SOURCES:
             shutil.copyfile(source, runtime / source.name)
         (scratch / "tmp").mkdir()
-        session = _Session(scratch, work, runtime, functions, options, isolation)
+        session = _Session(scratch, work, runtime, functions, options, isolation, progress)
         return session.run(calls)
     finally:
         kill_strays(scratch)
@@ -154,9 +161,10 @@ class _Session:
     """One submission's grading run: workers started one after another until every call is settled."""
 
     def __init__(self, scratch: Path, work: Path, runtime: Path, functions: dict[str, list[str]],
-                 options: SandboxOptions, isolation: Isolation):
+                 options: SandboxOptions, isolation: Isolation, progress=None):
         self.scratch, self.work, self.runtime = scratch, work, runtime
         self.functions, self.options, self.isolation = functions, options, isolation
+        self.progress = progress
         self.outcomes: dict[str, Outcome] = {}
         self.modules: dict[str, ModuleLoad] = {}
         self.output = bytearray()
@@ -181,12 +189,17 @@ class _Session:
     def _run(self, calls: list[Call]) -> SandboxReport:
         pending = list(calls)
         while pending:
+            if self._budget_left() <= 0:  # no worker is started past the budget
+                for call in pending:
+                    self._settle_without_running(call)
+                break
             self.starts += 1
             settled = len(self.outcomes) + len(self.modules)
             self._run_worker(pending)
             pending = [c for c in pending if c.key not in self.outcomes and self._module_ok(c.module)]
             for call in pending:
                 self._settle_without_running(call)
+            self._report_progress()
             pending = [c for c in pending if c.key not in self.outcomes]
             if pending and len(self.outcomes) + len(self.modules) == settled:
                 # A worker that stops without settling anything would loop forever.
@@ -206,9 +219,25 @@ class _Session:
                              output_dropped=self.dropped, starts=self.starts, pooled=self.pooled,
                              isolation=self.isolation)
 
+    def _report_progress(self) -> None:
+        """Give `progress` the outcomes so far; its failure (the host's) is logged, never blamed on the worker."""
+        if self.progress is None:
+            return
+        try:
+            self.progress(dict(self.outcomes), dict(self.modules))
+        except Exception:  # noqa: BLE001
+            log.exception("autograder: reporting the grading's progress failed")
+
+    def _budget_left(self) -> float:
+        """Seconds until the grading's budget runs out (infinite without one)."""
+        return float("inf") if self.options.deadline is None else self.options.deadline - time.monotonic()
+
     def _settle_without_running(self, call: Call) -> bool:
-        """Settle a call whose exercise has used up its time or crashed too often; True when settled."""
-        if self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
+        """Settle a call when the grading's budget, its exercise's time or its crashes are used up; True when
+        settled."""
+        if self._budget_left() <= 0:
+            self.outcomes[call.key] = _budget_out(self.options.grading_seconds, ran=False)
+        elif self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
             self.outcomes[call.key] = _used_up(call)
         elif self.crashes.get(call.exercise, 0) >= MAX_CRASHES:
             self.outcomes[call.key] = Outcome(OutcomeKind.CRASHED, message=(
@@ -243,13 +272,17 @@ class _Session:
             for call in calls:
                 if call.key in self.outcomes or not self._module_ok(call.module):
                     continue
+                if self._budget_left() <= 0:  # no import either: every call left says the budget ran out
+                    self._settle_without_running(call)
+                    continue
                 if call.module not in imported:
                     current = ("import", call.module)
                     started = time.monotonic()
                     try:  # charged to the exercise that needs it: a replacement worker imports the module again
                         answer = worker.ask({"op": "import", "module": call.module,
                                              "functions": self.functions.get(call.module, [])},
-                                            self._import_seconds(calls, call.module), "imported")
+                                            max(min(self._import_seconds(calls, call.module),
+                                                    self._budget_left()), 0.0), "imported")
                     finally:
                         self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
                     load = answers.module_load(call.module, answer)
@@ -271,6 +304,7 @@ class _Session:
                     outcome = self._timed(worker, call, outcome)
                 self.outcomes[call.key] = outcome
                 current = None
+                self._report_progress()
                 if outcome.timing_problem:  # a timing that ended early may leave the worker mid-call: replace it
                     raise Stopped("replaced after its timing ended early")
         except Timeout:
@@ -309,7 +343,7 @@ class _Session:
         escaped = bool(call.forbidden) and bool(self._others(worker))
         started = time.monotonic()
         try:
-            answer = worker.ask(request, max(min(call.case_seconds, budget), 0.0), "result")
+            answer = worker.ask(request, max(min(call.case_seconds, budget, self._budget_left()), 0.0), "result")
         finally:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
         left = self._others(worker)
@@ -480,11 +514,16 @@ class _Session:
         kind, name = current
         if kind == "import":
             verb = "took longer than its time limit" if reason == "timeout" else what
+            if reason == "timeout" and self._budget_left() <= 0:
+                verb = f"was stopped: {_budget_out(self.options.grading_seconds, ran=True).message}"
             self.modules[name] = ModuleLoad(name, False, message=f"importing {name}.py {verb}")
             return
         if kind == "timing":
             return  # the case's value was settled before its timing began (_timed)
         call = next(c for c in calls if c.key == name)
+        if reason == "timeout" and self._budget_left() <= 0:
+            self.outcomes[name] = _budget_out(self.options.grading_seconds, ran=True)
+            return
         if reason == "timeout":
             limit = min(call.case_seconds, call.exercise_seconds)
             exhausted = self.spent.get(call.exercise, 0.0) >= call.exercise_seconds
@@ -550,6 +589,13 @@ def _stop_reason(reason: str, detail: str, returncode: int | None, memory_mb: in
         hint = f" (possibly the memory limit of {memory_mb} MB)" if number in (signal.SIGABRT, signal.SIGBUS) else ""
         return f"crashed with signal {number} ({name}){hint}"
     return f"exited with status {returncode} (sys.exit or os._exit?)"
+
+
+def _budget_out(seconds: float | None, ran: bool) -> Outcome:
+    """A call stopped (`ran`) or never started because the grading's time budget ran out."""
+    budget = f"the grading's time budget of {seconds:g} s" if seconds else "the grading's time budget"
+    when = "during this case" if ran else "before this case (not graded)"
+    return Outcome(OutcomeKind.TIMEOUT, message=f"{budget} ran out {when}: the earlier cases used it up")
 
 
 def _used_up(call: Call) -> Outcome:

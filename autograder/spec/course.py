@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from autograder.spec.assignment import load_assignment
+from autograder.spec.budget import DEFAULT_GRADING_SECONDS, check_budget, grading_seconds
 from autograder.spec.late import optional_late
 from autograder.spec.model import Comparison, CourseSpec, Limits, Reporting
 from autograder.spec.nodes import Node, display, matching, one_of, optional, read_yaml, unique
@@ -29,10 +30,12 @@ def load_course(root: Path) -> CourseSpec:
     limits = override(defaults.get("limits"), Limits(), LIMIT_READERS)
     compare = override(defaults.get("compare"), Comparison(), COMPARE_READERS)
     reporting = override(defaults.get("reporting"), Reporting(), REPORTING_READERS)
-    sandbox = optional(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool", "disk_mb")), {})
+    sandbox = optional(course, "sandbox", lambda n: n.mapping((), ("isolation", "warm_pool", "disk_mb",
+                                                                   "grading_seconds")), {})
     isolation = optional(sandbox, "isolation", lambda n: one_of(n, ISOLATIONS), "auto")
     warm_pool = optional(sandbox, "warm_pool", Node.boolean, True)
     disk_mb = optional(sandbox, "disk_mb", _disk_mb, 256)
+    budget = optional(sandbox, "grading_seconds", grading_seconds, DEFAULT_GRADING_SECONDS)
     gpu = optional(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
     cuda_unavailable = optional(gpu, "cuda_unavailable", lambda n: one_of(n, CUDA_UNAVAILABLE), "cpu")
     late = optional_late(course)
@@ -46,9 +49,12 @@ def load_course(root: Path) -> CourseSpec:
                              f"assignment.yaml, or remove {assignment_id!r} from the list")
         assignments.append(load_assignment(folder / "assignment.yaml", root, limits, compare,
                                            hidden_detail=reporting.hidden_detail, late=late))
+    for assignment in assignments:
+        check_budget(sandbox.get("grading_seconds"), budget, assignment, display(root / "course.yaml", root))
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
                       reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
-                      warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable)
+                      warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable,
+                      grading_seconds=budget)
 
 
 def _disk_mb(n: Node) -> int:

@@ -242,6 +242,9 @@ class CourseSpec:
     cuda_unavailable: str = "cpu"
     """Where the grading machine has no CUDA: "cpu" gives each CUDA case the score of the same case on the CPU,
     "drop" takes the CUDA cases' points out of the maximum."""
+    grading_seconds: float = 420.0  # autograder.spec.budget.DEFAULT_GRADING_SECONDS
+    """The whole grading's time budget, on the host's clock (`sandbox.grading_seconds`): every exercise's limits fit
+    into it (checked at load, autograder.spec.budget), and no case runs past it (the sandbox's deadline)."""
 
     def assignment(self, assignment_id: str | None = None) -> AssignmentSpec:
         """The named assignment, or the only one when no name is given."""

@@ -7,7 +7,7 @@ import pytest
 from batch_helpers import notebook, write_folder, write_zip
 from support import ASSIGNMENT
 
-from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, read_files
+from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, locate, read_files, read_upload
 from autograder.batch.unzip import SubmissionRejected
 
 MODULES = ("shapes", "filters")
@@ -71,7 +71,7 @@ def test_unreadable_submissions_are_rejected_with_their_name(tmp_path):
     write_folder(tmp_path / "empty", {"__pycache__/x.pyc": b""})
     write_folder(tmp_path / "nb" / ASSIGNMENT, {"shapes.ipynb": b"{broken"})
     found = {s.student: s for s in discover(tmp_path, ASSIGNMENT).submissions}
-    with pytest.raises(SubmissionRejected, match=r"^empty: empty submission"):
+    with pytest.raises(SubmissionRejected, match=r"^empty: your upload is empty"):
         read_files(found["empty"], MODULES)
     with pytest.raises(SubmissionRejected, match=rf"^{ASSIGNMENT}/shapes.ipynb: not a Jupyter notebook"):
         read_files(found["nb"], MODULES)
@@ -86,3 +86,41 @@ def test_the_fingerprint_changes_with_the_content_and_only_with_it(tmp_path):
     assert fingerprint(submission) == first
     (alice / "sub" / "filters.py").write_bytes(b"g")
     assert fingerprint(submission) != first
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"a/b/shapes.py": b"s", "a/b/filters.py": b"f", "a/README.md": b"r"}, {"shapes.py", "filters.py"}),
+    ({"work/shapes.py": b"s", "work/filters.py": b"f", "answers.yaml": b"q"},
+     {"shapes.py", "filters.py", "answers.yaml"}),
+    ({"new/shapes.py": b"s", "new/filters.py": b"f", "old/shapes.py": b"old"}, {"shapes.py", "filters.py"}),
+    ({"shapes.py": b"s", "sub/filters.py": b"f", "sub/data.txt": b"d"},
+     {"shapes.py", "filters.py", "sub/filters.py", "sub/data.txt"}),
+    ({"notes.txt": b"n", "x/Shapes.py": b"s"}, {"Shapes.py"}),
+    ({"notes.txt": b"n"}, {"notes.txt"}),
+])
+def test_the_modules_are_found_at_whatever_folder_level_they_are(files, expected):
+    """Is an upload re-rooted at the folder holding most modules (the deepest nesting unwrapped, a stale copy
+    elsewhere ignored), with a module or answers.yaml found once at another level brought in, a misnamed module's
+    folder taken where no module has its name, and an upload with none left as it is?"""
+    located = locate(files, MODULES)
+    assert set(located) == expected
+    if "shapes.py" in located:
+        assert located["shapes.py"] == b"s"
+
+
+def test_a_single_upload_is_read_as_gradescope_keeps_it(tmp_path):
+    """Are a folder holding only a zip, a zip file and a lone module each read as their files, and is an upload
+    with none of the modules refused with what it holds?"""
+    (tmp_path / "up").mkdir()
+    write_zip(tmp_path / "up" / "work.zip", {"shapes.py": b"s", "filters.py": b"f"}, prefix="work/")
+    assert read_upload(tmp_path / "up", MODULES) == {"shapes.py": b"s", "filters.py": b"f"}
+    assert read_upload(tmp_path / "up" / "work.zip", MODULES) == {"shapes.py": b"s", "filters.py": b"f"}
+    write_folder(tmp_path / "one", {"shapes.py": b"s"})
+    assert read_upload(tmp_path / "one" / "shapes.py", MODULES) == {"shapes.py": b"s"}
+    write_folder(tmp_path / "pdf", {"report.pdf": b"%PDF"})
+    with pytest.raises(SubmissionRejected, match=r"^your upload has none of the assignment's modules \(shapes.py "
+                                                 r"and filters.py\): it holds report.pdf$"):
+        read_upload(tmp_path / "pdf", MODULES)
+    write_folder(tmp_path / "junk", {"__MACOSX/._shapes.py": b"j", ".DS_Store": b"j"})
+    with pytest.raises(SubmissionRejected, match=r"^your upload is empty \(no files\)"):
+        read_upload(tmp_path / "junk", MODULES)

@@ -179,5 +179,5 @@ def test_gradescope_run_says_why_a_crashing_notebook_is_ungradable(parsing_class
     shutil.copytree(klass / "bob", tmp_path / "submission")
     assert run_submission(spec, spec.assignment(ASSIGNMENT), tmp_path) == 0
     results = json.loads((tmp_path / "results" / "results.json").read_text())
-    assert results["tests"] and all("submission/shapes.ipynb: not a Jupyter notebook (ValueError" in t["output"]
+    assert results["tests"] and all("shapes.ipynb: not a Jupyter notebook (ValueError" in t["output"]
                                     for t in results["tests"])

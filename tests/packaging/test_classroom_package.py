@@ -164,7 +164,7 @@ def test_grade_step_grades_the_student_repository_and_the_reporter_prints_its_gr
     outputs = dict(line.split("=", 1) for line in lines[1:])
     assert all(len(value) <= RESULT_LIMIT for value in outputs.values())
     expected = json.loads(buggy.results)
-    assert (expected["score"], expected["max_score"]) == (89, 100)
+    assert (expected["score"], expected["extra_data"]["max_score"]) == (89, 100)
 
     reporter = step(steps, uses=REPORTER)
     log = run_reporter(reporter["with"]["runners"], outputs)  # the env the workflow sets, by runner name
