@@ -67,7 +67,7 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     def fill() -> None:
         for submission in waiting:
             try:
-                job = _job(submission, assignment.modules)
+                job = _job(submission, assignment.modules, tuple(q.id for q in assignment.questions))
             except Exception:  # noqa: BLE001 (reading one submission failed in a way that is ours)
                 failure(submission.student)
                 continue
@@ -100,9 +100,9 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     return BatchResult(runs=ordered, graded=tuple(graded), skipped=tuple(skipped), failed=tuple(failed))
 
 
-def _job(submission: Submission, modules: tuple[str, ...]) -> Job:
+def _job(submission: Submission, modules: tuple[str, ...], questions: tuple[str, ...] = ()) -> Job:
     try:
-        files = read_files(submission, modules)
+        files = read_files(submission, modules, questions)
     except SubmissionRejected as error:
         return Job(submission.student, (), problem=str(error))
     except OSError as error:

@@ -16,8 +16,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from autograder.batch.notebooks import notebook_to_module
+from autograder.batch.notebooks import QUESTIONS_NOTEBOOK, notebook_answers, notebook_to_module
 from autograder.batch.unzip import MAX_BYTES, MAX_MEMBERS, SubmissionRejected, read_zip
+from autograder.questions.answers import FILE as ANSWERS_FILE
 
 SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules"}
 """Folders never read from a submission (the sandbox skips the same ones)."""
@@ -103,10 +104,11 @@ def fingerprint(submission: Submission) -> str:
     return digest.hexdigest()
 
 
-def read_files(submission: Submission, modules: tuple[str, ...]) -> dict[str, bytes]:
+def read_files(submission: Submission, modules: tuple[str, ...], questions: tuple[str, ...] = ()) -> dict[str, bytes]:
     """{relative POSIX path: content} of the submission, ready to be written into a fresh folder: a zip's
-    members (checked), a lone top folder unwrapped (`alice.zip` holding `alice/shapes.py`), and each notebook
-    `<module>.ipynb` of an assignment module converted to `<module>.py` (the notebook wins over a `.py`)."""
+    members (checked), a lone top folder unwrapped (`alice.zip` holding `alice/shapes.py`), each notebook
+    `<module>.ipynb` of an assignment module converted to `<module>.py` (the notebook wins over a `.py`), and
+    with `questions` (their ids) nbgrader's `questions.ipynb` converted to answers.yaml (it wins likewise)."""
     if submission.kind is Kind.ZIP:
         files = read_zip(submission.path)
     else:
@@ -117,6 +119,10 @@ def read_files(submission: Submission, modules: tuple[str, ...]) -> dict[str, by
         if notebook is not None:
             where = f"{submission.path.name}/{module}.ipynb"
             files[f"{module}.py"] = notebook_to_module(notebook, where).encode("utf-8")
+    answers = files.pop(f"{QUESTIONS_NOTEBOOK}.ipynb", None) if questions else None
+    if answers is not None:
+        where = f"{submission.path.name}/{QUESTIONS_NOTEBOOK}.ipynb"
+        files[ANSWERS_FILE] = notebook_answers(answers, where, questions).encode("utf-8")
     if not files:
         raise SubmissionRejected(f"{submission.path.name}: empty submission (no files)")
     return files
