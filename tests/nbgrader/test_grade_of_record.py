@@ -1,6 +1,7 @@
 """The grade of record on nbgrader, with the real nbgrader and a real exchange: build, `generate_assignment`,
 `release_assignment`, each student's `fetch_assignment` and `submit`, `collect`, `autograde`, then `autograder
-grade-all` and `autograder nbgrader record`, `generate_feedback`, `release_feedback` and `export`.
+grade-all` and `autograder nbgrader record`, `generate_feedback`, `release_feedback` and `export` (and `nbgrader
+validate` on the reference's notebooks before it submits).
 
 The four students of issue 13, on the whole course (100 points, the questions included):
 
@@ -168,6 +169,8 @@ def nbgrader_course(tmp_path_factory, course_spec):
             notebook = _fill(json.loads(path.read_text()), path.stem, code, answers,
                              forge=student == "forger" and path.stem in MODULES)
             path.write_text(json.dumps(notebook))
+        if student == "reference":  # what a student sees before submitting: every cell passes
+            validated = _nbgrader(home, "validate", *sorted(str(p) for p in (home / ASSIGNMENT).glob("*.ipynb")))
         _nbgrader(home, "submit", ASSIGNMENT, "--student", student)
     _nbgrader(course, "collect", ASSIGNMENT)
     autograde = _nbgrader(course, "autograde", ASSIGNMENT, "--force")
@@ -180,7 +183,8 @@ def nbgrader_course(tmp_path_factory, course_spec):
     _, errors = graders.communicate(timeout=900)
     assert graders.returncode == 0, errors
     return {"course": course, "exchange": exchange, "grades": grades, "py": root / "grade_py",
-            "kernel_scores": kernel_scores, "autograde_log": autograde.stdout + autograde.stderr}
+            "kernel_scores": kernel_scores, "autograde_log": autograde.stdout + autograde.stderr,
+            "validate_log": validated.stdout + validated.stderr}
 
 
 def _answers(folder: Path) -> dict[str, str]:
@@ -288,6 +292,25 @@ def test_export_totals_are_the_grade_of_record_out_of_100(nbgrader_course):
         rows = {row["student_id"]: row for row in csv.DictReader(stream)}
     assert {s: float(rows[s]["raw_score"]) for s in STUDENTS} == _totals(nbgrader_course["course"])
     assert {row["max_score"] for row in rows.values()} == {"100.0"}
+
+
+def test_nbgrader_validate_passes_the_reference(nbgrader_course):
+    """Does `nbgrader validate` on the reference's notebooks (its code, its answers) say that every one passes?"""
+    log = nbgrader_course["validate_log"]
+    assert "VALIDATION FAILED" not in log and "CHANGED" not in log
+    assert log.count("Success! Your notebook passes all the tests.") == len(MODULES) + 1
+
+
+def test_the_feedback_shows_the_sandboxs_scores_and_reports(nbgrader_course):
+    """Does each student's feedback page of a module carry, per exercise, the sandbox's report and its score?"""
+    for student in STUDENTS:
+        run = _results(nbgrader_course["grades"] / student / "run.json")
+        for module in MODULES:
+            page = (nbgrader_course["course"] / "feedback" / student / ASSIGNMENT / f"{module}.html").read_text()
+            exercises = [e for e in run["exercises"] if e["module"] == module]
+            assert page.count("hidden cases included; this is the grade") == len(exercises)
+            total, points = sum(e["score"] for e in exercises), sum(e["points"] for e in exercises)
+            assert f"Score: {float(round(total, 4))} / {float(points)}" in page
 
 
 def test_autograde_warns_of_no_changed_checksum(nbgrader_course):
