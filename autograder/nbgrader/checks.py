@@ -118,8 +118,8 @@ def _report(name: str, results: list[_Result], score: Fraction, points: float, g
     else:
         lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of the {_number(carried)} "
                  f"points they carry: a preview of {_number(preview(score, carried, points))} of {_number(points)}",
-                 f"(the other {_number(_fraction(points) - carried)} points are hidden cases: they run when your work "
-                 f"is graded, and your grade is that of all cases)"]
+                 f"(the other {_number(_fraction(points) - carried)} points are cases run only when your work is "
+                 f"graded: hidden, speed and GPU cases; your grade is that of all cases)"]
     lines += [diagnosis.text for diagnosis in diagnoses]
     for result in results:
         head, *rest = result.shown.splitlines() or [""]

@@ -67,7 +67,7 @@ def test_with_the_visible_cases_only_the_cell_shows_a_preview_scaled_to_its_poin
     assert grade(same_padding, [pack(visible)], points=3.0, signature=SIGNATURE, **RULE) == 3.0
     out = capsys.readouterr().out
     assert "same_padding: 3 of 3 cases passed, 0.9 of the 0.9 points they carry: a preview of 3 of 3" in out
-    assert "(the other 2.1 points are hidden cases: they run when your work is graded" in out
+    assert "(the other 2.1 points are cases run only when your work is graded: hidden, speed and GPU cases" in out
 
     def wrong_at_f5(f):
         return same_padding(f) + (f == 5)
