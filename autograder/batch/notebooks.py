@@ -46,6 +46,22 @@ def notebook_to_module(content: bytes, where: str) -> str:
     return header + "\n\n".join(chunks)
 
 
+def cell_lines(content: bytes, where: str) -> tuple[tuple[int, str], ...]:
+    """Where each code cell's code starts in the module `notebook_to_module` makes: (line, the cell's name), the
+    name being nbgrader's grade id where the cell has one (`conv2d_solution`), else `cell N` (its place among
+    all the notebook's cells), so that a line number in a message can be found in the notebook."""
+    cells = _cells(content, where)
+    starts = []
+    for number, line in enumerate(notebook_to_module(content, where).splitlines(), start=1):
+        if line.startswith("# cell ") and line[7:].isdigit() and int(line[7:]) <= len(cells):
+            cell = cells[int(line[7:]) - 1]
+            meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+            nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+            grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+            starts.append((number + 1, grade_id if isinstance(grade_id, str) and grade_id else line[2:]))
+    return tuple(starts)
+
+
 def notebook_answers(content: bytes, where: str, questions: tuple[str, ...]) -> str:
     """answers.yaml's text from the questions' notebook: one `question: "answer"` line per question in
     `questions` (`null` where the answer cell is missing, empty or still `YOUR ANSWER HERE`)."""

@@ -112,7 +112,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         executor.close()
     recorded = []
     for student, run in result.runs:
-        grades = cell_grades(run)
+        grades = cell_grades(run, _cell_lines(folder / "submitted" / student / assignment.id, assignment.modules))
         try:
             done = gradebook.record(db_url, assignment.id, student, grades)
         except gradebook.GradebookError as error:
@@ -137,3 +137,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     if missing:
         print(f"not recorded (not autograded by nbgrader yet): {', '.join(missing)}", file=sys.stderr)
     return EXIT_OK
+
+
+def _cell_lines(submitted: Path, modules: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Per module notebook the student submitted: where each code cell starts in the module graded."""
+    from autograder.batch.notebooks import cell_lines
+    from autograder.batch.unzip import SubmissionRejected
+
+    found = {}
+    for module in modules:
+        path = submitted / f"{module}.ipynb"
+        try:
+            found[module] = cell_lines(path.read_bytes(), path.name)
+        except (OSError, SubmissionRejected):  # no notebook, or one the grading refused already (it says why)
+            continue
+    return found

@@ -11,6 +11,7 @@ A hidden case is reported without its name, arguments or expected value: "a hidd
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ from autograder.questions.grading import EXERCISE_ID as QUESTIONS
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 
 INDENT = "    "
+_LINE = re.compile(r"\.py\b.*\bline \d+")
+"""A message that names a line of a module ("shapes.py, line 3", 'File "conv_numpy.py", line 57')."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,12 @@ class CellGrade:
     """What the student reads for this cell (the test cell's output in the feedback)."""
 
 
-def cell_grades(run: GradingRun) -> tuple[CellGrade, ...]:
-    """One CellGrade per exercise (its test cell) and per question (its answer cell)."""
+def cell_grades(run: GradingRun, cells: dict[str, tuple[tuple[int, str], ...]] | None = None
+                ) -> tuple[CellGrade, ...]:
+    """One CellGrade per exercise (its test cell) and per question (its answer cell). `cells`: per module, where
+    each code cell starts in the module graded (autograder.batch.notebooks.cell_lines), for a report whose
+    messages name lines."""
+    cells = cells or {}
     grades = []
     for exercise in run.exercises:
         if exercise.id == QUESTIONS:
@@ -45,7 +52,7 @@ def cell_grades(run: GradingRun) -> tuple[CellGrade, ...]:
                                  f"{case.message}") for case in exercise.cases]
         else:
             grades.append(CellGrade(exercise.module, test_id(exercise.id), exercise.score, exercise.points,
-                                    exercise_report(exercise, run.notes)))
+                                    exercise_report(exercise, run.notes, cells.get(exercise.module, ()))))
     return tuple(grades)
 
 
@@ -54,9 +61,19 @@ def test_id(exercise_id: str) -> str:
     return f"{exercise_id}_tests"
 
 
-def exercise_report(exercise: ExerciseResult, run_notes: tuple[str, ...] = ()) -> str:
+def exercise_report(exercise: ExerciseResult, run_notes: tuple[str, ...] = (),
+                    cells: tuple[tuple[int, str], ...] = ()) -> str:
     """The sandbox's feedback on one exercise, as the cell's output: the score, the notes (a known mistake named),
-    then every case that did not pass; a hidden one without its name."""
+    then every case that did not pass, a hidden one without its name, and where a message names a line, which
+    cell of the notebook starts where (`cells`: (line, cell name))."""
+    lines = _report_lines(exercise, run_notes)
+    if cells and any(_LINE.search(line) for line in lines):
+        lines.append(f"Line numbers count the code cells of {exercise.module}.ipynb one after the other: "
+                     + ", ".join(f"{name} from line {start}" for start, name in cells) + ".")
+    return "\n".join(lines)
+
+
+def _report_lines(exercise: ExerciseResult, run_notes: tuple[str, ...]) -> list[str]:
     ran = [c for c in exercise.cases if c.status is not Status.SKIPPED]
     passed = sum(c.passed for c in ran)
     lines = [f"{exercise.id}: {passed} of {len(ran)} cases passed, {_number(exercise.score)} of "
@@ -68,13 +85,13 @@ def exercise_report(exercise: ExerciseResult, run_notes: tuple[str, ...] = ()) -
     ungradable = {c.message for c in failing if c.status is Status.UNGRADABLE}
     if failing and len(ungradable) == 1 and all(c.status is Status.UNGRADABLE for c in failing):
         lines.append(f"{INDENT}UNGRADABLE  every case: {failing[0].message}")  # one import error, said once
-        return "\n".join(lines)
+        return lines
     hidden = sum(not c.visible for c in ran)
     if hidden:
         lines.append(f"{INDENT}hidden cases: {sum(c.passed for c in ran if not c.visible)} of {hidden} passed")
     for case in failing:
         lines += _case_lines(case)
-    return "\n".join(lines)
+    return lines
 
 
 def _case_lines(case: CaseResult) -> list[str]:

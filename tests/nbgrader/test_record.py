@@ -66,3 +66,15 @@ def test_the_test_cells_outputs_become_the_sandboxs_report_and_score():
     assert changed["cells"][1] == notebook["cells"][1]
     assert changed["cells"][2]["outputs"][0]["data"]["text/markdown"] == "**Your questions**"
     assert notebook["cells"][0]["outputs"][0]["data"]["text/plain"] == "3.0"  # the input is left as it was
+
+
+def test_a_message_that_names_a_line_says_which_cell_starts_where():
+    """Does a student whose notebook became a module learn where line 9 of that module is in the notebook?"""
+    failing = (_case("c0", True, Status.UNGRADABLE, 0.0, message="shapes.py could not be imported (shapes.py, line 9): "
+                                                                 "NameError: name 'np' is not defined"),)
+    exercise = ExerciseResult(id="conv2d", module="shapes", title="", points=1.0, cases=failing)
+    cells = ((3, "cell 2"), (8, "conv2d_solution"))
+    assert exercise_report(exercise, (), cells).splitlines()[-1] == (
+        "Line numbers count the code cells of shapes.ipynb one after the other: cell 2 from line 3, conv2d_solution "
+        "from line 8.")
+    assert "Line numbers" not in exercise_report(RUN.exercises[0], (), cells)  # no message names a line
