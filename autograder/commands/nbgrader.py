@@ -66,7 +66,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from autograder.batch import store
@@ -74,12 +73,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     from autograder.batch.progress import Progress
     from autograder.batch.runner import grade_all
     from autograder.batch.submissions import LayoutError, discover
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, load
     from autograder.nbgrader import gradebook
-    from autograder.nbgrader.questions import NOTEBOOK as QUESTIONS_NOTEBOOK
-    from autograder.nbgrader.record import cell_grades, with_grades
-    from autograder.nbgrader.variant import questions_text
-    from autograder.questions.draw import draw_all
     from autograder.reporters.text import points
 
     folder = Path(args.course_dir)
@@ -112,31 +107,51 @@ def cmd_record(args: argparse.Namespace) -> int:
         executor.close()
     recorded = []
     for student, run in result.runs:
-        grades = cell_grades(run, _cell_lines(folder / "submitted" / student / assignment.id, assignment.modules))
+        if student in result.failed:  # the grader's fault: no grade of record rather than a false 0
+            continue
         try:
-            done = gradebook.record(db_url, assignment.id, student, grades)
+            recorded.append(_record_student(course, assignment, folder, db_url, student, run))
         except gradebook.GradebookError as error:
             raise UsageError(str(error)) from None
-        recorded.append(done)
-        for problem in done.problems:
+        for problem in recorded[-1].problems:
             print(f"warning: {problem}", file=sys.stderr)
-        autograded = folder / "autograded" / student / assignment.id
-        for path in sorted(autograded.glob("*.ipynb")) if done.cells else ():
-            text = questions_text(draw_all(course, assignment, student), student) \
-                if path.stem == QUESTIONS_NOTEBOOK and assignment.questions else None
-            notebook = with_grades(json.loads(path.read_text(encoding="utf-8")),
-                                   tuple(g for g in grades if g.notebook == path.stem), text)
-            write_atomic(path, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     width = max([len(r.student) for r in recorded] + [7])
     print(f"{'student':<{width}}  gradebook  cells")
     for done in recorded:
         print(f"{done.student:<{width}}  {points(done.score):>5} / {points(done.max_score):<3}  {done.cells}")
     missing = [r.student for r in recorded if not r.cells]
     print(f"recorded the sandbox's grade of {len(recorded) - len(missing)} students in {db_url}; next: nbgrader "
-          f"generate_feedback {assignment.id}, nbgrader export")
+          f"generate_feedback {assignment.id} --force, nbgrader export")
     if missing:
         print(f"not recorded (not autograded by nbgrader yet): {', '.join(missing)}", file=sys.stderr)
+    if result.failed:
+        print(f"not recorded: the grader failed for {', '.join(result.failed)} (details in {out}/<student>/run.json);"
+              f" run `autograder nbgrader record` again to retry them", file=sys.stderr)
     return EXIT_OK
+
+
+def _record_student(course, assignment, folder: Path, db_url: str, student: str, run):
+    """Write one student's sandbox grade into the gradebook, then into their autograded notebooks (what
+    `nbgrader generate_feedback` renders); what was written (autograder.nbgrader.gradebook.Recorded)."""
+    import json
+
+    from autograder.cli import write_atomic
+    from autograder.nbgrader import gradebook
+    from autograder.nbgrader.questions import NOTEBOOK as QUESTIONS_NOTEBOOK
+    from autograder.nbgrader.record import cell_grades, with_grades
+    from autograder.nbgrader.variant import questions_text
+    from autograder.questions.draw import draw_all
+
+    grades = cell_grades(run, _cell_lines(folder / "submitted" / student / assignment.id, assignment.modules))
+    done = gradebook.record(db_url, assignment.id, student, grades)
+    autograded = folder / "autograded" / student / assignment.id
+    for path in sorted(autograded.glob("*.ipynb")) if done.cells else ():
+        text = questions_text(draw_all(course, assignment, student), student) \
+            if path.stem == QUESTIONS_NOTEBOOK and assignment.questions else None
+        notebook = with_grades(json.loads(path.read_text(encoding="utf-8")),
+                               tuple(g for g in grades if g.notebook == path.stem), text)
+        write_atomic(path, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    return done
 
 
 def _cell_lines(submitted: Path, modules: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:

@@ -40,7 +40,8 @@ def questions_notebook(course: CourseSpec, assignment: AssignmentSpec, signature
                 cells.locked_code(VARIANT_CELL, "from autograder.nbgrader.variant import show_questions\n\n"
                                                 f'show_questions("""\n{data}\n""")')]
     for number, question in enumerate(assignment.questions, start=1):
-        notebook += [cells.read_only_markdown(f"{question.id}_question", _heading(number, question, forms[question.id])),
+        heading = _heading(number, question, forms[question.id])
+        notebook += [cells.read_only_markdown(f"{question.id}_question", heading),
                      cells.answer_markdown(answer_id(question.id), _solution(), question.points)]
     return cells.notebook(notebook)
 

@@ -49,7 +49,8 @@ def db_url(template, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'gradebook.db'}"
 
 
-GRADES = (CellGrade("shapes", "output_size_tests", 1.5, 4.0, ""), CellGrade("shapes", "same_padding_tests", 3.0, 3.0, ""),
+GRADES = (CellGrade("shapes", "output_size_tests", 1.5, 4.0, ""),
+          CellGrade("shapes", "same_padding_tests", 3.0, 3.0, ""),
           CellGrade("questions", "conv_output_size_answer", 2.0, 2.0, ""))
 
 
