@@ -1,6 +1,6 @@
 """Scores written into nbgrader's gradebook through nbgrader's own API (`nbgrader.api.Gradebook`): the one
 module that touches the gradebook. Each grade cell's `auto_score` becomes the sandbox's score and
-`needs_manual_grade` is cleared; a manual score an instructor gave in formgrader is kept (it overrides the
+`needs_manual_grade` is cleared, and an answer cell's automatic comment says how its answer was judged; a manual score an instructor gave in formgrader is kept (it overrides the
 auto score in nbgrader, as always), and said.
 
 nbgrader must have autograded the student first (`nbgrader autograde`): that creates the student's submission
@@ -64,6 +64,12 @@ def record(db_url: str, assignment: str, student: str, grades: tuple[CellGrade, 
                 continue
             cell.auto_score = grade.score
             cell.needs_manual_grade = False
+            if grade.comment:
+                try:  # an answer cell's comment: under the answer in the feedback
+                    gradebook.find_comment(grade.cell, grade.notebook, assignment, student).auto_comment = \
+                        grade.comment
+                except MissingEntry:
+                    pass
             if cell.manual_score is not None:
                 problems.append(f"{student}: {grade.notebook}.ipynb {grade.cell}: the manual score "
                                 f"{cell.manual_score:g} given in formgrader is kept (it overrides {grade.score:g})")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.nbgrader.questions import NOTEBOOK as QUESTIONS_NOTEBOOK, VARIANT_CELL, answer_id
+from autograder.questions.answers import FILE as ANSWERS_FILE
 from autograder.questions.grading import EXERCISE_ID as QUESTIONS
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 
@@ -36,6 +37,8 @@ class CellGrade:
     max_score: float
     report: str
     """What the student reads for this cell (the test cell's output in the feedback)."""
+    comment: str = ""
+    """For an answer cell: nbgrader's comment on it, which the feedback shows under the answer."""
 
 
 def cell_grades(run: GradingRun, cells: dict[str, tuple[tuple[int, str], ...]] | None = None
@@ -49,11 +52,18 @@ def cell_grades(run: GradingRun, cells: dict[str, tuple[tuple[int, str], ...]] |
         if exercise.id == QUESTIONS:
             grades += [CellGrade(QUESTIONS_NOTEBOOK, answer_id(case.case), case.score, case.max_score,
                                  f"{case.case}: {_number(case.score)} of {_number(case.max_score)} points: "
-                                 f"{case.message}") for case in exercise.cases]
+                                 f"{case.message}", _answer_comment(case)) for case in exercise.cases]
         else:
             grades.append(CellGrade(exercise.module, test_id(exercise.id), exercise.score, exercise.points,
                                     exercise_report(exercise, run.notes, cells.get(exercise.module, ()))))
     return tuple(grades)
+
+
+def _answer_comment(case: CaseResult) -> str:
+    """The question's message without the place in answers.yaml, which a notebook's student never saw: the
+    comment sits under the answer cell itself."""
+    message = re.sub(rf"^{re.escape(ANSWERS_FILE)}:\d+: {re.escape(case.case)}: ", "", case.message)
+    return f"{_number(case.score)} of {_number(case.max_score)} points: {message}"
 
 
 def test_id(exercise_id: str) -> str:

@@ -306,7 +306,8 @@ def test_nbgrader_validate_passes_the_reference(nbgrader_course):
 
 
 def test_the_feedback_shows_the_sandboxs_scores_and_reports(nbgrader_course):
-    """Does each student's feedback page of a module carry, per exercise, the sandbox's report and its score?"""
+    """Does each student's feedback page of a module carry, per exercise, the sandbox's report and its score, and
+    the questions' page, under each answer, how it was judged?"""
     for student in STUDENTS:
         run = _results(nbgrader_course["grades"] / student / "run.json")
         for module in MODULES:
@@ -315,6 +316,8 @@ def test_the_feedback_shows_the_sandboxs_scores_and_reports(nbgrader_course):
             assert page.count("hidden cases included; this is the grade") == len(exercises)
             total, points = sum(e["score"] for e in exercises), sum(e["points"] for e in exercises)
             assert f"Score: {float(round(total, 4))} / {float(points)}" in page
+    questions = (nbgrader_course["course"] / "feedback" / "reference" / ASSIGNMENT / "questions.html").read_text()
+    assert questions.count("points: correct") == 3 and "Score: 5.0 / 5.0" in questions
 
 
 def test_autograde_warns_of_no_changed_checksum(nbgrader_course):

@@ -51,7 +51,7 @@ def db_url(template, tmp_path) -> str:
 
 GRADES = (CellGrade("shapes", "output_size_tests", 1.5, 4.0, ""),
           CellGrade("shapes", "same_padding_tests", 3.0, 3.0, ""),
-          CellGrade("questions", "conv_output_size_answer", 2.0, 2.0, ""))
+          CellGrade("questions", "conv_output_size_answer", 2.0, 2.0, "", "2 of 2 points: correct"))
 
 
 def _scores(url: str) -> dict[str, tuple]:
@@ -65,6 +65,9 @@ def test_each_cells_auto_score_becomes_the_sandboxs(db_url):
     assert (done.cells, done.score, done.max_score, done.problems) == (3, 6.5, 9.0, ())
     assert _scores(db_url) == {"output_size_tests": (1.5, None, False), "same_padding_tests": (3.0, None, False),
                                "conv_output_size_answer": (2.0, None, False)}
+    with api.Gradebook(db_url) as gradebook:
+        comment = gradebook.find_comment("conv_output_size_answer", "questions", "l10", "alice")
+        assert (comment.auto_comment, comment.comment) == ("2 of 2 points: correct", "2 of 2 points: correct")
 
 
 def test_a_manual_score_is_kept_and_said(db_url):

@@ -32,6 +32,18 @@ def test_each_exercise_is_its_test_cell_and_each_question_its_answer_cell():
         ("conv_numpy", "conv2d_tests", 1.0, 3.0), ("questions", "conv_output_size_answer", 2.0, 2.0),
         ("questions", "conv_layer_params_answer", 0.0, 1.0)]
     assert grades[2].report == "conv_layer_params: 0 of 1 points: not answered"
+    assert grades[0].comment == "" and grades[1].comment == "2 of 2 points: correct"
+
+
+def test_an_answers_comment_drops_the_place_in_answers_yaml():
+    """A notebook's student never saw the answers.yaml their cells became: the comment under the cell says only
+    how the answer was judged."""
+    wrong = _case("conv_output_size", True, Status.FAILED, 0.0, 2.0, "answers.yaml:3: conv_output_size: 12 is not the "
+                  "answer for your numbers (student 'alice')", exercise="questions")
+    run = GradingRun(assignment="l10", student="alice", submission="alice", exercises=(
+        ExerciseResult(id="questions", module="answers.yaml", title="", points=2.0, cases=(wrong,)),))
+    [grade] = cell_grades(run)
+    assert grade.comment == "0 of 2 points: 12 is not the answer for your numbers (student 'alice')"
 
 
 def test_the_report_names_visible_cases_and_hides_the_hidden_ones():
