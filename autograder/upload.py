@@ -29,7 +29,7 @@ def grade_upload(course: CourseSpec, assignment: AssignmentSpec, upload: Path, s
 
     name = upload_name(upload)
     try:
-        files = read_upload(upload, assignment.modules)
+        files = read_upload(upload, assignment.modules, tuple(q.id for q in assignment.questions))
     except (SubmissionRejected, OSError) as error:  # the student reads why, once
         run = ungradable(course, assignment, name, str(error))
         return replace(run, student=student, submission=name), ()

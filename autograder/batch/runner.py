@@ -85,7 +85,8 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
     def fill() -> None:
         for submission in waiting:
             try:
-                job = _job(submission, assignment.modules, times.get(submission.student))
+                job = _job(submission, assignment.modules, tuple(q.id for q in assignment.questions),
+                           times.get(submission.student))
             except Exception:  # noqa: BLE001 (reading one submission failed in a way that is ours)
                 failure(submission.student)
                 continue
@@ -128,10 +129,11 @@ def _print(submitted: str, rule: LateRule | None, at: datetime | None) -> str:
     return hashlib.sha256(late.encode()).hexdigest()
 
 
-def _job(submission: Submission, modules: tuple[str, ...], at: datetime | None = None) -> Job:
+def _job(submission: Submission, modules: tuple[str, ...], questions: tuple[str, ...] = (),
+         at: datetime | None = None) -> Job:
     stamp = iso(at) if at else None
     try:
-        files = read_files(submission, modules)
+        files = read_files(submission, modules, questions)
     except SubmissionRejected as error:
         return Job(submission.student, (), problem=str(error), submitted_at=stamp)
     except OSError as error:

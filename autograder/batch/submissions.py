@@ -16,9 +16,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from autograder.batch.notebooks import notebook_to_module
+from autograder.batch.notebooks import QUESTIONS_NOTEBOOK, notebook_answers, notebook_to_module
 from autograder.batch.unzip import JUNK, MAX_BYTES, MAX_MEMBERS, SubmissionRejected, read_zip
 from autograder.intake import near_names
+from autograder.questions.answers import FILE as ANSWERS_FILE
 
 SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules"}
 """Folders never read from a submission (the sandbox skips the same ones)."""
@@ -104,20 +105,22 @@ def fingerprint(submission: Submission) -> str:
     return digest.hexdigest()
 
 
-def read_files(submission: Submission, modules: tuple[str, ...], where: str | None = None) -> dict[str, bytes]:
+def read_files(submission: Submission, modules: tuple[str, ...], questions: tuple[str, ...] = (),
+               where: str | None = None) -> dict[str, bytes]:
     """{relative POSIX path: content} of the submission, ready to be written into a fresh folder: a zip's
-    members (checked), re-rooted at the folder that holds the modules (`locate`), and each notebook
-    `<module>.ipynb` of an assignment module converted to `<module>.py` (the notebook wins over a `.py`).
-    SubmissionRejected when nothing can be graded: no files, or none of the modules under any name; its message
-    starts with `where` (default: the folder's or zip's name; "" for none)."""
+    members (checked), re-rooted at the folder that holds the modules (`locate`), each notebook `<module>.ipynb`
+    of an assignment module converted to `<module>.py` (the notebook wins over a `.py`), and with `questions`
+    (their ids) nbgrader's `questions.ipynb` converted to answers.yaml (it wins likewise). SubmissionRejected
+    when nothing can be graded: no files, or none of the modules under any name; its message starts with `where`
+    (default: the folder's or zip's name; "" for none)."""
     if submission.kind is Kind.ZIP:
         files = read_zip(submission.path)
     else:
         files = _read_folder(submission.path)
-    return prepared(files, modules, submission.path.name if where is None else where)
+    return prepared(files, modules, submission.path.name if where is None else where, questions)
 
 
-def read_upload(path: Path, modules: tuple[str, ...]) -> dict[str, bytes]:
+def read_upload(path: Path, modules: tuple[str, ...], questions: tuple[str, ...] = ()) -> dict[str, bytes]:
     """`read_files` of one student's upload as `grade` and Gradescope receive it: a folder (Gradescope's
     /autograder/submission), a folder holding nothing but one .zip, a .zip file, or a single module or notebook.
     Its messages do not name the folder (Gradescope's is always `submission`): the same upload reads the same
@@ -125,19 +128,20 @@ def read_upload(path: Path, modules: tuple[str, ...]) -> dict[str, bytes]:
     path = Path(path)
     if path.is_file():
         if path.suffix.lower() == ".zip":
-            return read_files(Submission(path.stem, path, Kind.ZIP), modules)
+            return read_files(Submission(path.stem, path, Kind.ZIP), modules, questions)
         if path.stat().st_size > MAX_BYTES:
             raise SubmissionRejected(f"{path.name}: more than {MAX_BYTES // 2**20} MB; submit only your .py files")
-        return prepared({path.name: path.read_bytes()}, modules, "")
+        return prepared({path.name: path.read_bytes()}, modules, "", questions)
     entries = [e for e in _walk(path) if not _junk(e[0])] if path.is_dir() else []
     if len(entries) == 1 and entries[0][0].lower().endswith(".zip"):
-        return read_files(Submission(path.name, entries[0][1], Kind.ZIP), modules, "")
-    return read_files(Submission(path.name, path, Kind.FOLDER), modules, "")
+        return read_files(Submission(path.name, entries[0][1], Kind.ZIP), modules, questions, "")
+    return read_files(Submission(path.name, path, Kind.FOLDER), modules, questions, "")
 
 
-def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str) -> dict[str, bytes]:
-    """The files of an upload re-rooted where its modules are, notebooks converted; SubmissionRejected saying why
-    nothing can be graded."""
+def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str,
+             questions: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The files of an upload re-rooted where its modules are, notebooks converted (`questions.ipynb` too, given
+    the question ids); SubmissionRejected saying why nothing can be graded."""
     files = {name: content for name, content in files.items() if not _junk(name)}
     at = f"{where}: " if where else ""
     if not files:
@@ -149,6 +153,10 @@ def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str) -> d
         if notebook is not None:
             location = f"{where}/{module}.ipynb" if where else f"{module}.ipynb"
             files[f"{module}.py"] = notebook_to_module(notebook, location).encode("utf-8")
+    answers = files.pop(f"{QUESTIONS_NOTEBOOK}.ipynb", None) if questions else None
+    if answers is not None:
+        location = f"{where}/{QUESTIONS_NOTEBOOK}.ipynb" if where else f"{QUESTIONS_NOTEBOOK}.ipynb"
+        files[ANSWERS_FILE] = notebook_answers(answers, location, questions).encode("utf-8")
     found = {PurePosixPath(name).name for name in files}
     if not any(f"{m}.py" in found for m in modules) and not any(near_names(sorted(found), m) for m in modules):
         shown = sorted(files)[:5]

@@ -1,5 +1,6 @@
-"""`autograder nbgrader build`: an nbgrader course folder made from the course's spec and solutions
-(docs/nbgrader.md)."""
+"""`autograder nbgrader build`: an nbgrader course folder made from the course's spec and solutions;
+`autograder nbgrader record`: the sandbox's grade of nbgrader's submissions written into its gradebook, the
+grade of record (docs/nbgrader.md)."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +22,20 @@ def register(commands) -> None:
     build.add_argument("--force", action="store_true", help="write into a folder that is not empty, "
                                                             "overwriting nbgrader_config.py and the notebooks")
     build.set_defaults(func=cmd_build)
+
+    record = actions.add_parser("record", help="grade nbgrader's submitted/ notebooks in the sandbox (as grade-all) "
+                                               "and write the scores into nbgrader's gradebook: the grade of record")
+    record.add_argument("course_dir", metavar="NBGRADER_COURSE_DIR", help="the nbgrader course folder (with "
+                                                                          "submitted/ and gradebook.db)")
+    record.add_argument("--assignment", help="assignment id (default: the only one)")
+    record.add_argument("--out", metavar="DIR", help="where the sandbox's grades go, as grade-all writes them "
+                                                     "(default: NBGRADER_COURSE_DIR/sandbox_grades)")
+    record.add_argument("--db", metavar="URL", help="nbgrader's gradebook (default: "
+                                                    "sqlite:///NBGRADER_COURSE_DIR/gradebook.db)")
+    record.add_argument("--jobs", "-j", type=int, help="gradings at once (default: the number of cores)")
+    record.add_argument("--force", action="store_true", help="grade again students graded before (the "
+                                                             "gradebook is written in any case)")
+    record.set_defaults(func=cmd_record)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -48,3 +63,107 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"wrote {out / relative}")
     print(f"next, in {out}: nbgrader generate_assignment {assignment.id}")
     return EXIT_OK
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    import sys
+
+    from autograder.batch import store
+    from autograder.batch.executors import ExecutorError, open_executor
+    from autograder.batch.progress import Progress
+    from autograder.batch.runner import grade_all
+    from autograder.batch.submissions import LayoutError, discover
+    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.nbgrader import gradebook
+    from autograder.reporters.text import points
+
+    folder = Path(args.course_dir)
+    if not (folder / "submitted").is_dir():
+        raise UsageError(f"{folder}: no submitted/ folder; run `nbgrader collect` (and `nbgrader autograde`) in "
+                         f"the nbgrader course folder first")
+    db_url = args.db or f"sqlite:///{(folder / 'gradebook.db').resolve()}"
+    if not args.db and not (folder / "gradebook.db").is_file():
+        raise UsageError(f"{folder}: no gradebook.db; run `nbgrader autograde` there first, or name the gradebook "
+                         f"with --db URL")
+    course = load(args, folder)
+    assignment = course.assignment(args.assignment)
+    try:
+        found = discover(folder, assignment.id)
+    except LayoutError as error:
+        raise UsageError(str(error)) from None
+    out = Path(args.out) if args.out else folder / "sandbox_grades"
+    try:
+        executor = open_executor("processes", args.jobs)
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
+    print(f"grading {len(found.submissions)} submissions of {assignment.id} in the sandbox into {out}/",
+          file=sys.stderr)
+    try:
+        result = grade_all(course, assignment, found.submissions, out, executor, force=args.force,
+                           progress=Progress(len(found.submissions)))
+    except store.StoreError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        executor.close()
+    recorded = []
+    for student, run in result.runs:
+        if student in result.failed:  # the grader's fault: no grade of record rather than a false 0
+            continue
+        try:
+            recorded.append(_record_student(course, assignment, folder, db_url, student, run))
+        except gradebook.GradebookError as error:
+            raise UsageError(str(error)) from None
+        for problem in recorded[-1].problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    width = max([len(r.student) for r in recorded] + [7])
+    print(f"{'student':<{width}}  gradebook  cells")
+    for done in recorded:
+        print(f"{done.student:<{width}}  {points(done.score):>5} / {points(done.max_score):<3}  {done.cells}")
+    missing = [r.student for r in recorded if not r.cells]
+    print(f"recorded the sandbox's grade of {len(recorded) - len(missing)} students in {db_url}; next: nbgrader "
+          f"generate_feedback {assignment.id} --force, nbgrader export")
+    if missing:
+        print(f"not recorded (not autograded by nbgrader yet): {', '.join(missing)}", file=sys.stderr)
+    if result.failed:
+        print(f"not recorded: the grader failed for {', '.join(result.failed)} (details in {out}/<student>/run.json);"
+              f" run `autograder nbgrader record` again to retry them", file=sys.stderr)
+    return EXIT_OK
+
+
+def _record_student(course, assignment, folder: Path, db_url: str, student: str, run):
+    """Write one student's sandbox grade into the gradebook, then into their autograded notebooks (what
+    `nbgrader generate_feedback` renders); what was written (autograder.nbgrader.gradebook.Recorded)."""
+    import json
+
+    from autograder.cli import write_atomic
+    from autograder.nbgrader import gradebook
+    from autograder.nbgrader.questions import NOTEBOOK as QUESTIONS_NOTEBOOK
+    from autograder.nbgrader.record import cell_grades, with_grades
+    from autograder.nbgrader.variant import questions_text
+    from autograder.questions.draw import draw_all
+
+    grades = cell_grades(run, _cell_lines(folder / "submitted" / student / assignment.id, assignment.modules))
+    done = gradebook.record(db_url, assignment.id, student, grades)
+    autograded = folder / "autograded" / student / assignment.id
+    for path in sorted(autograded.glob("*.ipynb")) if done.cells else ():
+        text = questions_text(draw_all(course, assignment, student), student) \
+            if path.stem == QUESTIONS_NOTEBOOK and assignment.questions else None
+        notebook = with_grades(json.loads(path.read_text(encoding="utf-8")),
+                               tuple(g for g in grades if g.notebook == path.stem), text)
+        write_atomic(path, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    return done
+
+
+def _cell_lines(submitted: Path, modules: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Per module notebook the student submitted: where each code cell starts in the module graded."""
+    from autograder.batch.notebooks import cell_lines
+    from autograder.batch.unzip import SubmissionRejected
+
+    found = {}
+    for module in modules:
+        path = submitted / f"{module}.ipynb"
+        try:
+            found[module] = cell_lines(path.read_bytes(), path.name)
+        except (OSError, SubmissionRejected):  # no notebook, or one the grading refused already (it says why)
+            continue
+    return found

@@ -140,6 +140,20 @@ def load_kit(root: Path) -> Kit:
                        f"{REBUILD[:1].upper()}{REBUILD[1:]}") from None
 
 
+def parse_manifest(text: str, root: Path, rebuild: str = REBUILD) -> Kit:
+    """kit.json's text (carried elsewhere: an nbgrader notebook's questions cell) as a Kit rooted at `root`."""
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise KitError(f"kit data of format {data.get('format')!r}, this autograder reads format {FORMAT}: "
+                           f"{rebuild}")
+        return _kit(Path(root), data)
+    except KitError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise KitError(f"the kit data cannot be read ({type(error).__name__}: {error}); {rebuild}") from None
+
+
 def _kit(root: Path, data: dict[str, Any]) -> Kit:
     c, a = data["course"], data["assignment"]
     exercises = tuple(ExerciseSpec(

@@ -7,9 +7,10 @@ One notebook per module of the assignment, `source/<assignment>/<module>.ipynb`:
     per exercise, in the order of the solution file:
       read-only Markdown   the exercise's title and statement
       solution             the reference function with its `### BEGIN SOLUTION` regions
-      autograded test      the cases with the reference's expected values; hidden ones in a hidden-test region
+      autograded test      the visible cases with the reference's expected values (never a hidden one)
 
-and `nbgrader_config.py`. Pure: returns texts by relative path; the command writes them.
+with all modules, `questions.ipynb` when the assignment has questions (autograder.nbgrader.questions), and
+`nbgrader_config.py`. Pure: returns texts by relative path; the command writes them.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import math
 import re
 
 from autograder.cases import expand_exercise
-from autograder.nbgrader import cells
+from autograder.nbgrader import cells, questions
 from autograder.nbgrader.config import config_text
 from autograder.nbgrader.payload import pack
 from autograder.nbgrader.source import ModuleSource, split_module
@@ -43,18 +44,31 @@ def default_timeout(assignment: AssignmentSpec, modules: tuple[str, ...]) -> int
 def build_course(course: CourseSpec, assignment: AssignmentSpec, modules: tuple[str, ...] | None = None,
                  timeout: int | None = None) -> dict[str, str]:
     """Relative path -> text of every file of the nbgrader course folder, for `modules` (default: all)."""
-    chosen = _modules(assignment, modules)
+    if modules and questions.NOTEBOOK in modules and not assignment.questions:
+        raise BuildError(f"assignment {assignment.id} has no questions: no {questions.NOTEBOOK} notebook to build")
+    with_questions = bool(assignment.questions) and (modules is None or questions.NOTEBOOK in modules)
+    chosen = _modules(assignment, tuple(m for m in modules if m != questions.NOTEBOOK) if modules else None)
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
-    files = {CONFIG: config_text(course.code, assignment.id, timeout or default_timeout(assignment, chosen))}
+    files = {CONFIG: config_text(course.code, assignment.id,
+                                 timeout or default_timeout(assignment, chosen or assignment.modules))}
     for module in chosen:
         path = f"source/{assignment.id}/{module}.ipynb"
         files[path] = cells.dumps(module_notebook(course, assignment, module, reference))
+    if with_questions:
+        if questions.NOTEBOOK in assignment.modules:
+            raise BuildError(f"assignment {assignment.id} has a module named {questions.NOTEBOOK}, the name of the "
+                             f"questions' notebook; rename the module")
+        signatures = {e.id: _signature(reference, e) for e in assignment.exercises}
+        files[f"source/{assignment.id}/{questions.NOTEBOOK}.ipynb"] = cells.dumps(
+            questions.questions_notebook(course, assignment, signatures))
     return files
 
 
 def _modules(assignment: AssignmentSpec, modules: tuple[str, ...] | None) -> tuple[str, ...]:
     if modules is None:
         return assignment.modules
+    if not modules:
+        return ()
     unknown = [m for m in modules if m not in assignment.modules]
     if unknown:
         raise BuildError(f"no module {', '.join(map(repr, unknown))} in assignment {assignment.id}; its modules are "
@@ -105,16 +119,15 @@ def _points(points: float) -> str:
 
 def _test_cell(course: CourseSpec, assignment: AssignmentSpec, exercise: ExerciseSpec,
                reference: ReferenceSolutions) -> str:
-    # The kernel runs the cases as they are, on the CPU: the @cuda copies and the speed cases, which need the
-    # sandbox's device handling and timing, are graded by `autograder grade` / `grade-all` only.
-    cases = [c for c in expand_exercise(course.seed, assignment.id, exercise)
-             if c.device != "cuda" and c.speed is None]
-    packed = packed_exercise(exercise, cases, cases, reference)  # the student kit's case pack, per exercise
-    mistakes = pack_mistakes([exercise])
-    visible = [p for p in packed if p.visible]
-    hidden = [p for p in packed if not p.visible]
-    return cell_source(exercise, _signature(reference, exercise), pack(visible, mistakes) if visible else "",
-                       pack(hidden, mistakes) if hidden else "")
+    """The visible cases only, as the student kit packs them (each worth its share of all the exercise's cases):
+    nbgrader's feedback renders the autograded notebook, so a hidden case in a cell would reach every student.
+    The kernel runs them as they are, on the CPU: the @cuda copies and the speed cases, which need the sandbox's
+    device handling and timing, are graded by the sandbox only (`autograder nbgrader record`)."""
+    cases = expand_exercise(course.seed, assignment.id, exercise)
+    shown = [c for c in cases if c.visible and c.device != "cuda" and c.speed is None]
+    packed = packed_exercise(exercise, cases, shown, reference)  # the student kit's case pack, per exercise
+    return cell_source(exercise, _signature(reference, exercise), pack(packed, pack_mistakes([exercise]))
+                       if packed else "")
 
 
 def _signature(reference: ReferenceSolutions, exercise: ExerciseSpec) -> str:

@@ -2,9 +2,11 @@
 
 nbgrader reads a cell's role from `metadata.nbgrader` (schema version 3):
 
-    read-only  grade: false, solution: false, locked: true    (statements: restored from the source on autograde)
+    read-only  grade: false, solution: false, locked: true    (statements, the questions' cell: restored from the
+                                                               source on autograde)
     solution   grade: false, solution: true,  locked: false   (the student's code; solution regions cleared)
-    test       grade: true,  solution: false, locked: true, points   (autograded; hidden regions cleared)
+    test       grade: true,  solution: false, locked: true, points   (the visible cases: a preview in the kernel)
+    answer     grade: true,  solution: true,  locked: false, points  (Markdown: a question's answer)
 
 The batch grader (autograder.batch.notebooks) drops exactly the test cells when it turns a submitted notebook
 back into a module, so their metadata must stay `grade: true, solution: false`.
@@ -56,6 +58,19 @@ def solution_code(grade_id: str, source: str) -> dict[str, Any]:
 def autograded_code(grade_id: str, source: str, points: float) -> dict[str, Any]:
     """An autograded test cell worth `points`, locked; its partial score is its displayed last value."""
     return _code(grade_id, source, _nbgrader(grade_id, grade=True, solution=False, locked=True, points=points))
+
+
+def locked_code(grade_id: str, source: str) -> dict[str, Any]:
+    """A code cell students cannot change and nbgrader does not grade (restored from the source on autograde)."""
+    return _code(grade_id, source, _nbgrader(grade_id, grade=False, solution=False, locked=True))
+
+
+def answer_markdown(grade_id: str, text: str, points: float) -> dict[str, Any]:
+    """A Markdown answer cell worth `points` (nbgrader's "manually graded answer"): its solution region becomes
+    `YOUR ANSWER HERE` in the students' copy; `autograder nbgrader record` grades the answer."""
+    return {"cell_type": "markdown", "id": grade_id,
+            "metadata": _nbgrader(grade_id, grade=True, solution=True, locked=False, points=points),
+            "source": _lines(text)}
 
 
 def notebook(cells: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """What an autograded test cell calls, in the kernel that runs the student's notebook.
 
-`grade(function, cases, points=...)` calls the student's function on each case, judges the outcome as the
-sandboxed grader does (autograder.verdict, the comparators of autograder.compare, one tolerance rule), prints
-a short report to stdout and returns the partial score: the shares of the cases that passed, a plain float
-between 0 and `points`. As the cell's last expression it is what nbgrader records as the cell's score.
+`grade(function, cases, points=...)` calls the student's function on each visible case, judges the outcome as
+the sandboxed grader does (autograder.verdict, the comparators of autograder.compare, one tolerance rule),
+prints a short report to stdout and returns a preview: `points` times the share of the visible cases' points
+that passed, a plain float between 0 and `points` (all visible cases passed: full points, so `nbgrader
+validate` passes a right solution). As the cell's last expression nbgrader records it as the cell's score
+until `autograder nbgrader record` replaces it by the sandbox's grade of all cases: whatever runs in this
+kernel can be replaced by the student's code, so it never is the grade of record.
 
 Nothing reaches stderr while the student's code runs (autograder.nbgrader.capture): nbgrader would score the
 cell 0. A student's exception is a failed case; an interrupt (nbgrader's cell timeout) stops the whole cell.
@@ -60,7 +63,15 @@ def grade(function: Callable[..., Any], cases: list[str], *, points: float, sign
     score = sum((_fraction(value) for value in scores), Fraction(0))
     name = packed[0].exercise if packed else getattr(function, "__name__", "function")
     print(_report(name, results, score, points, grader_output.text, diagnoses))
-    return float(min(score, _fraction(points)))
+    return float(preview(score, sum((_fraction(c.max_score) for c in packed), Fraction(0)), points))
+
+
+def preview(score: Fraction, carried: Fraction, points: float) -> Fraction:
+    """The cell's value: `points` scaled by the share of the visible cases' points that passed (no visible case:
+    `points`), to 1/10000 of a point."""
+    if carried <= 0:
+        return _fraction(points)
+    return _fraction(min(Fraction(1), score / carried) * _fraction(points))
 
 
 @dataclass(frozen=True)
@@ -102,10 +113,13 @@ def _report(name: str, results: list[_Result], score: Fraction, points: float, g
             diagnoses: tuple[Diagnosis, ...] = ()) -> str:
     passed = sum(r.status is Status.PASSED for r in results)
     carried = sum((_fraction(r.case.max_score) for r in results), Fraction(0))
-    lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of {_number(points)} points"]
-    if carried < _fraction(points):
-        hidden = _number(_fraction(points) - carried)
-        lines.append(f"(hidden cases worth {hidden} points run when your work is graded)")
+    if carried >= _fraction(points):
+        lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of {_number(points)} points"]
+    else:
+        lines = [f"{name}: {passed} of {len(results)} cases passed, {_number(score)} of the {_number(carried)} "
+                 f"points they carry: a preview of {_number(preview(score, carried, points))} of {_number(points)}",
+                 f"(the other {_number(_fraction(points) - carried)} points are cases run only when your work is "
+                 f"graded: hidden, speed and GPU cases; your grade is that of all cases)"]
     lines += [diagnosis.text for diagnosis in diagnoses]
     for result in results:
         head, *rest = result.shown.splitlines() or [""]

@@ -5,6 +5,7 @@ same course gives the same bytes wherever it is built.
 """
 from __future__ import annotations
 
+from autograder.nbgrader.questions import ANSWER_STUB
 from autograder.stubs import STUB_LINES
 
 DATABASE = "gradebook.db"
@@ -35,4 +36,6 @@ c.Execute.interrupt_on_timeout = True
 
 # The students' copy: what replaces the solution regions (the same lines as `autograder release` writes).
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+# ... and an answer cell's (questions.ipynb): the batch grader reads it as "not answered".
+c.ClearSolutions.text_stub = {ANSWER_STUB!r}
 '''

@@ -29,18 +29,27 @@ class PayloadError(CasePackError):
 
 def pack(cases: list[PackedCase], mistakes: tuple[PackedMistake, ...] = ()) -> str:
     """The cases (and the exercise's known mistakes) as base64 lines; the same cases give the same text."""
-    text = casepack.dumps(CasePack(cases=tuple(cases), mistakes=tuple(mistakes)))
+    return wrap(casepack.dumps(CasePack(cases=tuple(cases), mistakes=tuple(mistakes))))
+
+
+def wrap(text: str) -> str:
+    """Any text compressed to base64 lines of LINE characters (a cell's data block)."""
     compressed = zlib.compress(text.encode("utf-8"), 9)
     return "\n".join(textwrap.wrap(base64.b64encode(compressed).decode("ascii"), LINE))
 
 
+def unwrap(text: str, what: str = "case data") -> bytes:
+    """The bytes `wrap` compressed; PayloadError naming `what` when the text is damaged."""
+    try:
+        return zlib.decompress(base64.b64decode("".join(text.split()), validate=True))
+    except (ValueError, binascii.Error, zlib.error) as error:
+        raise PayloadError(f"the test cell's {what} cannot be read ({type(error).__name__}: {error}); was the "
+                           f"cell edited? Rebuild it with `autograder nbgrader build`") from None
+
+
 def unpack(text: str) -> CasePack:
     """The pack of `pack`'s text, arguments rebuilt as real values (torch tensors for tensors)."""
-    try:
-        raw = zlib.decompress(base64.b64decode("".join(text.split()), validate=True))
-    except (ValueError, binascii.Error, zlib.error) as error:
-        raise PayloadError(f"the test cell's case data cannot be read ({type(error).__name__}: {error}); was the "
-                           f"cell edited? Rebuild it with `autograder nbgrader build`") from None
+    raw = unwrap(text)
     try:
         return casepack.loads(raw, tensors="torch", rebuild=REBUILD)
     except CasePackError as error:

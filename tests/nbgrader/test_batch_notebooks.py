@@ -9,7 +9,7 @@ from support import SMALL_MODULES
 from nbgrader_fixtures import small_course, small_files  # noqa: F401 (fixtures used by name)
 from support import ASSIGNMENT
 
-from autograder.batch.notebooks import notebook_to_module
+from autograder.batch.notebooks import cell_lines, notebook_to_module
 from autograder.batch.submissions import discover, read_files
 from autograder.pipeline import grade
 
@@ -38,3 +38,16 @@ def test_the_reference_notebooks_submitted_to_nbgrader_get_full_marks(small_cour
     run = grade(small_course, small_course.assignment(ASSIGNMENT), work, student="alice")
     assert [(c.exercise, c.case, c.message) for e in run.exercises for c in e.cases if not c.passed] == []
     assert (run.score, run.max_score) == (SMALL_TOTAL, SMALL_TOTAL)
+
+
+def test_cell_lines_say_where_each_code_cell_starts_in_the_module(small_files):
+    """Does each (line, name) point at the first line of that cell's code in the converted module?"""
+    text = small_files[f"source/{ASSIGNMENT}/shapes.ipynb"].encode()
+    module = notebook_to_module(text, "shapes.ipynb").splitlines()
+    starts = cell_lines(text, "shapes.ipynb")
+    names = [name for _, name in starts]
+    assert names[0] == "cell 2" and names[1:] == ["dense_param_count_solution", "output_size_solution",
+                                                  "same_padding_solution", "conv_param_count_solution",
+                                                  "cnn_output_shapes_solution"]
+    for line, name in starts[1:]:
+        assert module[line - 1].startswith(f"def {name.removesuffix('_solution')}(")

@@ -12,7 +12,6 @@ from support import ASSIGNMENT
 
 from autograder.nbgrader.build import BuildError, build_course, default_timeout
 from autograder.nbgrader.payload import unpack
-from autograder.nbgrader.testcode import BEGIN_HIDDEN, END_HIDDEN
 from autograder.stubs import BEGIN, END
 
 
@@ -82,7 +81,12 @@ def _test_cells(files, module):
             if nbgrader_meta(c).get("grade")}
 
 
-def test_points_of_each_test_cell_are_the_exercise_points_and_its_cases_shares_add_up(small_files, small_course):
+def test_points_of_each_test_cell_are_the_exercise_points_and_its_cases_are_its_visible_ones(small_files,
+                                                                                            small_course):
+    """Does each test cell carry exactly the exercise's visible cases (the CPU ones), each with the share it has
+    among all the exercise's cases, and the exercise's points?"""
+    from autograder.cases import expand_exercise
+
     assignment = small_course.assignment(ASSIGNMENT)
     total = 0.0
     for module in SMALL_MODULES:
@@ -90,7 +94,10 @@ def test_points_of_each_test_cell_are_the_exercise_points_and_its_cases_shares_a
             exercise = assignment.exercise(grade_id.removesuffix("_tests"))
             assert nbgrader_meta(cell)["points"] == exercise.points
             cases = [c for block in _blocks(source_of(cell)) for c in unpack(block).cases]
-            assert round(sum(c.max_score for c in cases), 4) == exercise.points
+            every = expand_exercise(small_course.seed, assignment.id, exercise)
+            assert [c.name for c in cases] == [c.name for c in every if c.visible and c.device != "cuda"
+                                               and c.speed is None]
+            assert round(sum(c.max_score for c in cases), 4) <= exercise.points
             assert {c.exercise for c in cases} == {exercise.id}
             total += nbgrader_meta(cell)["points"]
     assert total == 35
@@ -100,20 +107,23 @@ def _blocks(source: str) -> list[str]:
     return re.findall(r'"""\n(.*?)\n"""', source, flags=re.S)
 
 
-def test_hidden_cases_sit_only_in_the_hidden_test_region(small_files, small_course):
+def test_no_cell_carries_a_hidden_case(small_files, small_course):
+    """Is every packed case of every cell visible, with no hidden-test region anywhere? nbgrader's feedback
+    renders the autograded notebook, cells and all."""
+    assignment = small_course.assignment(ASSIGNMENT)
+    hidden = {(e.id, c.name) for e in assignment.exercises for c in e.cases if not c.visible}
+    for module in SMALL_MODULES:
+        text = small_files[f"source/{ASSIGNMENT}/{module}.ipynb"]
+        assert "HIDDEN TESTS" not in text
+        for cell in notebook_of(small_files, module)["cells"]:
+            cases = [c for block in _blocks(source_of(cell)) for c in unpack(block).cases]
+            assert all(c.visible for c in cases) and not {(c.exercise, c.name) for c in cases} & hidden
     cell = _test_cells(small_files, "shapes")["output_size_tests"]
-    source = source_of(cell)
-    before, hidden_region = source.split(BEGIN_HIDDEN + "\n")
-    hidden_region, after = hidden_region.split(END_HIDDEN + "\n")
-    visible_cases = [c for block in _blocks(before) for c in unpack(block).cases]
-    hidden_cases = [c for block in _blocks(hidden_region) for c in unpack(block).cases]
-    assert visible_cases and all(c.visible for c in visible_cases)
-    assert hidden_cases and not any(c.visible for c in hidden_cases)
-    assert not _blocks(after)
-    spec_visible = [c.name for c in small_course.assignment(ASSIGNMENT).exercise("output_size").cases if c.visible]
-    assert [c.name for c in visible_cases] == spec_visible
-    assert after.startswith("grade(output_size, cases, points=4, signature='(n: int, f: int, padding: int = 0, "
-                            "stride: int = 1)', rtol=1e-05, atol=1e-08, dtype='kind'")
+    spec_visible = [c.name for c in assignment.exercise("output_size").cases if c.visible]
+    assert [c.name for block in _blocks(source_of(cell)) for c in unpack(block).cases] == spec_visible
+    assert source_of(cell).splitlines()[-1].startswith(
+        "grade(output_size, cases, points=4, signature='(n: int, f: int, padding: int = 0, stride: int = 1)', "
+        "rtol=1e-05, atol=1e-08, dtype='kind'")
 
 
 def test_expected_values_are_the_references(small_files):

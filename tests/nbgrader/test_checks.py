@@ -60,11 +60,23 @@ def test_visible_failures_show_got_and_expected_and_the_call(capsys):
     assert "Called same_padding(f=3)" in out
 
 
-def test_only_the_cases_present_count_in_the_students_copy(capsys):
-    """Without the hidden region (the students' copy) the cell scores the visible cases' shares."""
+def test_with_the_visible_cases_only_the_cell_shows_a_preview_scaled_to_its_points(capsys):
+    """Does a cell that carries 0.9 of its 3 points (its visible cases) show 3 when they all pass, so that
+    `nbgrader validate` passes a right solution, and 2 when one of the three fails?"""
     visible = [c for c in _cases() if c.visible]
-    assert grade(same_padding, [pack(visible)], points=3.0, signature=SIGNATURE, **RULE) == 0.9
-    assert "(hidden cases worth 2.1 points run when your work is graded)" in capsys.readouterr().out
+    assert grade(same_padding, [pack(visible)], points=3.0, signature=SIGNATURE, **RULE) == 3.0
+    out = capsys.readouterr().out
+    assert "same_padding: 3 of 3 cases passed, 0.9 of the 0.9 points they carry: a preview of 3 of 3" in out
+    assert "(the other 2.1 points are cases run only when your work is graded: hidden, speed and GPU cases" in out
+
+    def wrong_at_f5(f):
+        return same_padding(f) + (f == 5)
+
+    assert grade(wrong_at_f5, [pack(visible)], points=3.0, signature=SIGNATURE, **RULE) == 2.0
+
+
+def test_a_cell_without_cases_previews_its_points(capsys):
+    assert grade(same_padding, [], points=2.0, signature=SIGNATURE, **RULE) == 2.0
 
 
 def test_exceptions_and_expected_exceptions_are_judged_like_the_grader(capsys):

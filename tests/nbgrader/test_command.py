@@ -42,3 +42,20 @@ def test_an_unknown_assignment_or_module_is_refused(tmp_path, capsys):
 def test_a_timeout_below_one_second_is_refused(tmp_path, capsys):
     assert _build(tmp_path, "--timeout", "0") == EXIT_UNUSABLE
     assert "--timeout 0: give at least 1 second" in capsys.readouterr().err
+
+
+def test_record_needs_nbgraders_submitted_folder_and_gradebook(tmp_path, capsys):
+    """Does `record` refuse, naming what to run first, a folder without submitted/ or without a gradebook?"""
+    assert main(["--course", str(REPO), "nbgrader", "record", str(tmp_path)]) == EXIT_UNUSABLE
+    assert f"{tmp_path}: no submitted/ folder; run `nbgrader collect`" in capsys.readouterr().err
+    (tmp_path / "submitted" / "alice" / ASSIGNMENT).mkdir(parents=True)
+    assert main(["--course", str(REPO), "nbgrader", "record", str(tmp_path)]) == EXIT_UNUSABLE
+    assert f"{tmp_path}: no gradebook.db; run `nbgrader autograde` there first" in capsys.readouterr().err
+    assert not (tmp_path / "sandbox_grades").exists()
+
+
+def test_build_writes_the_questions_notebook_with_every_module(tmp_path):
+    assert main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(tmp_path / "c"),
+                 "--modules", "shapes", "questions"]) == EXIT_OK
+    assert sorted(p.name for p in (tmp_path / "c" / "source" / ASSIGNMENT).iterdir()) == ["questions.ipynb",
+                                                                                          "shapes.ipynb"]

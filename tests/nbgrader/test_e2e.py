@@ -8,12 +8,16 @@ whole run costs two nbgrader start-ups, three kernels and one timeout.
     bob    dense_param_count forgets the biases (only the cases that must raise pass, which then score 0);
            same_padding is right but prints to stderr and warns      15
     carol  same_padding never returns: its cell times out            15
+
+Then `autograder nbgrader record` on a copy (alice and bob): the sandbox's scores, hidden cases included,
+replace the kernel's.
 """
 from __future__ import annotations
 
 import csv
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -152,3 +156,33 @@ def test_nbgrader_export_writes_the_totals(graded):
     assert {student: float(row["raw_score"]) for student, row in rows.items()} == {
         "alice": 18.0, "bob": 15.0, "carol": 15.0}
     assert {row["max_score"] for row in rows.values()} == {"18.0"}
+
+
+@pytest.fixture(scope="module")
+def recorded(graded, tmp_path_factory):
+    """A copy of the autograded course, without carol, after `autograder nbgrader record` (which grades in the
+    sandbox itself)."""
+    course = tmp_path_factory.mktemp("nbgrader_e2e_recorded") / "course"
+    shutil.copytree(graded, course)
+    shutil.rmtree(course / "submitted" / "carol")  # her endless loop costs the sandbox a minute: it times out
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom autograder.cli import main\nsys.exit(main())",
+                           "--course", str(REPO), "nbgrader", "record", str(course)], env={**os.environ,
+                          "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return course, done.stdout + done.stderr
+
+
+def test_record_writes_the_sandboxs_scores_over_the_kernels(recorded):
+    """Does `record` grade submitted/ in the sandbox (every case, hidden ones included) and put each exercise's
+    score into its test cell's grade, naming the notebooks the gradebook does not have?"""
+    course, log = recorded
+    assert sorted(p.name for p in (course / "sandbox_grades").iterdir() if p.is_dir()) == ["alice", "bob"]
+    for student in ("alice", "bob"):
+        run = json.loads((course / "sandbox_grades" / student / "run.json").read_text())
+        sandbox = {f"{e['id']}_tests": e["score"] for e in run["exercises"] if e["module"] == "shapes"}
+        assert _scores(course)[student] == sandbox
+    assert _scores(course)["alice"] == FULL
+    assert "the gradebook's l10_convolutions has no notebook filters.ipynb: its 17 points are not recorded" in log
+    notebook = json.loads((course / "autograded" / "bob" / ASSIGNMENT / "shapes.ipynb").read_text())
+    cell = next(c for c in notebook["cells"] if nbgrader_meta(c).get("grade_id") == "dense_param_count_tests")
+    assert "graded in the grader's sandbox, hidden cases included; this is the grade" in cell["outputs"][0]["text"]
