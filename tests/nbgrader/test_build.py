@@ -143,8 +143,9 @@ def test_modules_restrict_the_notebooks_and_the_timeout_is_the_longest_exercise_
     assignment = small_course.assignment(ASSIGNMENT)
     files = build_course(small_course, assignment, modules=("shapes",))
     assert sorted(files) == ["nbgrader_config.py", f"source/{ASSIGNMENT}/shapes.ipynb"]
-    assert default_timeout(assignment, ("shapes",)) == 60
-    assert "c.Execute.timeout = 60\n" in files["nbgrader_config.py"]
+    longest = max(e.limits.exercise_seconds for e in assignment.exercises if e.module == "shapes")
+    assert default_timeout(assignment, ("shapes",)) == longest == 25  # course.yaml's exercise_seconds
+    assert "c.Execute.timeout = 25\n" in files["nbgrader_config.py"]
     assert "c.Execute.timeout = 7\n" in build_course(small_course, assignment, ("shapes",), 7)["nbgrader_config.py"]
 
 
@@ -164,7 +165,7 @@ def test_the_config_names_the_course_the_gradebook_and_the_kernel(small_files):
     c = namespace["c"]
     assert c.CourseDirectory.db_url == "sqlite:////course/gradebook.db"
     assert c.CourseDirectory.root == "/course"
-    assert c.Execute.timeout == 60
+    assert c.Execute.timeout == 25  # the small course's longest exercise_seconds
 
 
 class _Config:
