@@ -8,7 +8,7 @@ import pytest
 from autograder.spec import (AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule, Generate, HiddenDetail, Limits,
                              ListOf, Location, MapOf, Ref, Reporting, SpecError, load_assignment, load_course)
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SPEC = "assignments/hw/assignment.yaml"
 SMALL, RANDOM = "exercises[0] (add).cases[0] (small)", "exercises[0] (add).cases[1] (random_sum)"
 ONES = "exercises[1] (scale).cases[0] (ones)"
