@@ -100,18 +100,22 @@ def name(server_key: str) -> str:
 
 def connect(python: str, paths: list[str], env: dict[str, str], start: bool = True) -> SharedServer | None:
     """The check server for this set-up, started if `start` and none answers; None where there is none."""
-    server_key = key(python, paths, env)
-    address = "\0" + name(server_key)
-    control = _dial(address)
-    if control is None and start:
-        process = _launch(python, paths, env, server_key)
-        deadline = time.monotonic() + CONNECT_SECONDS
-        while control is None and time.monotonic() < deadline:
-            control = _dial(address)
-            if control is None:
-                if process.poll() is not None and _dial(address) is None:
-                    process = _launch(python, paths, env, server_key)  # the one it lost to had just exited
-                time.sleep(0.005)
+    try:
+        server_key = key(python, paths, env)
+        address = "\0" + name(server_key)
+        control = _dial(address)
+        if control is None and start:
+            process = _launch(python, paths, env, server_key)
+            deadline = time.monotonic() + CONNECT_SECONDS
+            while control is None and time.monotonic() < deadline:
+                control = _dial(address)
+                if control is None:
+                    if process.poll() is not None and _dial(address) is None:
+                        process = _launch(python, paths, env, server_key)  # the one it lost to had just exited
+                    time.sleep(0.005)
+    except OSError as error:  # an interpreter or folder that cannot be read, no room for the server's files
+        log.info("autograder: the kit's check server cannot be used (%s)", error)
+        return None
     if control is None:
         return None
     try:

@@ -82,7 +82,13 @@ class Server:
     def serve(self):
         while True:
             if self.served and not self.controls and self.later:  # between checks: nobody waits for it
-                self.loaded += _import(self.later)
+                try:
+                    for name in self.later:
+                        importlib.import_module(name)
+                except Exception:  # noqa: BLE001 (half imported: children must not inherit that; stop serving)
+                    self._stop()
+                    return
+                self.loaded += self.later
                 self.later = []
                 continue
             timeout = None if self.controls else max(0.0, self.settings["idle"] - (time.monotonic() - self.idle_since))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.kit import warm
-from autograder.sandbox import Call, SandboxOptions, pool, run_calls
+from autograder.sandbox import Call, OutcomeKind, SandboxOptions, pool, run_calls
 from autograder.sandbox.host import base_env, library_paths
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check server is Linux only")
@@ -201,3 +201,34 @@ def test_no_server_where_it_is_switched_off(monkeypatch):
     assert warm.enabled()
     monkeypatch.setenv("CI", "true")
     assert not warm.enabled()
+
+
+def test_a_worker_that_kills_the_server_loses_only_its_own_case(server, tmp_path):
+    """Without the jail a worker can signal its parent, the server: does the check still settle every case (the
+    killed one crashed, the next one run by a worker started without the server), and does the next check start
+    a new server?"""
+    from autograder.sandbox.isolation import Policy
+
+    folder = _submission(tmp_path, """
+        import os, signal
+        def kill_parent():
+            os.kill(os.getppid(), signal.SIGKILL)
+            import time
+            time.sleep(30)
+        def fine():
+            return 7
+    """)
+    pool.adopt(sys.executable, PATHS, lambda: server)
+    try:
+        report = run_calls(folder, [_call("kill_parent"), _call("fine")], {"m": ["kill_parent", "fine"]},
+                           SandboxOptions(isolation=Policy.PROCESS))
+    finally:
+        pool.shutdown()
+    assert report.outcomes["kill_parent/case"].kind in (OutcomeKind.CRASHED, OutcomeKind.TIMEOUT)
+    assert report.outcomes["fine/case"].value == 7
+    assert _gone(server.pid)
+    again = warm.connect(sys.executable, PATHS, base_env())
+    try:
+        assert again is not None and again.pid != server.pid
+    finally:
+        again.close()
