@@ -218,6 +218,7 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
     assert "answers.yaml:2: cnn_volume_shape: expected a shape of 3 whole numbers" in done.stdout
     assert "answers.yaml: conv_output_size: missing" in done.stdout
     assert "Called conv2d_forward_torch(x=<tensor of shape (" in done.stdout and "Mismatched elements" in done.stdout
+    subprocess.run(run[:1] + ["-m", "autograder.kit.warm", "stop"], env=env, capture_output=True, timeout=60)
     assert (done.returncode, done.stdout) == _course_check(folder)
 
 
