@@ -165,8 +165,9 @@ def test_a_fresh_kit_sets_itself_up_offline_and_checks_like_the_course_repositor
     try:  # the first check starts the kit's check server (autograder/kit/warm.py), the later ones fork from it
         _check_like_the_course_repository(kit, autograder, env)
     finally:
-        subprocess.run([str(kit / ".venv" / "bin" / "python"), "-m", "autograder.kit.warm", "stop"], env=env,
-                       capture_output=True, timeout=60)
+        stopped = subprocess.run([str(kit / ".venv" / "bin" / "python"), "-m", "autograder.kit.warm", "stop"],
+                                 env=env, capture_output=True, text=True, timeout=60)
+    assert stopped.stdout.strip() == "the check server stopped", stopped  # the checks went through the server
 
 
 def _check_like_the_course_repository(kit: Path, autograder: Path, env: dict[str, str]) -> None:
