@@ -72,13 +72,16 @@ class SharedServer(pool.Zygote):
 
 
 def enabled() -> bool:
+    """Whether checks use the server here: Linux (abstract sockets, SO_PEERCRED, /proc), not switched off, and not
+    on CI, where each job runs one check and nothing would be reused."""
     return sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0" and not os.environ.get("CI")
 
 
 def runtime_files() -> list[Path]:
-    sandbox = Path(pool.__file__).parent
+    """What the server runs: the warm pool's runtime files, the codec and the server itself."""
     from autograder import codec
 
+    sandbox = Path(pool.__file__).parent
     return [*(sandbox / name for name in pool.RUNTIME_FILES), Path(codec.__file__), SERVER_SOURCE]
 
 
@@ -123,7 +126,8 @@ def connect(python: str, paths: list[str], env: dict[str, str], start: bool = Tr
         hello = json.loads(control.recv(4096) or b"{}")
     except (OSError, ValueError):
         hello = {}
-    if "ready" not in hello or hello.get("key") != server_key or hello.get("threads") != 1:
+    if not (isinstance(hello.get("ready"), list) and isinstance(hello.get("pid"), int)
+            and hello.get("key") == server_key and hello.get("threads") == 1):
         control.close()
         log.info("autograder: the kit's check server did not answer as expected (%s)", hello)
         return None
