@@ -61,9 +61,9 @@ def cases_of(pack: CasePack) -> list[Case]:
 
 def check_kit(kit: Kit, submission: Path) -> GradingRun:
     """The visible cases of the kit on `submission`, as `autograder check` in the course repository runs them."""
+    pack = read_pack(kit)  # first: a kit whose data cannot be read starts nothing
     if kit.course.warm_pool:
         _start_pool()
-    pack = read_pack(kit)
     packed = [c for c in pack.cases if c.visible]
     cases = [c for c in cases_of(pack) if c.visible]
     return grade_with_values(kit.course, kit.assignment, submission, visible_only=True,
@@ -71,21 +71,26 @@ def check_kit(kit: Kit, submission: Path) -> GradingRun:
 
 
 def _start_pool() -> None:
-    """Start the warm pool's server now, in the background, so that its torch import overlaps reading the pack
-    and the submission; the sandbox's first worker then finds it started (or waits for it). Where it cannot
-    start, the sandbox finds that out again and starts its workers cold, as it always does."""
+    """Find the kit's check server (autograder/kit/warm.py), which keeps the warm pool's imports between checks,
+    or start the warm pool's server now, in the background, so that its torch import overlaps reading the pack
+    and the submission; the sandbox's first worker then finds it started (or waits for it). Where neither
+    starts, the sandbox finds that out again and starts its workers cold, as it always does."""
     import os
     import sys
     import threading
 
+    from autograder.kit import warm
     from autograder.sandbox import host, pool
 
     _light_pool()
     paths = [os.path.realpath(p) for p in host.library_paths()]
+    env = host.base_env()
 
     def start() -> None:
+        if warm.enabled() and pool.adopt(sys.executable, paths, lambda: warm.connect(sys.executable, paths, env)):
+            return
         try:
-            pool.zygote(sys.executable, paths, host.base_env())
+            pool.zygote(sys.executable, paths, env)
         except pool.PoolError:
             return
         # The server dies with the thread that started it (PR_SET_PDEATHSIG is per thread): this one stays,

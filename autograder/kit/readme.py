@@ -153,6 +153,10 @@ for the same code. It exits 0 when every visible case passes. It also reads `{id
 questions are answered and which answers are not of the form asked (a word where a number is asked, two numbers
 where a shape has three), with the line; whether an answer is right is only known when you are graded.
 
+The first `check` (on Linux) leaves a helper process running that keeps NumPy and PyTorch loaded, so that the
+next checks answer in about a second; it exits after 10 minutes without a check (and is never started when
+`AUTOGRADER_CHECK_SERVER=0` is set). `.venv/bin/python -m autograder.kit.warm stop` stops it at once.
+
 ## Answering the questions
 
 ```bash

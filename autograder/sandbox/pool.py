@@ -177,6 +177,19 @@ def zygote(python: str, paths: list[str], env: dict[str, str]) -> Zygote:
         return server
 
 
+def adopt(python: str, paths: list[str], connect) -> Zygote | None:
+    """Make `connect()` (a Zygote, or None) this process's fork server for `python` and `paths` where none runs
+    yet: the student kit's check server, kept between checks (autograder/kit/warm.py). The server in use."""
+    key = (os.getpid(), python, tuple(paths))
+    with _lock:
+        server = _zygotes.get(key)
+        if server is None:
+            server = connect()
+            if server is not None:
+                _zygotes[key] = server
+        return server
+
+
 def discard(server: Zygote, reason: str) -> None:
     """Stop a server that failed a request; the next worker starts a new one."""
     log.warning("autograder: %s; restarting the warm pool", reason)

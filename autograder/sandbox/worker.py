@@ -197,7 +197,28 @@ def _dispatch_guard(guards):
                 raise ForbiddenAPIError(f"{func._schema.name} (a convolution) is not allowed in this exercise")
             return func(*args, **(kwargs or {}))
 
+    raw = ConvolutionGuard.__dict__["__torch_dispatch__"]
+    raw = getattr(raw, "__wrapped__", raw)
+    setattr(raw, "__dynamo_disable", _unless_dynamo_runs(raw))
     return ConvolutionGuard
+
+
+def _unless_dynamo_runs(dispatch):
+    """torch wraps every dispatch mode's __torch_dispatch__ in torch._disable_dynamo, which imports torch._dynamo
+    (0.7 s, in every submission that runs a torch operation under the guard) at its first call and caches the
+    disabled function as the attribute `__dynamo_disable`. Disabling dynamo changes nothing while torch._dynamo is
+    not imported (nothing can be compiled), so this stand-in calls the guard as it is until then; once it is
+    imported (torch.compile, an optimizer step), it makes and caches torch's own disabled function, as torch
+    would have."""
+    def call(*args, **kwargs):
+        dynamo = sys.modules.get("torch._dynamo")
+        if dynamo is None or getattr(getattr(dynamo, "__spec__", None), "_initializing", False):
+            return dispatch(*args, **kwargs)
+        disabled = dynamo.disable(dispatch, True, wrapping=False)
+        setattr(dispatch, "__dynamo_disable", disabled)
+        return disabled(*args, **kwargs)
+
+    return call
 
 
 def resolve(name):

@@ -97,10 +97,18 @@ def test_the_grading_targets_compare_per_submission_times(tmp_path, monkeypatch)
 
 
 def test_the_kit_section_reports_check_against_import_torch():
-    """Does the student kit's table give each check's ratio to one import torch and judge the stubs' one?"""
+    """Does the student kit's table give each check's ratio to one import torch, for the later checks (the server
+    running), the first and without the server, and judge each later check against 1.5x?"""
     from benchmarks import kit
 
-    timing = kit.KitTiming(1.0, {"untouched stubs": 1.4, "buggy example": 2.1, "reference": 2.0})
+    by = lambda stubs, buggy, reference: {"untouched stubs": stubs, "buggy example": buggy,  # noqa: E731
+                                          "reference": reference}
+    timing = kit.KitTiming(1.0, {"later check": by(0.6, 1.4, 1.6), "first check": by(1.3, 2.2, 2.1),
+                                 "no server": by(1.4, 2.1, 2.0)})
     lines, targets = kit.section(timing, 3)
-    assert any("untouched stubs" in line and "1.40" in line for line in lines)
-    assert targets == [["kit `check` on the stubs within 1.5x one import torch", "1.40x", "PASS"]]
+    assert any("untouched stubs" in line and "first check" in line and "1.30" in line for line in lines)
+    assert any("reference" in line and "no server" in line and "2.00" in line for line in lines)
+    assert targets == [
+        ["kit `check` (later check) on the untouched stubs within 1.5x one import torch", "0.60x", "PASS"],
+        ["kit `check` (later check) on the buggy example within 1.5x one import torch", "1.40x", "PASS"],
+        ["kit `check` (later check) on the reference within 1.5x one import torch", "1.60x", "MISS"]]

@@ -25,7 +25,11 @@ def test_check_from_the_pack_never_imports_torch_in_the_graders_process(tmp_path
             "from autograder.kit.check import check_kit; "
             "run = check_kit(load_kit(Path('.')), Path('l10_convolutions')); "
             "print('torch' in sys.modules, sum(len(e.cases) for e in run.exercises))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    try:
+        done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+    finally:  # the check server that check started
+        subprocess.run([sys.executable, "-m", "autograder.kit.warm", "stop"], capture_output=True, timeout=60)
     torch_imported, cases = done.stdout.split()
     assert int(cases) == sum(c.visible for c in pack.cases), done.stderr
     if devices._cpu_only_build():  # with a CUDA build the grader asks torch whether there is a GPU

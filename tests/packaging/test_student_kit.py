@@ -153,7 +153,8 @@ def test_a_fresh_kit_sets_itself_up_offline_and_checks_like_the_course_repositor
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(house), "-c",
                     str(REPO / "constraints.txt"), "--only-binary", ":all:", "numpy", "pyyaml", "matplotlib", "torch"],
                    check=True, timeout=600)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON")) and k not in ("CI", "AUTOGRADER_CHECK_SERVER")}
     env.update(PIP_CONFIG_FILE=os.devnull, PYTHON=sys.executable)  # nothing but the wheels given
     kit = shutil.copytree(kit, tmp_path / "kit")  # the module's kit stays as built, for the other tests
     setup = subprocess.run(["bash", "setup", "--offline", str(house)], cwd=kit, env=env, capture_output=True,
@@ -161,7 +162,15 @@ def test_a_fresh_kit_sets_itself_up_offline_and_checks_like_the_course_repositor
     assert setup.returncode == 0, setup.stderr[-3000:]
     autograder = kit / ".venv" / "bin" / "autograder"
     assert autograder.is_file()
+    try:  # the first check starts the kit's check server (autograder/kit/warm.py), the later ones fork from it
+        _check_like_the_course_repository(kit, autograder, env)
+    finally:
+        stopped = subprocess.run([str(kit / ".venv" / "bin" / "python"), "-m", "autograder.kit.warm", "stop"],
+                                 env=env, capture_output=True, text=True, timeout=60)
+    assert stopped.stdout.strip() == "the check server stopped", stopped  # the checks went through the server
 
+
+def _check_like_the_course_repository(kit: Path, autograder: Path, env: dict[str, str]) -> None:
     def kit_check(folder: str) -> tuple[int, str]:
         done = subprocess.run([str(autograder), "check", folder], cwd=kit, env=env, capture_output=True, text=True,
                               timeout=600)
@@ -210,6 +219,7 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
     assert "answers.yaml:2: cnn_volume_shape: expected a shape of 3 whole numbers" in done.stdout
     assert "answers.yaml: conv_output_size: missing" in done.stdout
     assert "Called conv2d_forward_torch(x=<tensor of shape (" in done.stdout and "Mismatched elements" in done.stdout
+    subprocess.run(run[:1] + ["-m", "autograder.kit.warm", "stop"], env=env, capture_output=True, timeout=60)
     assert (done.returncode, done.stdout) == _course_check(folder)
 
 

@@ -64,6 +64,37 @@ def test_torch_convolutions_are_allowed_where_nothing_forbids_them(tmp_path):
     assert report.outcomes["allowed/case"].value.shape == (1, 1, 3, 3)
 
 
+def test_the_torch_guard_costs_no_dynamo_import_and_uses_torchs_disable_once_dynamo_is_there(tmp_path):
+    """In a fresh interpreter (no pool preloading torch._dynamo), does a torch operation under the guard leave
+    torch._dynamo unimported (0.7 s saved per worker), is a convolution still refused, and once the student's code
+    imports torch._dynamo, is the guard torch's own dynamo-disabled function again, still refusing?"""
+    import torch
+
+    folder = submission(tmp_path, m="""
+        import sys
+        import torch
+        def plain(x, w):
+            return [float((x * 2).sum()), "torch._dynamo" in sys.modules]
+        def conv(x, w):
+            return torch.nn.functional.conv2d(x, w)
+        def with_dynamo(x, w):
+            import torch._dynamo
+            from torch.utils._python_dispatch import _get_current_dispatch_mode
+            raw = type(_get_current_dispatch_mode()).__dict__["__torch_dispatch__"].__wrapped__
+            value = float((x * 2).sum())
+            return [value, bool(getattr(getattr(raw, "__dynamo_disable"), "_torchdynamo_disable", False))]
+    """)
+    x, w = torch.ones((1, 1, 5, 5)), torch.ones((1, 1, 3, 3))
+    guarded = [replace(call(name, x=x, w=w), forbidden=TORCH_FORBIDDEN) for name in ("plain", "conv", "with_dynamo",
+                                                                                     "conv")]
+    guarded[-1] = replace(guarded[-1], key="conv/again")
+    report = run(folder, *guarded, warm_pool=False)
+    assert report.outcomes["plain/case"].value == [50.0, False]
+    assert report.outcomes["conv/case"].error_type == "ForbiddenAPIError"
+    assert report.outcomes["with_dynamo/case"].value == [50.0, True]
+    assert report.outcomes["conv/again"].error_type == "ForbiddenAPIError"
+
+
 NUMPY_PATHS = {
     "public": "np.convolve(a, b)",
     "imported_name": "CONVOLVE(a, b)",
