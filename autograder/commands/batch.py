@@ -50,19 +50,13 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     from autograder.batch.executors import ExecutorError, open_executor
     from autograder.batch.progress import Progress
     from autograder.batch.runner import grade_all
-    from autograder.batch.submissions import LayoutError, discover
     from autograder.batch.summary import summarize, summary_text
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, write_atomic
     from autograder.late import late_summary
     from autograder.reporters.csv import class_csv, mistakes_csv
 
     folder, out = Path(args.submissions), Path(args.out)
-    course = load(args, folder)
-    assignment = course.assignment(args.assignment)
-    try:
-        found = discover(folder, assignment.id)
-    except LayoutError as error:
-        raise UsageError(str(error)) from None
+    course, assignment, found = submissions_of(args, folder)
     for note in found.ignored:
         print(f"ignored {note}", file=sys.stderr)
     only = _only(args.only, found.submissions, folder, args.force)
@@ -102,6 +96,20 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
         print(f"the grader failed for {', '.join(result.failed)} (details in their run.json); re-run to retry them",
               file=sys.stderr)
     return EXIT_OK
+
+
+def submissions_of(args: argparse.Namespace, folder: Path):
+    """(course, assignment, discovered submissions) of a class folder, for grade-all and nbgrader record: the
+    course found from `folder` (or --course), the assignment --assignment names; UsageError for a bad layout."""
+    from autograder.batch.submissions import LayoutError, discover
+    from autograder.cli import UsageError, load
+
+    course = load(args, folder)
+    assignment = course.assignment(args.assignment)
+    try:
+        return course, assignment, discover(folder, assignment.id)
+    except LayoutError as error:
+        raise UsageError(str(error)) from None
 
 
 def _only(students: list[str] | None, submissions, folder: Path, force: bool) -> frozenset[str] | None:

@@ -72,8 +72,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     from autograder.batch.executors import ExecutorError, open_executor
     from autograder.batch.progress import Progress
     from autograder.batch.runner import grade_all
-    from autograder.batch.submissions import LayoutError, discover
-    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.cli import EXIT_OK, UsageError
+    from autograder.commands.batch import submissions_of
     from autograder.nbgrader import gradebook
     from autograder.reporters.text import points
 
@@ -85,12 +85,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if not args.db and not (folder / "gradebook.db").is_file():
         raise UsageError(f"{folder}: no gradebook.db; run `nbgrader autograde` there first, or name the gradebook "
                          f"with --db URL")
-    course = load(args, folder)
-    assignment = course.assignment(args.assignment)
-    try:
-        found = discover(folder, assignment.id)
-    except LayoutError as error:
-        raise UsageError(str(error)) from None
+    course, assignment, found = submissions_of(args, folder)
     out = Path(args.out) if args.out else folder / "sandbox_grades"
     try:
         executor = open_executor("processes", args.jobs)

@@ -52,34 +52,30 @@ class Solutions:
         self._functions: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = {}
 
     def signature(self, module_node: Node, module: str, function_node: Node, function: str) -> Signature:
+        """The signature of reference function `module.function`."""
+        return self._find(module, function, module_node, function_node,
+                          f"the reference solution of {function!r} must be there", "the id")
+
+    def mistake(self, function_node: Node, function: str) -> Signature:
+        """The signature of a known mistake's function in solutions/<id>/mistakes.py."""
+        return self._find(MISTAKES_MODULE, function, function_node, function_node,
+                          "the known mistakes' functions must be there", "the name")
+
+    def _find(self, module: str, function: str, module_node: Node, function_node: Node, why_there: str,
+              fix: str) -> Signature:
+        """`function` of solutions/<id>/<module>.py; errors at `module_node` (no such file) or `function_node`."""
         path = self.folder / f"{module}.py"
         file = display(path, self.root)
         if module not in self._functions:
             if not path.is_file():
-                raise module_node.error(f"no file {file}: the reference solution of {function!r} must be there")
+                raise module_node.error(f"no file {file}: {why_there}")
             self._functions[module] = self._parse(path, file)
         found = self._functions[module].get(function)
         if found is None:
             close = difflib.get_close_matches(function, tuple(self._functions[module]), n=1)
             suggestion = f" (did you mean {close[0]!r}?)" if close else ""
             raise function_node.error(f"{file} defines no top-level function {function!r}{suggestion}; add "
-                                      f"`def {function}(...)` there or fix the id")
-        return Signature.of(found, file)
-
-    def mistake(self, function_node: Node, function: str) -> Signature:
-        """The signature of a known mistake's function in solutions/<id>/mistakes.py."""
-        path = self.folder / f"{MISTAKES_MODULE}.py"
-        file = display(path, self.root)
-        if MISTAKES_MODULE not in self._functions:
-            if not path.is_file():
-                raise function_node.error(f"no file {file}: the known mistakes' functions must be there")
-            self._functions[MISTAKES_MODULE] = self._parse(path, file)
-        found = self._functions[MISTAKES_MODULE].get(function)
-        if found is None:
-            close = difflib.get_close_matches(function, tuple(self._functions[MISTAKES_MODULE]), n=1)
-            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-            raise function_node.error(f"{file} defines no top-level function {function!r}{suggestion}; add "
-                                      f"`def {function}(...)` there or fix the name")
+                                      f"`def {function}(...)` there or fix {fix}")
         return Signature.of(found, file)
 
     @staticmethod
