@@ -157,6 +157,7 @@ def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str,
     if answers is not None:
         location = f"{where}/{QUESTIONS_NOTEBOOK}.ipynb" if where else f"{QUESTIONS_NOTEBOOK}.ipynb"
         files[ANSWERS_FILE] = notebook_answers(answers, location, questions).encode("utf-8")
+    _check_names(files, where)  # after the notebooks: `shapes.ipynb` becomes a `shapes.py` a folder may be named
     found = {PurePosixPath(name).name for name in files}
     if not any(f"{m}.py" in found for m in modules) and not any(near_names(sorted(found), m) for m in modules):
         shown = sorted(files)[:5]
@@ -195,6 +196,33 @@ def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes
         if len(elsewhere) == 1:
             located[wanted_name] = files[elsewhere[0]]
     return located
+
+
+MAX_NAME_BYTES = 255
+"""One file or folder name, in UTF-8 (Linux's NAME_MAX): a longer member name cannot be written."""
+MAX_DEPTH = 32
+"""Folders in one path: deeper trees are no course work, and copying them would recurse without bound."""
+
+
+def _check_names(files: dict[str, bytes], where: str) -> None:
+    """SubmissionRejected for names no folder can hold: a name that is a file and also a folder of other files
+    (zip members `shapes.py` and `shapes.py/x`), a name longer than a file system allows, a path too deep."""
+    at = f"{where}: " if where else ""
+    for name in files:
+        parts = PurePosixPath(name).parts
+        if len(parts) > MAX_DEPTH:
+            raise SubmissionRejected(f"{at}{name[:80]!r}...: more than {MAX_DEPTH} folders deep; upload your "
+                                     f"files in at most a folder or two")
+        long = next((part for part in parts if len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES
+                     or "\0" in part), None)
+        if long is not None:
+            raise SubmissionRejected(f"{at}{long[:40]!r}...: a file name longer than {MAX_NAME_BYTES} bytes (or "
+                                     f"holding a NUL); rename it")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                raise SubmissionRejected(f"{at}{folder!r} is both a file and a folder (holding {name!r}); "
+                                         f"rename one of them and upload again")
 
 
 def _listing(modules: tuple[str, ...]) -> str:

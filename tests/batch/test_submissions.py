@@ -124,3 +124,22 @@ def test_a_single_upload_is_read_as_gradescope_keeps_it(tmp_path):
     write_folder(tmp_path / "junk", {"__MACOSX/._shapes.py": b"j", ".DS_Store": b"j"})
     with pytest.raises(SubmissionRejected, match=r"^your upload is empty \(no files\)"):
         read_upload(tmp_path / "junk", MODULES)
+
+
+# ---- red team: names that no folder can hold ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("files, message", [
+    ({"shapes.py": b"s", "filters.py": b"f", "shapes.py/x.py": b"x"}, r"'shapes.py' is both a file and a folder"),
+    ({"shapes.ipynb": b'{"cells": []}', "filters.py": b"f", "shapes.py/x.py": b"x"},
+     r"'shapes.py' is both a file and a folder"),
+    ({"shapes.py": b"s", "filters.py": b"f", "a" * 300 + ".py": b"x"}, r"a file name longer than 255 bytes"),
+    ({"shapes.py": b"s", "filters.py": b"f", "/".join(["d"] * 40) + "/x.py": b"x"}, r"more than 32 folders deep"),
+])
+def test_names_that_cannot_be_written_are_refused_naming_them(tmp_path, files, message):
+    """A zip may hold `shapes.py` and `shapes.py/x.py`, a 300-byte name or 40 nested folders: is such an upload
+    refused with a message naming the file (SubmissionRejected, shown to the student once), instead of an OSError
+    when the grader writes the files (a crash of `grade`, "the autograder failed" on Gradescope, a grader error
+    retried on every grade-all)?"""
+    write_zip(tmp_path / "work.zip", files)
+    with pytest.raises(SubmissionRejected, match=message):
+        read_upload(tmp_path / "work.zip", MODULES)
