@@ -128,7 +128,7 @@ def read_upload(path: Path, modules: tuple[str, ...], questions: tuple[str, ...]
     path = Path(path)
     if path.is_file():
         if path.suffix.lower() == ".zip":
-            return read_files(Submission(path.stem, path, Kind.ZIP), modules, questions)
+            return read_files(Submission(path.stem, path, Kind.ZIP), modules, questions, "")  # as in a folder
         if path.stat().st_size > MAX_BYTES:
             raise SubmissionRejected(f"{path.name}: more than {MAX_BYTES // 2**20} MB; submit only your .py files")
         return prepared({path.name: path.read_bytes()}, modules, "", questions)

@@ -181,3 +181,28 @@ def test_gradescope_run_says_why_a_crashing_notebook_is_ungradable(parsing_class
     results = json.loads((tmp_path / "results" / "results.json").read_text())
     assert results["tests"] and all("shapes.ipynb: not a Jupyter notebook (ValueError" in t["output"]
                                     for t in results["tests"])
+
+
+def test_gradescope_run_says_why_an_upload_with_unwritable_names_is_ungradable(parsing_class, tmp_path):
+    """A zip whose members are `shapes.py` and `shapes.py/x.py` (a file and a folder of one name): does
+    run_autograder give every test the reason, naming the file, instead of "the autograder failed" from an OSError
+    when it writes the upload, and does `grade` on the same zip write the same tests?"""
+    import zipfile
+
+    from autograder.packaging.gradescope import run_submission
+    from autograder.spec import load_course
+
+    course, _ = parsing_class
+    spec = load_course(course)
+    (tmp_path / "submission").mkdir()
+    with zipfile.ZipFile(tmp_path / "submission" / "work.zip", "w") as archive:
+        for name, content in {**_modules(), "shapes.py/x.py": b"x = 1\n"}.items():
+            archive.writestr(name, content)
+    assert run_submission(spec, spec.assignment(ASSIGNMENT), tmp_path) == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 0 and results["tests"]
+    assert all("'shapes.py' is both a file and a folder" in t["output"] for t in results["tests"])
+    out = tmp_path / "grade.json"
+    assert main(["--course", str(course), "grade", str(tmp_path / "submission" / "work.zip"), "--out", str(out),
+                 "-q"]) == EXIT_OK
+    assert json.loads(out.read_text())["tests"] == results["tests"]
