@@ -209,6 +209,7 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     sys.stdout.write(f"::stop-commands::{token}\n")
     sys.stdout.flush()
     kept = _step_files(args.github_output)
+    _not_dumpable()
     run = grade(course, assignment, folder, student=args.student or None)
     changed = _restore_step_files(kept)
     sys.stdout.write(text.feedback(run))
@@ -263,3 +264,17 @@ def _restore_step_files(kept: dict[str, tuple[str, bytes | None]]) -> list[str]:
         except OSError:
             pass
     return changed
+
+
+def _not_dumpable() -> None:
+    """Close this process's /proc entries (fd/, environ, mem) to other processes of its user, the student's code
+    included where the sandbox has no namespaces: the token that resumes workflow commands, the step's stdout and
+    its file commands' paths are then out of its reach. Linux only; the workers' exec makes them dumpable again."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, SUID_DUMP_DISABLE
+    except (OSError, AttributeError):
+        pass

@@ -340,3 +340,14 @@ def _hijack():
 
 _hijack()
 """
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl is Linux's")
+def test_classroom_grade_closes_its_proc_entries_to_the_students_code():
+    """Does classroom-grade make its own process non-dumpable, so that another process of the runner's user (the
+    student's code, without namespaces) cannot open its /proc/<pid>/fd/1, environ or mem (root, as in this test
+    session, still can: the forged-notice test above covers that case)?"""
+    probe = ("import ctypes; from autograder.commands.package import _not_dumpable; libc = ctypes.CDLL(None); "
+             "before = libc.prctl(3, 0, 0, 0, 0); _not_dumpable(); print(before, libc.prctl(3, 0, 0, 0, 0))")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.split() == ["1", "0"]
