@@ -173,8 +173,8 @@ def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str,
 def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes]:
     """The files re-rooted at the folder that holds most of the modules (`<module>.py` or `.ipynb`; else the most
     misnamed ones, whose names `intake.missing` then reports): the lone top folders archivers add, or
-    `my-work/l10_convolutions/`, are unwrapped. A module (or answers.yaml) missing there but found once elsewhere
-    in the upload, at another folder level, is taken from there."""
+    `my-work/l10_convolutions/`, are unwrapped. A module (or answers.yaml, or the questions' notebook) missing
+    there but found once elsewhere in the upload, at another folder level, is taken from there."""
     wanted = {f"{m}.{ext}" for m in modules for ext in ("py", "ipynb")}
     by_folder: dict[str, list[str]] = {}
     for name in files:
@@ -188,7 +188,7 @@ def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes
     root = min(counts, key=lambda f: (-counts[f], 0 if f == "." else len(PurePosixPath(f).parts), f))
     prefix = "" if root == "." else root + "/"
     located = {name[len(prefix):]: content for name, content in files.items() if name.startswith(prefix)}
-    for wanted_name in sorted(wanted | {"answers.yaml"}):
+    for wanted_name in sorted(wanted | {ANSWERS_FILE, f"{QUESTIONS_NOTEBOOK}.ipynb"}):
         module = wanted_name.rsplit(".", 1)[0]
         if wanted_name in located or (module in modules and (f"{module}.py" in located or f"{module}.ipynb" in located)):
             continue

@@ -1,6 +1,7 @@
 """Are the students of a submissions folder found (folders, zips, nbgrader), and their files read as graded?"""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -143,3 +144,16 @@ def test_names_that_cannot_be_written_are_refused_naming_them(tmp_path, files, m
     write_zip(tmp_path / "work.zip", files)
     with pytest.raises(SubmissionRejected, match=message):
         read_upload(tmp_path / "work.zip", MODULES)
+
+
+def test_the_questions_notebook_is_found_elsewhere_as_answers_yaml_is():
+    """An upload of `code/shapes.py`, `code/filters.py` and `questions.ipynb` at the top: is the questions'
+    notebook brought in beside the modules (and made answers.yaml) as an answers.yaml there would be, instead of
+    being dropped with its 5 points ("there is no answers.yaml")?"""
+    from autograder.batch.submissions import prepared
+
+    cell = {"cell_type": "markdown", "source": "280", "metadata": {"nbgrader": {"grade_id": "q1_answer"}}}
+    files = {"code/shapes.py": b"s", "code/filters.py": b"f", "questions.ipynb": json.dumps({"cells": [cell]}).encode()}
+    located = prepared(files, MODULES, "", ("q1",))
+    assert sorted(located) == ["answers.yaml", "filters.py", "shapes.py"]
+    assert located["answers.yaml"].decode().endswith('\nq1: "280"\n')
