@@ -206,3 +206,19 @@ def test_gradescope_run_says_why_an_upload_with_unwritable_names_is_ungradable(p
     assert main(["--course", str(course), "grade", str(tmp_path / "submission" / "work.zip"), "--out", str(out),
                  "-q"]) == EXIT_OK
     assert json.loads(out.read_text())["tests"] == results["tests"]
+
+
+def test_a_lone_surrogate_in_an_exception_or_print_still_gives_results(parsing_class, tmp_path):
+    """A function that prints and raises text holding lone surrogates ("\\ud800", which JSON carries from the
+    worker but UTF-8 cannot write): does `grade` exit 0 and write results.json with the case failing and U+FFFD in
+    place of each surrogate, instead of a UnicodeEncodeError and no results at all?"""
+    course, klass = parsing_class
+    folder = shutil.copytree(klass / "alice", tmp_path / "dave")
+    hostile = ('\n\ndef output_size(n, f, padding=0, stride=1):\n    print("\\ud800 printed")\n'
+               '    raise ValueError("bad \\ud800 \\udcff")\n')
+    (folder / "shapes.py").write_text((folder / "shapes.py").read_text() + hostile)
+    out = tmp_path / "results.json"
+    assert main(["--course", str(course), "grade", str(folder), "--out", str(out), "-q"]) == EXIT_OK
+    tests = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("output_size")]
+    assert tests and all(t["score"] == 0 for t in tests)
+    assert "raised ValueError: bad \ufffd \ufffd" in tests[0]["output"]
