@@ -248,10 +248,13 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
 
 
 def _walk(folder: Path):
-    """(relative POSIX path, path) of the folder's regular files, sorted, links and caches left out."""
+    """(relative POSIX path, path) of the folder's regular files, sorted, links and caches left out. A name that is
+    not UTF-8 on disk (Python holds its bytes as lone surrogates, which no report can write) is given with U+FFFD
+    in their place: it is no module's name, and it may only be shown or copied."""
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_NAMES and not os.path.islink(os.path.join(root, d)))
         for name in sorted(names):
             path = Path(root) / name
             if not path.is_symlink() and path.is_file():
-                yield path.relative_to(folder).as_posix(), path
+                relative = path.relative_to(folder).as_posix()
+                yield relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), path

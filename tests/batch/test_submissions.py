@@ -8,7 +8,8 @@ import pytest
 from batch_helpers import notebook, write_folder, write_zip
 from support import ASSIGNMENT
 
-from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, locate, read_files, read_upload
+from autograder.batch.submissions import (Kind, LayoutError, Submission, discover, fingerprint, locate, read_files,
+                                         read_upload)
 from autograder.batch.unzip import SubmissionRejected
 
 MODULES = ("shapes", "filters")
@@ -157,3 +158,28 @@ def test_the_questions_notebook_is_found_elsewhere_as_answers_yaml_is():
     located = prepared(files, MODULES, "", ("q1",))
     assert sorted(located) == ["answers.yaml", "filters.py", "shapes.py"]
     assert located["answers.yaml"].decode().endswith('\nq1: "280"\n')
+
+
+def test_a_file_name_that_is_not_utf8_neither_stops_the_class_nor_the_report(tmp_path):
+    """A student's folder holding a file whose name is not UTF-8 (`notes\\xff.txt`; nbgrader submit copies any
+    file of the assignment folder): are its fingerprint and files read, the name shown with U+FFFD, instead of a
+    UnicodeEncodeError in `fingerprint` that stopped grade-all and nbgrader record for the whole class, or in
+    writing results.json ("it holds notes\\udcff.txt")?"""
+    folder = tmp_path / "mallory"
+    folder.mkdir()
+    (folder / "shapes.py").write_bytes(b"s")
+    with open(os.path.join(os.fsencode(folder), b"notes\xff.txt"), "wb") as stream:
+        stream.write(b"n")
+    submission = Submission("mallory", folder, Kind.FOLDER)
+    assert len(fingerprint(submission)) == 64
+    files = read_files(submission, MODULES)
+    assert sorted(files) == ["notes\ufffd.txt", "shapes.py"]
+    "".join(files).encode("utf-8")
+    with pytest.raises(SubmissionRejected, match="it holds notes\ufffd.txt$"):
+        read_files(Submission("mallory", _only(folder / "shapes.py"), Kind.FOLDER), MODULES)
+
+
+def _only(path):
+    """The folder of `path` without `path`."""
+    path.unlink()
+    return path.parent
