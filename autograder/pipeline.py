@@ -92,14 +92,16 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
 
-    def partial(run: GradingRun) -> None:
+    late = None if visible_only else assignment.late
+
+    def partial(run: GradingRun) -> None:  # penalised as the final run is: a run stopped midway claims no more
         if progress is not None:
-            progress(replace(run, exercises=run.exercises + questions))
+            progress(apply_late(replace(run, exercises=run.exercises + questions), late, submitted_at))
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
                            partial)
     run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
-    return apply_late(run, None if visible_only else assignment.late, submitted_at), tuple(kept)
+    return apply_late(run, late, submitted_at), tuple(kept)
 
 
 def failed_run(course: CourseSpec, assignment: AssignmentSpec, submission: Path, student: str | None,

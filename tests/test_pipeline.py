@@ -209,3 +209,32 @@ def test_the_run_keeps_the_ids_of_known_mistakes_and_not_the_value_hint(course, 
     assert exercises["learn_filter"].mistakes == ()
     assert exercises["learn_filter"].notes == ("gradient descent did not converge",)
     assert all(e.mistakes == () for name, e in exercises.items() if name not in found)
+
+
+def test_a_partial_run_carries_the_late_penalty_of_the_final_one(tmp_path):
+    """Gradescope keeps the partial results.json of a grading it stops: is every partial run given to `progress`
+    penalised as the final run is (here more than max_days late: 0 points), instead of claiming the points graded
+    so far without the penalty?"""
+    from datetime import datetime, timedelta, timezone
+
+    from support import SMALL_MODULES, write_small_course
+
+    from autograder.pipeline import grade_with_values
+    from autograder.spec import load_course
+    from autograder.spec.model import LateRule
+
+    (tmp_path / "course").mkdir()
+    write_small_course(tmp_path / "course", {"case_seconds": 2, "exercise_seconds": 4})
+    course = load_course(tmp_path / "course")
+    deadline = datetime(2026, 12, 10, 23, 59, tzinfo=timezone.utc)
+    assignment = replace(course.assignment(ASSIGNMENT), late=LateRule(deadline, 10, 0))
+    folder = tmp_path / "late_student"
+    folder.mkdir()
+    for module in SMALL_MODULES:
+        (folder / f"{module}.py").write_bytes((REPO / "solutions" / ASSIGNMENT / f"{module}.py").read_bytes())
+    partials = []
+    run, _ = grade_with_values(course, assignment, folder, progress=partials.append,
+                               submitted_at=deadline + timedelta(hours=1))
+    assert run.raw_score == run.max_score and run.score == 0
+    assert len(partials) > 2 and any(p.raw_score > 0 for p in partials)
+    assert all(p.score == 0 and p.late is not None and p.late.percent == 100 for p in partials)

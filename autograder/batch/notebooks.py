@@ -53,7 +53,9 @@ def cell_lines(content: bytes, where: str) -> tuple[tuple[int, str], ...]:
     cells = _cells(content, where)
     starts = []
     for number, line in enumerate(notebook_to_module(content, where).splitlines(), start=1):
-        if line.startswith("# cell ") and line[7:].isdigit() and int(line[7:]) <= len(cells):
+        number_text = line[7:]  # `# cell ³` or 5000 digits, typed by the student, are digits no int() reads
+        if line.startswith("# cell ") and number_text.isascii() and number_text.isdigit() \
+                and len(number_text) <= 9 and 1 <= int(number_text) <= len(cells):
             cell = cells[int(line[7:]) - 1]
             meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
             nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
@@ -70,13 +72,23 @@ def notebook_answers(content: bytes, where: str, questions: tuple[str, ...]) -> 
     for number, cell in enumerate(_cells(content, where), start=1):
         meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
         nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-        question = wanted.get(nbgrader.get("grade_id")) if isinstance(nbgrader, dict) else None
+        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+        question = wanted.get(grade_id) if isinstance(grade_id, str) else None  # a list is no key: the student's
         if question is not None and question not in answers:  # a copied cell: the first one counts, as in nbgrader
             answers[question] = " ".join(_text(cell, number, where).replace(ANSWER_STUB, " ").replace("`", " ")
                                          .replace("*", " ").split())
     lines = [f"# The answer cells of {where}"]
-    lines += [f"{q}: {json.dumps(answers[q]) if answers.get(q) else 'null'}" for q in questions]
+    lines += [f"{q}: {_quoted(answers[q]) if answers.get(q) else 'null'}" for q in questions]
     return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar of printable ASCII that YAML reads back as `text`. Not JSON's
+    escapes: YAML reads `"\\ud83d\\ude00"` (JSON's 😀) as two lone surrogates, which no file can hold."""
+    escaped = (ch if 0x20 <= ord(ch) < 0x7F and ch not in '"\\' else
+               f"\\{ch}" if ch in '"\\' else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+               for ch in text)
+    return '"' + "".join(escaped) + '"'
 
 
 def _cells(content: bytes, where: str) -> list:
@@ -100,9 +112,11 @@ def _cells(content: bytes, where: str) -> list:
 def _text(cell: dict[str, Any], number: int, where: str) -> str:
     source = cell.get("source", "")
     if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        return "".join(source)
+        source = "".join(source)
     if isinstance(source, str):
-        return source
+        # JSON may escape a lone surrogate (`"\ud800"`), which is no character: it cannot be written as UTF-8
+        # (the module, answers.yaml); it becomes U+FFFD, as undecodable bytes of a .py file do (intake.py)
+        return source.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     raise SubmissionRejected(f"{where}: cell {number}: its `source` is not text (a string or a list of "
                              f"strings); is this a notebook saved by Jupyter?")
 

@@ -128,7 +128,7 @@ def read_upload(path: Path, modules: tuple[str, ...], questions: tuple[str, ...]
     path = Path(path)
     if path.is_file():
         if path.suffix.lower() == ".zip":
-            return read_files(Submission(path.stem, path, Kind.ZIP), modules, questions)
+            return read_files(Submission(path.stem, path, Kind.ZIP), modules, questions, "")  # as in a folder
         if path.stat().st_size > MAX_BYTES:
             raise SubmissionRejected(f"{path.name}: more than {MAX_BYTES // 2**20} MB; submit only your .py files")
         return prepared({path.name: path.read_bytes()}, modules, "", questions)
@@ -157,6 +157,7 @@ def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str,
     if answers is not None:
         location = f"{where}/{QUESTIONS_NOTEBOOK}.ipynb" if where else f"{QUESTIONS_NOTEBOOK}.ipynb"
         files[ANSWERS_FILE] = notebook_answers(answers, location, questions).encode("utf-8")
+    _check_names(files, where)  # after the notebooks: `shapes.ipynb` becomes a `shapes.py` a folder may be named
     found = {PurePosixPath(name).name for name in files}
     if not any(f"{m}.py" in found for m in modules) and not any(near_names(sorted(found), m) for m in modules):
         shown = sorted(files)[:5]
@@ -172,8 +173,8 @@ def prepared(files: dict[str, bytes], modules: tuple[str, ...], where: str,
 def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes]:
     """The files re-rooted at the folder that holds most of the modules (`<module>.py` or `.ipynb`; else the most
     misnamed ones, whose names `intake.missing` then reports): the lone top folders archivers add, or
-    `my-work/l10_convolutions/`, are unwrapped. A module (or answers.yaml) missing there but found once elsewhere
-    in the upload, at another folder level, is taken from there."""
+    `my-work/l10_convolutions/`, are unwrapped. A module (or answers.yaml, or the questions' notebook) missing
+    there but found once elsewhere in the upload, at another folder level, is taken from there."""
     wanted = {f"{m}.{ext}" for m in modules for ext in ("py", "ipynb")}
     by_folder: dict[str, list[str]] = {}
     for name in files:
@@ -187,7 +188,7 @@ def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes
     root = min(counts, key=lambda f: (-counts[f], 0 if f == "." else len(PurePosixPath(f).parts), f))
     prefix = "" if root == "." else root + "/"
     located = {name[len(prefix):]: content for name, content in files.items() if name.startswith(prefix)}
-    for wanted_name in sorted(wanted | {"answers.yaml"}):
+    for wanted_name in sorted(wanted | {ANSWERS_FILE, f"{QUESTIONS_NOTEBOOK}.ipynb"}):
         module = wanted_name.rsplit(".", 1)[0]
         if wanted_name in located or (module in modules and (f"{module}.py" in located or f"{module}.ipynb" in located)):
             continue
@@ -195,6 +196,33 @@ def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes
         if len(elsewhere) == 1:
             located[wanted_name] = files[elsewhere[0]]
     return located
+
+
+MAX_NAME_BYTES = 255
+"""One file or folder name, in UTF-8 (Linux's NAME_MAX): a longer member name cannot be written."""
+MAX_DEPTH = 32
+"""Folders in one path: deeper trees are no course work, and copying them would recurse without bound."""
+
+
+def _check_names(files: dict[str, bytes], where: str) -> None:
+    """SubmissionRejected for names no folder can hold: a name that is a file and also a folder of other files
+    (zip members `shapes.py` and `shapes.py/x`), a name longer than a file system allows, a path too deep."""
+    at = f"{where}: " if where else ""
+    for name in files:
+        parts = PurePosixPath(name).parts
+        if len(parts) > MAX_DEPTH:
+            raise SubmissionRejected(f"{at}{name[:80]!r}...: more than {MAX_DEPTH} folders deep; upload your "
+                                     f"files in at most a folder or two")
+        long = next((part for part in parts if len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES
+                     or "\0" in part), None)
+        if long is not None:
+            raise SubmissionRejected(f"{at}{long[:40]!r}...: a file name longer than {MAX_NAME_BYTES} bytes (or "
+                                     f"holding a NUL); rename it")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                raise SubmissionRejected(f"{at}{folder!r} is both a file and a folder (holding {name!r}); "
+                                         f"rename one of them and upload again")
 
 
 def _listing(modules: tuple[str, ...]) -> str:
@@ -220,10 +248,13 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
 
 
 def _walk(folder: Path):
-    """(relative POSIX path, path) of the folder's regular files, sorted, links and caches left out."""
+    """(relative POSIX path, path) of the folder's regular files, sorted, links and caches left out. A name that is
+    not UTF-8 on disk (Python holds its bytes as lone surrogates, which no report can write) is given with U+FFFD
+    in their place: it is no module's name, and it may only be shown or copied."""
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_NAMES and not os.path.islink(os.path.join(root, d)))
         for name in sorted(names):
             path = Path(root) / name
             if not path.is_symlink() and path.is_file():
-                yield path.relative_to(folder).as_posix(), path
+                relative = path.relative_to(folder).as_posix()
+                yield relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), path

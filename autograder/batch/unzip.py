@@ -7,7 +7,9 @@ more than MAX_BYTES uncompressed (a zip bomb). Sizes are counted while reading, 
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 MAX_MEMBERS = 2000
@@ -17,6 +19,10 @@ MAX_BYTES = 50 * 1024 * 1024
 JUNK = ("__MACOSX/", ".DS_Store")
 """Members that archivers add on their own: left out silently."""
 _CHUNK = 1 << 16
+_UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, struct.error,
+               zlib.error, OverflowError)
+"""What zipfile raises on a damaged archive: a corrupt deflate stream (zlib.error), a member name flagged UTF-8 that
+is not (UnicodeDecodeError, a ValueError), headers that point outside the file (ValueError, struct.error)."""
 
 
 class SubmissionRejected(Exception):
@@ -27,9 +33,9 @@ def read_zip(path: Path, max_members: int = MAX_MEMBERS, max_bytes: int = MAX_BY
     """{relative POSIX path: content} of the zip's regular files, or SubmissionRejected saying what is wrong."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise SubmissionRejected(f"{path.name}: not a readable zip file ({error}); make the zip again from your "
-                                 f"files (or upload the .py files themselves)") from None
+    except _UNREADABLE as error:
+        raise SubmissionRejected(f"{path.name}: not a readable zip file ({str(error)[:200]}); make the zip again "
+                                 f"from your files (or upload the .py files themselves)") from None
     files: dict[str, bytes] = {}
     total = 0
     with archive:
@@ -52,8 +58,9 @@ def read_zip(path: Path, max_members: int = MAX_MEMBERS, max_bytes: int = MAX_BY
                                 f"{path.name}: member {member.filename!r}: more than {max_bytes // 2**20} MB "
                                 f"uncompressed in all (a zip bomb?); submit only your .py files")
                         content += chunk
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
-                raise SubmissionRejected(f"{path.name}: member {member.filename!r} cannot be read ({error})") from None
+            except _UNREADABLE as error:
+                raise SubmissionRejected(f"{path.name}: member {member.filename!r} cannot be read "
+                                         f"({str(error)[:200]}); make the zip again from your files") from None
             if name in files:
                 raise SubmissionRejected(f"{path.name}: member {member.filename!r} appears twice")
             files[name] = bytes(content)

@@ -4,6 +4,7 @@ and the two commands the packages run on the platform: `gradescope-run` (run_aut
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -199,16 +200,81 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     course = load(args, repository)
     assignment = course.assignment(args.assignment)
     folder = submission_folder(repository, assignment)
-    run = grade(course, assignment, folder, student=args.student or None)
     # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
     # GitHub reads it too: a line the student printed, such as "::notice title=Autograding complete::Points
-    # 100/100", would be an annotation beside the reporter's. Workflow commands stay off while the feedback
-    # prints, resumed by a token drawn after the student's process ended.
+    # 100/100", would be an annotation beside the reporter's. Workflow commands are off from before the student's
+    # code starts (without namespaces it can write to this process's stdout, /proc/<pid>/fd/1) until the feedback
+    # has printed, resumed by a token drawn here, which no file or environment holds.
     token = secrets.token_hex(16)
-    sys.stdout.write(f"::stop-commands::{token}\n{text.feedback(run)}::{token}::\n")
+    sys.stdout.write(f"::stop-commands::{token}\n")
+    sys.stdout.flush()
+    kept = _step_files(args.github_output)
+    _not_dumpable()
+    run = grade(course, assignment, folder, student=args.student or None)
+    changed = _restore_step_files(kept)
+    sys.stdout.write(text.feedback(run))
+    for name in changed:
+        sys.stdout.write(f"Note: ${name} changed while your code ran; it was put back as it was.\n")
+    sys.stdout.write(f"::{token}::\n")
     if args.output:
         write_atomic(Path(args.output), classroom.dumps(run))
     if args.github_output:  # GitHub's file of step outputs: appended to, as every step does
         with open(args.github_output, "a", encoding="utf-8") as outputs:
             outputs.write(classroom.github_output(run))
     return EXIT_OK
+
+
+STEP_FILES = ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH", "GITHUB_STEP_SUMMARY", "GITHUB_STATE")
+"""The step's file commands (the runner reads them after the step): without namespaces the student's code can find
+them (/proc/<pid>/environ) and write step outputs, the next steps' environment or a job summary of its own."""
+
+
+def _step_files(github_output: str | None) -> dict[str, tuple[str, bytes | None]]:
+    """{variable: (path, content or None when absent)} of the step's file commands (and --github-output's file),
+    before the grading."""
+    kept = {}
+    for name in STEP_FILES:
+        path = os.environ.get(name) or (github_output if name == "GITHUB_OUTPUT" else None)
+        if path:
+            try:
+                kept[name] = (path, Path(path).read_bytes())
+            except OSError:
+                kept[name] = (path, None)
+    return kept
+
+
+def _restore_step_files(kept: dict[str, tuple[str, bytes | None]]) -> list[str]:
+    """Put every step file back as `_step_files` saw it; the variables of those that had changed."""
+    changed = []
+    for name, (path, content) in kept.items():
+        try:
+            now = Path(path).read_bytes() if not os.path.islink(path) else None
+        except OSError:
+            now = None
+        if now == content and not os.path.islink(path):
+            continue
+        changed.append(name)
+        try:
+            if os.path.lexists(path):
+                os.unlink(path)  # a link the student put there is removed, not followed
+            if content is not None:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(content)
+        except OSError:
+            pass
+    return changed
+
+
+def _not_dumpable() -> None:
+    """Close this process's /proc entries (fd/, environ, mem) to other processes of its user, the student's code
+    included where the sandbox has no namespaces: the token that resumes workflow commands, the step's stdout and
+    its file commands' paths are then out of its reach. Linux only; the workers' exec makes them dumpable again."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, SUID_DUMP_DISABLE
+    except (OSError, AttributeError):
+        pass

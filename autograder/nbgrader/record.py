@@ -120,8 +120,12 @@ def with_grades(notebook: dict[str, Any], grades: tuple[CellGrade, ...], questio
     by_cell = {g.cell: g for g in grades}
     notebook = copy.deepcopy(notebook)
     for cell in notebook.get("cells", []):
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("cell_type") != "code":
+        # the autograded notebook is the student's: nbgrader keeps the metadata of a cell it does not grade
+        # (`"nbgrader": {"grade_id": [1], "grade": false, ...}`, `"metadata": "x"`) as the student wrote it
+        meta = cell.get("metadata") if isinstance(cell, dict) else None
+        nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+        if cell.get("cell_type") != "code" or not isinstance(grade_id, str):
             continue
         if grade_id in by_cell:
             grade = by_cell[grade_id]

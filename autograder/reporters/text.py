@@ -1,6 +1,8 @@
 """Plain-text reports for the terminal: one submission's feedback, and a score table of several."""
 from __future__ import annotations
 
+import re
+
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 
 MARKS = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.ERROR: "ERROR", Status.NOT_IMPLEMENTED: "TODO",
@@ -48,7 +50,20 @@ def feedback(run: GradingRun, show_points: bool = True, verbose: bool = False) -
         lines += ["", f"    {'total':<24} {'':>11}{run.score:7.2f} / {points(run.max_score)}"]
     for note in run.notes:
         lines += ["", note]
-    return "\n".join(lines) + "\n"
+    return shown("\n".join(lines) + "\n")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Terminal controls (ESC starts the sequences that move the cursor, clear the screen, set the title or the
+clipboard; CR returns to the line's start) and Unicode's bidirectional overrides, which reorder what is shown."""
+
+
+def shown(text: str) -> str:
+    """`text` with every control character but newline and tab written as an escape (`\\x1b`, `\\x0d`,
+    `\\u202e`): the feedback holds what the student's code printed and raised, and a terminal or a CI log that
+    ran its escapes could show a TA, or GitHub's log, another score than the grade."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
 
 
 def _one_import_error(exercise: ExerciseResult) -> CaseResult | None:

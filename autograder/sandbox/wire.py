@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 
 import numpy as np
 
@@ -55,7 +56,35 @@ def unpack(body: bytes) -> dict:
         raise WireError(f"a message that is not JSON: {str(error)[:120]}") from None
     if not isinstance(message, dict):
         raise WireError("a message that is not a JSON object")
+    if _MAY_HOLD_SURROGATES.search(body):
+        _replace_surrogates(message)
     return message
+
+
+_MAY_HOLD_SURROGATES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+"""JSON's escape of a UTF-16 surrogate (`\\ud800`), or one in CESU-8 bytes, which json.loads also reads."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(message: dict) -> None:
+    """Every lone surrogate in the message's strings (keys too) becomes U+FFFD, in place: a surrogate is no
+    character, and a message, exception or returned string holding one would fail every report the host writes
+    in UTF-8 (results.json, the feedback). Iterative: the nesting json.loads accepts is no recursion here."""
+    def clean(value):
+        return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    stack: list = [message]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = [(clean(key), value) for key, value in node.items()]
+            node.clear()
+            for key, value in items:
+                node[key] = clean(value)
+        elif isinstance(node, list):
+            node[:] = [clean(value) for value in node]
+        stack.extend(value for value in (node.values() if isinstance(node, dict) else node)
+                     if isinstance(value, (dict, list)))
 
 
 def write_frame(fd: int, message: dict) -> None:

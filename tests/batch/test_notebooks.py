@@ -54,3 +54,56 @@ def test_a_notebook_over_the_size_cap_is_not_parsed():
 
     with pytest.raises(SubmissionRejected, match=r"^carol/shapes.ipynb: 9\.0 MiB, more than the 8 MiB"):
         notebook_to_module(b" " * (MAX_NOTEBOOK_BYTES + 2**20), "carol/shapes.ipynb")
+
+
+# ---- red team: cells whose text the host could not carry --------------------------------------------------------
+
+def _cells(*cells: dict) -> bytes:
+    return json.dumps({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def test_a_lone_surrogate_in_a_cell_becomes_a_replacement_character_not_a_crash():
+    """JSON may escape a lone surrogate ("\\ud800"), which UTF-8 cannot encode: is the module still text that can
+    be written (U+FFFD in its place, as for undecodable bytes of a .py file), never a UnicodeEncodeError that
+    fails the grader on the student (and keeps the kernel's forgeable score in nbgrader's gradebook)?"""
+    module = notebook_to_module(_cells({"cell_type": "code", "source": "x = '\ud800'", "metadata": {}}), "nb")
+    assert module.encode("utf-8") == "# cell 1\nx = '\ufffd\ufffd\ufffd'\n".encode("utf-8")
+
+
+def test_an_answer_outside_the_basic_plane_reads_back_as_typed():
+    """Does an emoji or other character beyond U+FFFF in an answer cell come back from answers.yaml as that
+    character (JSON's surrogate-pair escapes read by YAML are two lone surrogates, which no results file can
+    hold), and do quotes, backslashes and YAML's line breaks (U+0085, U+2028) stay inside the answer?"""
+    from autograder.batch.notebooks import notebook_answers
+    from autograder.questions.answers import parse_answers
+
+    typed = 'two 😀 "quoted" \\ back\u0085slash\u2028 é'
+    cell = {"cell_type": "markdown", "source": typed, "metadata": {"nbgrader": {"grade_id": "q1_answer"}}}
+    text = notebook_answers(_cells(cell), "questions.ipynb", ("q1", "q2"))
+    sheet = parse_answers(text, ("q1", "q2"))
+    assert sheet.error is None and not sheet.problems and not sheet.unknown
+    assert sheet.answers["q1"].value == " ".join(typed.split()) and sheet.answers["q2"].value is None
+    sheet.answers["q1"].value.encode("utf-8")
+
+
+def test_a_grade_id_that_is_no_string_is_no_answer_cell():
+    """Is a cell whose nbgrader grade_id is a list or a mapping (unhashable) skipped as no answer cell, instead of
+    a TypeError that fails the grader on the student?"""
+    from autograder.batch.notebooks import notebook_answers
+
+    cells = [{"cell_type": "markdown", "source": "280", "metadata": {"nbgrader": {"grade_id": bad}}}
+             for bad in (["q1_answer"], {"q1": 1})]
+    assert notebook_answers(_cells(*cells), "questions.ipynb", ("q1",)).endswith("\nq1: null\n")
+
+
+@pytest.mark.parametrize("line", ["# cell \u00b3", "# cell " + "1" * 5000, "# cell 0", "# cell 99"])
+def test_a_students_line_that_looks_like_a_cell_marker_is_not_read_as_one(line):
+    """`autograder nbgrader record` maps line numbers to cells from the `# cell N` lines of the module: does a
+    student's own line `# cell ³` (a digit int() does not read), `# cell` with 5000 digits, or a number of no
+    cell leave the mapping right instead of a ValueError that stops record for the whole class?"""
+    from autograder.batch.notebooks import cell_lines
+
+    content = _cells({"cell_type": "code", "source": f"{line}\nx = 1", "metadata": {}},
+                     {"cell_type": "code", "source": "y = 2",
+                      "metadata": {"nbgrader": {"grade_id": "two", "solution": True}}})
+    assert cell_lines(content, "shapes.ipynb") == ((2, "cell 1"), (7, "two"))

@@ -1,13 +1,15 @@
 """Are the students of a submissions folder found (folders, zips, nbgrader), and their files read as graded?"""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from batch_helpers import notebook, write_folder, write_zip
 from support import ASSIGNMENT
 
-from autograder.batch.submissions import Kind, LayoutError, discover, fingerprint, locate, read_files, read_upload
+from autograder.batch.submissions import (Kind, LayoutError, Submission, discover, fingerprint, locate, read_files,
+                                         read_upload)
 from autograder.batch.unzip import SubmissionRejected
 
 MODULES = ("shapes", "filters")
@@ -124,3 +126,60 @@ def test_a_single_upload_is_read_as_gradescope_keeps_it(tmp_path):
     write_folder(tmp_path / "junk", {"__MACOSX/._shapes.py": b"j", ".DS_Store": b"j"})
     with pytest.raises(SubmissionRejected, match=r"^your upload is empty \(no files\)"):
         read_upload(tmp_path / "junk", MODULES)
+
+
+# ---- red team: names that no folder can hold ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("files, message", [
+    ({"shapes.py": b"s", "filters.py": b"f", "shapes.py/x.py": b"x"}, r"'shapes.py' is both a file and a folder"),
+    ({"shapes.ipynb": b'{"cells": []}', "filters.py": b"f", "shapes.py/x.py": b"x"},
+     r"'shapes.py' is both a file and a folder"),
+    ({"shapes.py": b"s", "filters.py": b"f", "a" * 300 + ".py": b"x"}, r"a file name longer than 255 bytes"),
+    ({"shapes.py": b"s", "filters.py": b"f", "/".join(["d"] * 40) + "/x.py": b"x"}, r"more than 32 folders deep"),
+])
+def test_names_that_cannot_be_written_are_refused_naming_them(tmp_path, files, message):
+    """A zip may hold `shapes.py` and `shapes.py/x.py`, a 300-byte name or 40 nested folders: is such an upload
+    refused with a message naming the file (SubmissionRejected, shown to the student once), instead of an OSError
+    when the grader writes the files (a crash of `grade`, "the autograder failed" on Gradescope, a grader error
+    retried on every grade-all)?"""
+    write_zip(tmp_path / "work.zip", files)
+    with pytest.raises(SubmissionRejected, match=message):
+        read_upload(tmp_path / "work.zip", MODULES)
+
+
+def test_the_questions_notebook_is_found_elsewhere_as_answers_yaml_is():
+    """An upload of `code/shapes.py`, `code/filters.py` and `questions.ipynb` at the top: is the questions'
+    notebook brought in beside the modules (and made answers.yaml) as an answers.yaml there would be, instead of
+    being dropped with its 5 points ("there is no answers.yaml")?"""
+    from autograder.batch.submissions import prepared
+
+    cell = {"cell_type": "markdown", "source": "280", "metadata": {"nbgrader": {"grade_id": "q1_answer"}}}
+    files = {"code/shapes.py": b"s", "code/filters.py": b"f", "questions.ipynb": json.dumps({"cells": [cell]}).encode()}
+    located = prepared(files, MODULES, "", ("q1",))
+    assert sorted(located) == ["answers.yaml", "filters.py", "shapes.py"]
+    assert located["answers.yaml"].decode().endswith('\nq1: "280"\n')
+
+
+def test_a_file_name_that_is_not_utf8_neither_stops_the_class_nor_the_report(tmp_path):
+    """A student's folder holding a file whose name is not UTF-8 (`notes\\xff.txt`; nbgrader submit copies any
+    file of the assignment folder): are its fingerprint and files read, the name shown with U+FFFD, instead of a
+    UnicodeEncodeError in `fingerprint` that stopped grade-all and nbgrader record for the whole class, or in
+    writing results.json ("it holds notes\\udcff.txt")?"""
+    folder = tmp_path / "mallory"
+    folder.mkdir()
+    (folder / "shapes.py").write_bytes(b"s")
+    with open(os.path.join(os.fsencode(folder), b"notes\xff.txt"), "wb") as stream:
+        stream.write(b"n")
+    submission = Submission("mallory", folder, Kind.FOLDER)
+    assert len(fingerprint(submission)) == 64
+    files = read_files(submission, MODULES)
+    assert sorted(files) == ["notes\ufffd.txt", "shapes.py"]
+    "".join(files).encode("utf-8")
+    with pytest.raises(SubmissionRejected, match="it holds notes\ufffd.txt$"):
+        read_files(Submission("mallory", _only(folder / "shapes.py"), Kind.FOLDER), MODULES)
+
+
+def _only(path):
+    """The folder of `path` without `path`."""
+    path.unlink()
+    return path.parent

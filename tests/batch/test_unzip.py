@@ -77,3 +77,41 @@ def test_a_member_named_twice_is_refused(tmp_path):
     make_zip(path, [("shapes.py", "a"), ("./shapes.py", "b")])
     with pytest.raises(SubmissionRejected, match=r"twice.zip: member './shapes.py' appears twice"):
         read_zip(path)
+
+
+# ---- red team: damaged archives that made zipfile raise what read_zip did not catch ---------------------------------
+
+def _zip_bytes(files: dict[str, str], compression: int = zipfile.ZIP_STORED) -> bytearray:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return bytearray(buffer.getvalue())
+
+
+def test_a_member_name_flagged_utf8_that_is_not_is_an_unreadable_zip(tmp_path):
+    """A zip whose central directory flags a member's name as UTF-8 (bit 11) though its bytes are not: is it
+    refused as "not a readable zip file", instead of a UnicodeDecodeError that reads as "the grader failed"?"""
+    import struct
+
+    data = _zip_bytes({"shapes.py": "x = 1\n", "AAAAAA.py": "y = 2\n"}).replace(b"AAAAAA", b"\xff\xfe\xfdAA\xff")
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:
+        data[at + 8:at + 10] = struct.pack("<H", struct.unpack("<H", data[at + 8:at + 10])[0] | 0x800)
+        at += 4
+    (tmp_path / "work.zip").write_bytes(bytes(data))
+    with pytest.raises(SubmissionRejected, match=r"^work.zip: not a readable zip file \('utf-8' codec"):
+        read_zip(tmp_path / "work.zip")
+
+
+def test_a_corrupt_deflate_stream_is_a_member_that_cannot_be_read(tmp_path):
+    """A member whose compressed bytes are damaged (zlib.error, neither BadZipFile nor OSError): is it refused
+    naming the member?"""
+    data = _zip_bytes({"shapes.py": "x = 1\n" * 1000, "filters.py": "y = 2\n"}, zipfile.ZIP_DEFLATED)
+    start = 30 + len("shapes.py")  # the first member's data, after its local header
+    data[start:start + 20] = b"\xff" * 20
+    (tmp_path / "work.zip").write_bytes(bytes(data))
+    with pytest.raises(SubmissionRejected, match=r"^work.zip: member 'shapes.py' cannot be read \(Error -3"):
+        read_zip(tmp_path / "work.zip")

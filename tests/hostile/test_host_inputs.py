@@ -181,3 +181,44 @@ def test_gradescope_run_says_why_a_crashing_notebook_is_ungradable(parsing_class
     results = json.loads((tmp_path / "results" / "results.json").read_text())
     assert results["tests"] and all("shapes.ipynb: not a Jupyter notebook (ValueError" in t["output"]
                                     for t in results["tests"])
+
+
+def test_gradescope_run_says_why_an_upload_with_unwritable_names_is_ungradable(parsing_class, tmp_path):
+    """A zip whose members are `shapes.py` and `shapes.py/x.py` (a file and a folder of one name): does
+    run_autograder give every test the reason, naming the file, instead of "the autograder failed" from an OSError
+    when it writes the upload, and does `grade` on the same zip write the same tests?"""
+    import zipfile
+
+    from autograder.packaging.gradescope import run_submission
+    from autograder.spec import load_course
+
+    course, _ = parsing_class
+    spec = load_course(course)
+    (tmp_path / "submission").mkdir()
+    with zipfile.ZipFile(tmp_path / "submission" / "work.zip", "w") as archive:
+        for name, content in {**_modules(), "shapes.py/x.py": b"x = 1\n"}.items():
+            archive.writestr(name, content)
+    assert run_submission(spec, spec.assignment(ASSIGNMENT), tmp_path) == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 0 and results["tests"]
+    assert all("'shapes.py' is both a file and a folder" in t["output"] for t in results["tests"])
+    out = tmp_path / "grade.json"
+    assert main(["--course", str(course), "grade", str(tmp_path / "submission" / "work.zip"), "--out", str(out),
+                 "-q"]) == EXIT_OK
+    assert json.loads(out.read_text())["tests"] == results["tests"]
+
+
+def test_a_lone_surrogate_in_an_exception_or_print_still_gives_results(parsing_class, tmp_path):
+    """A function that prints and raises text holding lone surrogates ("\\ud800", which JSON carries from the
+    worker but UTF-8 cannot write): does `grade` exit 0 and write results.json with the case failing and U+FFFD in
+    place of each surrogate, instead of a UnicodeEncodeError and no results at all?"""
+    course, klass = parsing_class
+    folder = shutil.copytree(klass / "alice", tmp_path / "dave")
+    hostile = ('\n\ndef output_size(n, f, padding=0, stride=1):\n    print("\\ud800 printed")\n'
+               '    raise ValueError("bad \\ud800 \\udcff")\n')
+    (folder / "shapes.py").write_text((folder / "shapes.py").read_text() + hostile)
+    out = tmp_path / "results.json"
+    assert main(["--course", str(course), "grade", str(folder), "--out", str(out), "-q"]) == EXIT_OK
+    tests = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("output_size")]
+    assert tests and all(t["score"] == 0 for t in tests)
+    assert "raised ValueError: bad \ufffd \ufffd" in tests[0]["output"]

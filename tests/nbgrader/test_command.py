@@ -59,3 +59,33 @@ def test_build_writes_the_questions_notebook_with_every_module(tmp_path):
                  "--modules", "shapes", "questions"]) == EXIT_OK
     assert sorted(p.name for p in (tmp_path / "c" / "source" / ASSIGNMENT).iterdir()) == ["questions.ipynb",
                                                                                           "shapes.ipynb"]
+
+
+def test_records_cell_map_reads_only_the_students_regular_notebooks(tmp_path):
+    """`record` maps line numbers to cells from each student's submitted notebooks: does it read them as the
+    grading does, skipping a FIFO (reading it blocked record for the whole class) and a link (to /dev/zero, which
+    it read without end, or to a file that is no submission's), never reading more than a notebook may hold?"""
+    import json
+    import os
+    import threading
+
+    import pytest
+
+    from autograder.commands.nbgrader import _cell_lines
+
+    elsewhere = tmp_path / "instructor.ipynb"
+    elsewhere.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}}]}))
+    folder = tmp_path / "submitted" / "mallory" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "shapes.ipynb")
+    (folder / "filters.ipynb").symlink_to(elsewhere)
+    found: dict = {}
+    reader = threading.Thread(target=lambda: found.update(_cell_lines(folder, ("shapes", "filters"))),
+                              daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():
+        os.close(os.open(folder / "shapes.ipynb", os.O_WRONLY | os.O_NONBLOCK))  # let the blocked read end
+        reader.join(10)
+        pytest.fail("record blocked reading a FIFO in a student's submitted folder")
+    assert found == {}

@@ -1,6 +1,8 @@
 """Does a grading run become one score per nbgrader grade cell, and a feedback report that names no hidden case?"""
 from __future__ import annotations
 
+import pytest
+
 from autograder.nbgrader.questions import VARIANT_CELL
 from autograder.nbgrader.record import CellGrade, cell_grades, exercise_report, with_grades
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
@@ -90,3 +92,19 @@ def test_a_message_that_names_a_line_says_which_cell_starts_where():
         "Line numbers count the code cells of shapes.ipynb one after the other: cell 2 from line 3, conv2d_solution "
         "from line 8.")
     assert "Line numbers" not in exercise_report(RUN.exercises[0], (), cells)  # no message names a line
+
+
+@pytest.mark.parametrize("metadata", [{"nbgrader": {"grade_id": ["conv2d_tests"], "grade": False,
+                                                    "solution": False, "locked": False}},
+                                      {"nbgrader": "conv2d_tests"}, "conv2d_tests", None])
+def test_a_students_odd_cell_metadata_leaves_the_others_cells_graded(metadata):
+    """nbgrader keeps, in the autograded notebook, the metadata of a cell it does not grade as the student wrote
+    it: does a grade_id that is a list (unhashable), nbgrader metadata that is a string, or cell metadata that is
+    no mapping leave that cell as it is and the test cell graded, instead of a TypeError or AttributeError that
+    stops `nbgrader record` for every student after this one?"""
+    notebook = {"cells": [
+        {"cell_type": "code", "metadata": metadata, "outputs": [], "source": "x = 1"},
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "conv2d_tests"}}, "outputs": [], "source": ""}]}
+    changed = with_grades(notebook, (CellGrade("conv_numpy", "conv2d_tests", 1.5, 3.0, "the report"),))
+    assert changed["cells"][0] == notebook["cells"][0]
+    assert changed["cells"][1]["outputs"][0]["text"] == "the report\n"

@@ -280,3 +280,74 @@ def test_what_the_student_prints_cannot_become_a_workflow_command(small_course, 
     before, stopped, after = re.split(rf"^::stop-commands::{token}$|^::{token}::$", out, flags=re.M)
     assert before == "" and after == "\n" and forged in stopped
     assert token not in "".join(p.read_text() for p in folder.glob("*.py"))
+
+
+def test_code_that_writes_to_the_graders_stdout_and_step_files_claims_nothing(small_course, tmp_path):
+    """Without namespaces (GitHub's runners may refuse them) the student's code runs as the grader's user and can
+    find the grader in /proc, write to its stdout (/proc/<pid>/fd/1, the pipe GitHub reads) and to the step's
+    $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY (their paths are in /proc/<pid>/environ): does the forged notice it
+    writes at import land after `::stop-commands::`, so that it stays text, and are both files put back, with only
+    the grader's `earned=`/`missed=` lines, and the log saying so?"""
+    import re
+
+    course = shutil.copytree(small_course, tmp_path / "course")
+    spec = yaml.safe_load((course / "course.yaml").read_text())
+    spec.setdefault("sandbox", {})["isolation"] = "process"
+    (course / "course.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    outputs, summary = tmp_path / "set_output", tmp_path / "step_summary"
+    outputs.write_text("")
+    summary.write_text("earlier\n")
+    forged = "::notice title=Autograding complete::Points 100/100"
+    folder = shutil.copytree(REPO / "solutions" / ASSIGNMENT, tmp_path / "repo",
+                             ignore=shutil.ignore_patterns("mistakes.py", "__pycache__"))
+    (folder / "shapes.py").write_text((folder / "shapes.py").read_text() + HIJACK_GRADER.replace("FORGED", forged))
+    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary)}
+    graded = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(course), "classroom-grade",
+                             str(folder), "--github-output", str(outputs)], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert graded.returncode == 0, graded.stderr
+    assert "hijacked" in graded.stdout  # the attack ran and reached the grader's stdout
+    (token,) = re.findall(r"^::stop-commands::([0-9a-f]{32})$", graded.stdout, re.M)
+    before, stopped, after = re.split(rf"^::stop-commands::{token}$|^::{token}::$", graded.stdout, flags=re.M)
+    assert before == "" and forged in stopped and after == "\n"
+    assert "$GITHUB_OUTPUT changed while your code ran" in stopped
+    assert "$GITHUB_STEP_SUMMARY changed while your code ran" in stopped
+    assert [line.split("=")[0] for line in outputs.read_text().splitlines()] == list(RUNNERS)
+    assert summary.read_text() == "earlier\n"
+
+
+HIJACK_GRADER = """
+import os as _os
+
+
+def _hijack():
+    for pid in filter(str.isdigit, _os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if b"classroom-grade" not in cmdline.read():
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                names = dict(e.split(b"=", 1) for e in environ.read().split(b"\\0") if b"=" in e)
+            with open(f"/proc/{pid}/fd/1", "w") as log:
+                log.write("FORGED\\nhijacked\\n")
+            with open(names[b"GITHUB_OUTPUT"], "a") as step:
+                step.write("earned=FORGED\\n")
+            with open(names[b"GITHUB_STEP_SUMMARY"], "a") as step:
+                step.write("# Points 100/100\\n")
+        except (OSError, KeyError):
+            continue
+
+
+_hijack()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl is Linux's")
+def test_classroom_grade_closes_its_proc_entries_to_the_students_code():
+    """Does classroom-grade make its own process non-dumpable, so that another process of the runner's user (the
+    student's code, without namespaces) cannot open its /proc/<pid>/fd/1, environ or mem (root, as in this test
+    session, still can: the forged-notice test above covers that case)?"""
+    probe = ("import ctypes; from autograder.commands.package import _not_dumpable; libc = ctypes.CDLL(None); "
+             "before = libc.prctl(3, 0, 0, 0, 0); _not_dumpable(); print(before, libc.prctl(3, 0, 0, 0, 0))")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.split() == ["1", "0"]

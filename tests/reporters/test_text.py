@@ -84,3 +84,18 @@ def test_an_import_error_is_said_once_per_module():
     out = text.feedback(GradingRun("a1", None, "sub", (exercise("one"), exercise("two"))))
     assert out.count("SyntaxError") == 1 and out.count("^") == 1
     assert "filters.py could not be imported (above)" in out
+
+
+def test_terminal_controls_in_what_the_student_printed_are_shown_not_run():
+    """A student's output and exception text reach the feedback (visible cases show everything): are ESC
+    sequences (clear the screen, move up, OSC 52 writes the clipboard), a carriage return and a bidirectional
+    override written as visible escapes, so that a TA's terminal or a CI log shows no other score than the
+    grade, while newlines and tabs stay?"""
+    forged = "\x1b[2J\x1b[1A\x1b]52;c;ZXZpbA==\x07\rtotal 100 / 100\u202e"
+    cases = (CaseResult("conv2d", "lecture", True, Status.ERROR, 0.0, 2.0, f"raised ValueError: {forged}",
+                        details=f"Your code printed:\n\t{forged}"),)
+    run = GradingRun("a1", "s9", "sub", (ExerciseResult("conv2d", "conv_numpy", "Conv", 4.0, cases),))
+    out = text.feedback(run)
+    assert not any(ch in out for ch in "\x1b\r\x07\u202e")
+    assert "\\x1b[2J\\x1b[1A\\x1b]52;c;ZXZpbA==\\x07\\x0dtotal 100 / 100\\u202e" in out
+    assert "\n             \t\\x1b[2J" in out

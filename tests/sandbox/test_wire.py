@@ -2,6 +2,7 @@
 arena carry arrays both ways as shared memory?"""
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -113,3 +114,17 @@ def test_a_lying_output_claim_is_none_not_an_exception(claim):
     """The shape and dtype of a timed output are the student's process's claim: is every malformed one read as
     'no array' (a red team turned one into a grader error for the whole submission)?"""
     assert wire.array_from(b"\0" * 64, claim) is None
+
+
+def test_lone_surrogates_from_the_worker_become_replacement_characters():
+    """JSON can carry a lone UTF-16 surrogate (`"\\ud800"`, or its CESU-8 bytes), which is no character: does the
+    host's reader turn each one, in keys and values at any depth, into U+FFFD, so that a student's exception text
+    or returned string never makes writing results.json (UTF-8) fail, while real characters stay as they are?"""
+    from autograder.sandbox.wire import unpack
+
+    body = json.dumps({"op": "result", "message": "bad \ud800", "k\udcff": [["\ud83d\ude00", {"x": "\udfff"}]]})
+    message = unpack(body.encode())
+    assert message == {"op": "result", "message": "bad \ufffd", "k\ufffd": [["😀", {"x": "\ufffd"}]]}
+    assert unpack(b'{"m": "\xed\xa0\x80 ok"}') == {"m": "\ufffd ok"}
+    assert unpack(b'{"m": "\\\\ud800"}') == {"m": "\\ud800"}  # an escaped backslash, then text: left alone
+    json.dumps(message, ensure_ascii=False).encode("utf-8")
