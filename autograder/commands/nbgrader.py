@@ -67,12 +67,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     import sys
+    import traceback
 
     from autograder.batch import store
     from autograder.batch.executors import ExecutorError, open_executor
     from autograder.batch.progress import Progress
     from autograder.batch.runner import grade_all
-    from autograder.cli import EXIT_OK, UsageError
+    from autograder.cli import EXIT_FAILED, EXIT_OK, UsageError
     from autograder.commands.batch import submissions_of
     from autograder.nbgrader import gradebook
     from autograder.reporters.text import points
@@ -100,7 +101,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     finally:
         executor.close()
-    recorded = []
+    recorded, broken = [], []
     for student, run in result.runs:
         if student in result.failed:  # the grader's fault: no grade of record rather than a false 0
             continue
@@ -108,6 +109,10 @@ def cmd_record(args: argparse.Namespace) -> int:
             recorded.append(_record_student(course, assignment, folder, db_url, student, run))
         except gradebook.GradebookError as error:
             raise UsageError(str(error)) from None
+        except Exception:  # noqa: BLE001 (one student's files, or our bug: the others are still recorded)
+            print(f"autograder: recording {student} failed:\n{traceback.format_exc()}", file=sys.stderr)
+            broken.append(student)
+            continue
         for problem in recorded[-1].problems:
             print(f"warning: {problem}", file=sys.stderr)
     width = max([len(r.student) for r in recorded] + [7])
@@ -122,6 +127,13 @@ def cmd_record(args: argparse.Namespace) -> int:
     if result.failed:
         print(f"not recorded: the grader failed for {', '.join(result.failed)} (details in {out}/<student>/run.json);"
               f" run `autograder nbgrader record` again to retry them", file=sys.stderr)
+    if broken:
+        print(f"not recorded: writing the grade failed for {', '.join(broken)} (tracebacks above)", file=sys.stderr)
+    unrecorded = [*result.failed, *broken]
+    if unrecorded:
+        print(f"the gradebook still holds nbgrader's kernel score for {', '.join(unrecorded)}, which the student's "
+              f"own code computed: do not export or release feedback before they are recorded", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from support import ASSIGNMENT, REPO
 
-from autograder.cli import EXIT_OK, EXIT_UNUSABLE, main
+from autograder.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, main
 
 
 def _build(out, *extra):
@@ -89,3 +89,35 @@ def test_records_cell_map_reads_only_the_students_regular_notebooks(tmp_path):
         reader.join(10)
         pytest.fail("record blocked reading a FIFO in a student's submitted folder")
     assert found == {}
+
+
+def test_record_goes_on_past_a_student_it_cannot_record_and_says_whose_kernel_score_stands(tmp_path, capsys,
+                                                                                            monkeypatch):
+    """Does one student whose recording raises leave the others recorded, and does `record` then exit non-zero
+    naming the students whose gradebook score is still the kernel's (which the student's own code computed)?"""
+    from autograder.batch import runner
+    from autograder.commands import nbgrader as command
+    from autograder.nbgrader.gradebook import Recorded
+    from autograder.results import GradingRun
+
+    for student in ("alice", "bob", "carol", "dave"):
+        (tmp_path / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+    (tmp_path / "gradebook.db").write_bytes(b"")
+    runs = tuple((s, GradingRun(ASSIGNMENT, s, s, ())) for s in ("alice", "bob", "carol", "dave"))
+    monkeypatch.setattr(runner, "grade_all", lambda *a, **k: runner.BatchResult(runs, ("alice", "bob", "carol"),
+                                                                                (), ("dave",)))
+    written = []
+
+    def record(course, assignment, folder, db_url, student, run):
+        if student == "bob":
+            raise UnicodeError("a name the gradebook cannot hold")
+        written.append(student)
+        return Recorded(student, 3, 10.0, 100.0)
+
+    monkeypatch.setattr(command, "_record_student", record)
+    assert main(["--course", str(REPO), "nbgrader", "record", str(tmp_path), "--out", str(tmp_path / "g")]) \
+        == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert written == ["alice", "carol"]
+    assert "recording bob failed" in err and "UnicodeError: a name the gradebook cannot hold" in err
+    assert "the gradebook still holds nbgrader's kernel score for dave, bob" in err
