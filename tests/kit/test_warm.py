@@ -24,7 +24,9 @@ PATHS = [os.path.realpath(p) for p in library_paths()]
 
 @pytest.fixture
 def server():
-    """A check server for this interpreter, stopped afterwards (also when the test failed)."""
+    """A check server for this interpreter, stopped afterwards (also when the test failed). The warm pools that
+    earlier tests of this process started are stopped first: `pool.adopt` adopts only where none runs."""
+    pool.shutdown()
     warm.stop(sys.executable, PATHS, base_env())
     started = warm.connect(sys.executable, PATHS, base_env())
     assert started is not None
