@@ -13,7 +13,8 @@ from __future__ import annotations
 from html import escape
 from typing import Mapping, Sequence
 
-from autograder.batch.summary import Bar, ClassSummary, Grading, MistakeCount
+from autograder.batch.summary import Bar, ClassSummary, Grading
+from autograder.reporters.html import head
 
 GRADING_WORDS = {
     Grading.GRADED: "graded: every exercise ran, a 0 is the code's own",
@@ -54,14 +55,7 @@ def page(summary: ClassSummary, course: str = "", title: str = "",
     notes = mistake_notes or {}
     heading = f"{title or 'Assignment'}: the class"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(heading)}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
+        *head(heading, STYLE),
         "<body>",
         f"<h1>{_e(heading)}</h1>",
         f'<p class="who">{_e(course) + " · " if course else ""}{summary.students} students · totals out of '

@@ -64,14 +64,7 @@ def page(run: GradingRun, pictures: Iterable[Picture] = (), course: str = "", ti
     who = f"student {run.student}" if run.student else f"submission {run.submission}"
     scope = "visible cases only" if run.visible_only else "all cases"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(heading)} — {_e(who)}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
+        *head(f"{heading} — {who}", STYLE),
         "<body>",
         f"<h1>{_e(heading)}</h1>",
         f'<p class="who">{_e(course) + " · " if course else ""}{_e(who)} · {_e(scope)}</p>',
@@ -145,6 +138,14 @@ def _anchor(exercise_id: str) -> str:
 def _number(value: float) -> str:
     """A score rounded to 2 decimals, as in the text report (2.9, 16, 0.33)."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def head(title: str, style: str) -> list[str]:
+    """The lines of a self-contained page's start, up to its <body>: UTF-8, a viewport, the title (escaped here)
+    and the page's own style sheet; nothing loaded from elsewhere."""
+    return ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{_e(title)}</title>",
+            f"<style>{style}</style>", "</head>"]
 
 
 def _e(text: object) -> str:

@@ -6,13 +6,11 @@ the page logs no console error, runs no script and fetches nothing. Skipped wher
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
-from PIL import Image
 from support import ASSIGNMENT, REPO, SMALL_MODULES, write_small_course
-from test_html_in_chromium import FLAGS, WINDOW, _browser
+from test_html_in_chromium import FLAGS, WINDOW, _browser, screenshot
 
 from autograder.cli import main
 from autograder.reporters.classpage import GRADED_COLOUR, MISTAKE_COLOUR, PASS_COLOUR
@@ -61,14 +59,7 @@ def _pixels_near(pixels: np.ndarray, colour: str) -> int:
 
 def test_chromium_draws_the_class_pictures(page, tmp_path):
     """Is the screenshot not blank, and are the histogram's, the pass rates' and the mistakes' colours on it?"""
-    browser = _browser()
-    shot = tmp_path / "shot.png"
-    command = [browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},2400",
-               f"--screenshot={shot}", page.as_uri()]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert shot.is_file(), f"no screenshot (exit {done.returncode}):\n{done.stderr[-2000:]}"
-    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
-    assert len(np.unique(pixels, axis=0)) > 50, "the screenshot is blank"
+    pixels = screenshot(page, tmp_path, 2400)
     for colour in (GRADED_COLOUR, PASS_COLOUR, MISTAKE_COLOUR):
         assert _pixels_near(pixels, colour) > 500, f"no {colour} on the screenshot: a picture is missing"
 

@@ -30,6 +30,19 @@ def _browser() -> str:
     return found
 
 
+def screenshot(page, tmp_path, height: int) -> np.ndarray:
+    """The pixels (n x 3 RGB ints) of headless Chromium's screenshot of `page`, WINDOW wide and `height` high,
+    checked not to be blank."""
+    shot = tmp_path / "shot.png"
+    command = [_browser(), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},{height}",
+               f"--screenshot={shot}", page.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert shot.is_file(), f"no screenshot (exit {done.returncode}):\n{done.stderr[-2000:]}"
+    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
+    assert len(np.unique(pixels, axis=0)) > 50, "the screenshot is blank"
+    return pixels
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """A report whose conv2d_single returns the edge map shifted by one column, and whose student prints HTML."""
@@ -49,14 +62,7 @@ def report(tmp_path_factory):
 
 def test_chromium_renders_the_pictures(report, tmp_path):
     """Does headless Chromium's screenshot of the page show the pictures (not a blank page)?"""
-    browser = _browser()
-    shot = tmp_path / "shot.png"
-    command = [browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-               f"--screenshot={shot}", report.as_uri()]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert shot.is_file(), f"no screenshot (exit {done.returncode}):\n{done.stderr[-2000:]}"
-    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
-    assert len(np.unique(pixels, axis=0)) > 50, "the screenshot is blank"
+    pixels = screenshot(report, tmp_path, WINDOW[1])
     yellow = np.count_nonzero(np.abs(pixels - VIRIDIS_YELLOW).max(axis=1) < 12)
     assert yellow > 200, "no picture on the screenshot"
 
