@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 from support import ASSIGNMENT, REPO, SMALL_MODULES, write_small_course
-from test_html_in_chromium import FLAGS, WINDOW, _browser, screenshot
+from test_html_in_chromium import chrome, screenshot
 
 from autograder.cli import main
 from autograder.reporters.classpage import GRADED_COLOUR, MISTAKE_COLOUR, PASS_COLOUR
@@ -67,20 +67,7 @@ def test_chromium_draws_the_class_pictures(page, tmp_path):
 def test_the_pictures_are_laid_out_labelled_and_nothing_else_happens(page, tmp_path, monkeypatch):
     """Driven by chromedriver: three SVG pictures with a size on the page, each labelled by its own <title> and
     <desc>, a table for each, the mistakes in frequency order, no console error, no script, nothing fetched?"""
-    browser = _browser()
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None:
-        pytest.skip("chromedriver not found; run `bash scripts/install-chromium` (Debian: chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
-    from selenium.webdriver.chrome.service import Service
-
-    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must not download a browser or driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},{WINDOW[1]}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver = chrome(tmp_path, monkeypatch, console=True)
     try:
         driver.set_page_load_timeout(60)
         driver.get(page.as_uri())

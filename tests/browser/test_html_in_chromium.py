@@ -43,6 +43,26 @@ def screenshot(page, tmp_path, height: int) -> np.ndarray:
     return pixels
 
 
+def chrome(tmp_path, monkeypatch, console: bool = False):
+    """Headless Chromium driven by chromedriver (selenium), offline, WINDOW-sized; `console` keeps the browser's
+    console log. Skips the test, saying how to get them, where chromedriver or selenium is missing."""
+    browser = _browser()
+    driver_path = shutil.which("chromedriver")
+    if driver_path is None:
+        pytest.skip("chromedriver not found; run `bash scripts/install-chromium` (Debian: chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
+    from selenium.webdriver.chrome.service import Service
+
+    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must not download a browser or driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},{WINDOW[1]}"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """A report whose conv2d_single returns the edge map shifted by one column, and whose student prints HTML."""
@@ -70,20 +90,7 @@ def test_chromium_renders_the_pictures(report, tmp_path):
 def test_every_image_loads_and_nothing_comes_from_the_network(report, tmp_path, monkeypatch):
     """Driven by chromedriver: has every image completed with a size, did no script run, and was no resource
     fetched but the page itself?"""
-    browser = _browser()
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None:
-        pytest.skip("chromedriver not found; run `bash scripts/install-chromium` (Debian: chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
-    from selenium.webdriver.chrome.service import Service
-
-    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must not download a browser or driver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WINDOW[0]},{WINDOW[1]}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver = chrome(tmp_path, monkeypatch)
     try:
         driver.set_page_load_timeout(60)
         driver.get(report.as_uri())
