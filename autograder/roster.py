@@ -67,9 +67,7 @@ def _csv(text: str, name: str, column: str | None) -> Roster:
     if not header or not any(cell.strip() for cell in header):
         raise RosterError(f"{name}:1: no header row; the first line names the columns, one of them the student id "
                           f"({', '.join(ID_COLUMNS)})")
-    names = [cell.strip().lower() for cell in header]
-    wanted = [column.strip().lower()] if column else list(ID_COLUMNS)
-    index = next((names.index(n) for n in wanted if n in names), None)
+    index = find_column(header, (column.strip().lower(),) if column else ID_COLUMNS)
     if index is None:
         what = f"no column {column!r}" if column else f"no student id column (one of {', '.join(ID_COLUMNS)})"
         raise RosterError(f"{name}:1: {what}; the header has {', '.join(repr(c.strip()) for c in header)}; "
@@ -87,6 +85,13 @@ def _csv(text: str, name: str, column: str | None) -> Roster:
     except csv.Error as error:
         raise RosterError(f"{name}:{rows.line_num}: not a CSV row ({error})") from None
     return Roster(_nonempty(students, name), column=header[index].strip())
+
+
+def find_column(header: list[str], wanted: tuple[str, ...]) -> int | None:
+    """The index of the first of `wanted` (lower-case names, in order of preference) among the CSV header's
+    cells, compared without case and the spaces around; None when none is there."""
+    names = [cell.strip().lower() for cell in header]
+    return next((names.index(n) for n in wanted if n in names), None)
 
 
 def _add(students: dict[str, int], student: str, where: str, number: int) -> None:

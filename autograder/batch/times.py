@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Mapping, Sequence
 
 from autograder.batch.submissions import Kind, Submission
-from autograder.roster import ID_COLUMNS, RosterError
+from autograder.roster import ID_COLUMNS, RosterError, find_column
 from autograder.times import EXAMPLE, TimeError, parse_time
 
 TIME_COLUMNS = ("submitted_at", "created_at", "timestamp")
@@ -40,9 +40,7 @@ def read_times_csv(text: str, name: str) -> dict[str, datetime]:
     rows = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(rows, None) or []
-        names = [cell.strip().lower() for cell in header]
-        student_col = next((names.index(n) for n in ID_COLUMNS if n in names), None)
-        time_col = next((names.index(n) for n in TIME_COLUMNS if n in names), None)
+        student_col, time_col = find_column(header, ID_COLUMNS), find_column(header, TIME_COLUMNS)
         if student_col is None or time_col is None:
             raise RosterError(f"{name}:1: a times CSV has a header with a student id column (one of "
                               f"{', '.join(ID_COLUMNS)}) and a `submitted_at` column; the header has "
