@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 
 from autograder.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, main
 

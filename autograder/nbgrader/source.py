@@ -54,8 +54,8 @@ def split_module(text: str, filename: str, exercises: tuple[str, ...]) -> Module
     bounds = [starts[name] for name in order] + [len(lines) + 1]
     stray = _regions(lines, 1, bounds[0])
     if stray:
-        raise SourceError(filename, stray[0], f"a solution region before the exercises' functions: nbgrader "
-                                              f"refuses one outside a solution cell; move it into a function")
+        raise SourceError(filename, stray[0], "a solution region before the exercises' functions: nbgrader "
+                                              "refuses one outside a solution cell; move it into a function")
     preamble = _chunk(lines, (tree.body[0].end_lineno or 1) + 1 if docstring is not None else 1, bounds[0])
     chunks = []
     for index, name in enumerate(order):
