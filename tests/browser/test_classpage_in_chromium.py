@@ -96,3 +96,10 @@ def test_the_pictures_are_laid_out_labelled_and_nothing_else_happens(page, tmp_p
                                                         "flipped_kernel in conv2d_single"]
     assert reteach[0].startswith("bias_forgotten in conv_param_count: 2 students of 7 (29%).")
     assert resources == [] and scripts == 0 and errors == []
+
+
+def test_the_class_page_has_no_wcag_violation(page, tmp_path, monkeypatch):
+    """Does axe-core find no WCAG 2.1 A/AA violation on class.html (tests/browser/axe.py)?"""
+    from axe import violations
+
+    assert violations(page, tmp_path, monkeypatch) == []

@@ -142,7 +142,7 @@ def test_messages_and_notes_are_escaped_without_grading():
     run = GradingRun("l10", STUDENT, "sub", (exercise,), notes=(SCRIPT,))
     page = html.page(run, course="INF721 <i>")
     assert SCRIPT not in page and "<b>" not in page and "<i>" not in page and "c&lt;1&gt;" in page
-    assert "<pre>a &amp; b\n&lt;script&gt;" in page
+    assert "<pre tabindex=\"0\">a &amp; b\n&lt;script&gt;" in page
     assert page == html.page(replace(run), course="INF721 <i>")
 
 
@@ -153,3 +153,47 @@ def test_scores_are_rounded_to_two_decimals_in_the_page():
     case = CaseResult("f0", "c", True, Status.PASSED, 2.98765, 2.98765, "passed")
     page = html.page(GradingRun("a1", None, "sub", (ExerciseResult("f0", "m", "F", 2.98765, (case,)),)))
     assert "2.99" in page and "2.9877" not in page and "2.98765" not in page
+
+
+def _synthetic_run() -> GradingRun:
+    """conv2d: 2 passed, 1 failed, 6 failed hidden, 2 CUDA copies skipped; filters_ok: all passed."""
+    def case(name, status, visible=True):
+        return CaseResult("conv2d", name, visible, status, 1.0 if status is Status.PASSED else 0.0, 1.0, "msg")
+    conv2d = (case("a", Status.PASSED), case("b", Status.PASSED), case("c", Status.FAILED),
+              *(case(f"random[{i}]", Status.TIMEOUT, False) for i in range(6)),
+              case("a@cuda", Status.SKIPPED), case("b@cuda", Status.SKIPPED))
+    ok = (case("x", Status.PASSED),)
+    return GradingRun("a1", "s1", "s1", (ExerciseResult("conv2d", "m", "", 9.0, conv2d),
+                                          ExerciseResult("filters_ok", "m", "", 1.0, ok)))
+
+
+def test_failures_come_first_and_link_to_their_cases():
+    """Is there, before the first exercise, a list of the exercises that lost points linking to their failing
+    cases (five at most, then a count), and does every link point at a case row of the page?"""
+    page = html.page(_synthetic_run())
+    fix = page[page.index('<nav class="fix-first"'):page.index("</nav>")]
+    assert page.index("</nav>") < page.index('<section class="exercise"')
+    assert "To fix first: 1 exercise" in fix and "filters_ok" not in fix
+    links = re.findall(r'href="#([^"]+)"', fix)
+    assert links[0] == "ex-conv2d" and len(links) == 1 + 5 and "and 2 more" in fix
+    for anchor in links:
+        assert f'id="{anchor}"' in page
+    assert ">c</a> (failed)" in fix and "(timeout)" in fix
+
+
+def test_passed_cases_are_folded_and_totals_count_what_ran():
+    """Are passed cases folded in a <details> after the failing ones, and does the score table count the cases
+    that ran, as the console does (2 of 9, the 2 skipped CUDA copies said apart)?"""
+    page = html.page(_synthetic_run())
+    assert '<td class="num">2/9 <span class="hidden">(2 skipped)</span></td>' in page
+    assert '<td class="num">1/1</td>' in page
+    section = page.split('id="ex-conv2d"', 1)[1].split("</section>", 1)[0]
+    assert section.index(">c<") < section.index("<details") < section.index(">a<")
+    assert "<summary>2 cases passed</summary>" in section
+
+
+def test_a_page_without_failures_says_so():
+    """Does a run whose every case passed say there is nothing to fix?"""
+    run = _synthetic_run()
+    run = replace(run, exercises=run.exercises[1:])
+    assert "Nothing to fix" in html.page(run)
