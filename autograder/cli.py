@@ -287,11 +287,11 @@ def _require_folder(path: Path) -> None:
         raise UsageError(f"{path}: no such submission folder")
 
 
-def write_atomic(target: Path, content: str) -> None:
-    """Write atomically: a reader never sees half a file, an interrupted run leaves the old one."""
+def write_atomic(target: Path, content: str | bytes) -> None:
+    """Write atomically (text as UTF-8): a reader never sees half a file, an interrupted run leaves the old one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(content, encoding="utf-8")
+    temporary.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     temporary.replace(target)
 
 

@@ -59,6 +59,35 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _csv(text: str, name: str, column: str | None) -> Roster:
+    table = read_table(text, name, column)
+    return Roster(table.students, column=table.header[table.id_index])
+
+
+@dataclass(frozen=True)
+class RosterTable:
+    """A CSV roster with all its columns: each student's row, for exports that need the LMS's own identifiers
+    (autograder/reporters/lms.py)."""
+
+    header: tuple[str, ...]
+    """The header's cells, the spaces around them removed."""
+    id_index: int
+    """The column of the grader's student ids."""
+    rows: tuple[tuple[str, ...], ...]
+    """One row per student, in file order, as wide as the header (missing cells empty, spaces around removed)."""
+
+    @property
+    def students(self) -> tuple[str, ...]:
+        return tuple(row[self.id_index] for row in self.rows)
+
+    def column(self, wanted: tuple[str, ...]) -> int | None:
+        """The index of the first of `wanted` (lower-case names) in the header, or None."""
+        return find_column(list(self.header), wanted)
+
+
+def read_table(text: str, name: str, column: str | None = None,
+               id_columns: tuple[str, ...] = ID_COLUMNS) -> RosterTable:
+    """The CSV roster `text` of the file `name` with all its columns; the id column is `column`, else the first
+    of `id_columns` in the header. RosterError `FILE:LINE: ...` as read_roster."""
     rows = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(rows, None)
@@ -66,13 +95,14 @@ def _csv(text: str, name: str, column: str | None) -> Roster:
         raise RosterError(f"{name}:1: not a CSV header row ({error})") from None
     if not header or not any(cell.strip() for cell in header):
         raise RosterError(f"{name}:1: no header row; the first line names the columns, one of them the student id "
-                          f"({', '.join(ID_COLUMNS)})")
-    index = find_column(header, (column.strip().lower(),) if column else ID_COLUMNS)
+                          f"({', '.join(id_columns)})")
+    index = find_column(header, (column.strip().lower(),) if column else id_columns)
     if index is None:
-        what = f"no column {column!r}" if column else f"no student id column (one of {', '.join(ID_COLUMNS)})"
+        what = f"no column {column!r}" if column else f"no student id column (one of {', '.join(id_columns)})"
         raise RosterError(f"{name}:1: {what}; the header has {', '.join(repr(c.strip()) for c in header)}; "
                           f"name the id column with --column")
     students: dict[str, int] = {}
+    kept: list[tuple[str, ...]] = []
     try:
         for row in rows:
             number = rows.line_num
@@ -82,9 +112,12 @@ def _csv(text: str, name: str, column: str | None) -> Roster:
                 raise RosterError(f"{name}:{number}: no student id in column {header[index].strip()!r}; fill it "
                                   f"in or delete the row")
             _add(students, row[index].strip(), f"{name}:{number}", number)
+            cells = [cell.strip() for cell in row[:len(header)]]
+            kept.append(tuple(cells + [""] * (len(header) - len(cells))))
     except csv.Error as error:
         raise RosterError(f"{name}:{rows.line_num}: not a CSV row ({error})") from None
-    return Roster(_nonempty(students, name), column=header[index].strip())
+    _nonempty(students, name)
+    return RosterTable(tuple(cell.strip() for cell in header), index, tuple(kept))
 
 
 def find_column(header: list[str], wanted: tuple[str, ...]) -> int | None:

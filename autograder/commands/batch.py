@@ -6,6 +6,8 @@ import difflib
 import sys
 from pathlib import Path
 
+from autograder.reporters.lms import FORMATS, Missing
+
 
 def register(commands) -> None:
     grade_all = commands.add_parser(
@@ -42,6 +44,23 @@ def register(commands) -> None:
     export.add_argument("--out", metavar="FILE", help="CSV file to write (default: print it)")
     export.add_argument("--html", metavar="FILE", help="also write the class page (score distribution, pass "
                                                        "rates, known mistakes) to FILE")
+    export.add_argument("--format", choices=FORMATS,
+                        help="write the grade-import file of an LMS instead of grades.csv (needs --roster; "
+                             "docs/batch.md, 'Grades into the LMS')")
+    export.add_argument("--roster", metavar="FILE",
+                        help="a CSV with the grader's student id column and the LMS's identifier columns "
+                             "(Canvas: ID / SIS User ID / SIS Login ID; Moodle: email, username or idnumber; "
+                             "Brightspace: OrgDefinedId / Username; Blackboard: Username)")
+    export.add_argument("--column", help="the roster's column of the grader's student ids (default: student_id, "
+                                         "sid or identifier: the LMS's own columns, Student, ID, email, ..., are "
+                                         "never guessed to be it)")
+    export.add_argument("--missing", choices=[m.value for m in Missing], default=Missing.BLANK.value,
+                        help="the cell of a student with no graded submission (ungradable, refused upload, "
+                             "grader error, none): blank (default) or zero")
+    export.add_argument("--item", help="the grade item's column name (default: the assignment's title; Canvas "
+                                       "'Name (id)' or Blackboard 'Name |id' updates an existing one)")
+    export.add_argument("--identifier", help="Moodle: the roster column to identify students by (default: the "
+                                             "first of email, username, idnumber)")
     export.set_defaults(func=cmd_export_grades)
 
 
@@ -183,6 +202,10 @@ def cmd_export_grades(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if not runs:
         raise UsageError(f"{args.grades}: no <student>/run.json there; grade the class with `autograder grade-all`")
+    if args.format:
+        return _export_lms(args, runs)
+    if args.roster:
+        raise UsageError("--roster goes with --format (canvas, moodle, brightspace, blackboard or csv)")
     text = class_csv(runs)
     if args.html:
         write_atomic(Path(args.html), _export_page(args, runs, summarize(runs)))
@@ -193,6 +216,58 @@ def cmd_export_grades(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _export_lms(args: argparse.Namespace, runs) -> int:
+    """export-grades --format: the LMS's import file, and, on stderr, every student it could not give a grade."""
+    from autograder.cli import EXIT_OK, UsageError, write_atomic
+    from autograder.reporters.lms import LmsError, export, identity_columns
+    from autograder.roster import ID_COLUMNS, RosterError, decode, read_table
+
+    if not args.roster:
+        raise UsageError(f"--format {args.format} needs --roster FILE: a CSV mapping the grader's student ids to "
+                         f"the LMS's identifiers")
+    if not args.out:
+        raise UsageError(f"--format {args.format} needs --out FILE (the file to import into the LMS)")
+    path = Path(args.roster)
+    try:
+        own = identity_columns()
+        table = read_table(decode(path.read_bytes(), str(path)), str(path), args.column,
+                           tuple(c for c in ID_COLUMNS if c not in own))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the roster ({error.strerror or error})") from None
+    except RosterError as error:
+        raise UsageError(str(error)) from None
+    ids = sorted({run.assignment for _, run in runs})
+    if len(ids) > 1:
+        raise UsageError(f"{args.grades}: runs of several assignments ({', '.join(ids)}); export one class "
+                         f"folder at a time")
+    try:
+        done = export(args.format, runs, table, args.item or _assignment_title(args, ids[0]),
+                      Missing(args.missing), args.identifier)
+    except LmsError as error:
+        raise UsageError(f"{path}: {error}") from None
+    write_atomic(Path(args.out), done.data)
+    print(f"wrote {args.out} ({args.format}, {done.rows} students of {path.name})")
+    if done.not_in_roster:
+        print(f"graded but not in {path.name}, so not in the file (add them to the roster): "
+              f"{', '.join(done.not_in_roster)}", file=sys.stderr)
+    if done.without_grade:
+        cell = "0" if args.missing == Missing.ZERO.value else "an empty cell"
+        print(f"no grade ({cell}): " + ", ".join(f"{s} ({status.replace('_', ' ')})"
+                                                  for s, status in done.without_grade), file=sys.stderr)
+    return EXIT_OK
+
+
+def _assignment_title(args: argparse.Namespace, assignment_id: str) -> str:
+    """The assignment's title where the course is found and has it, else its id."""
+    from autograder.cli import UsageError, load
+    from autograder.spec import SpecError
+
+    try:
+        return load(args).assignment(assignment_id).title
+    except (UsageError, SpecError, KeyError, LookupError):
+        return assignment_id
 
 
 def _export_page(args: argparse.Namespace, runs, summary) -> str:

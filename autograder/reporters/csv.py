@@ -51,8 +51,8 @@ def class_csv(runs: Sequence[tuple[str, GradingRun]]) -> str:
     writer.writerow(["student", "total", "max", *exercises, *(c.header for c in COLUMNS), *LATE_COLUMNS * late])
     for student, run in sorted(runs, key=lambda pair: pair[0]):
         scores = {e.id: e.score for e in run.exercises}
-        writer.writerow([_text(student), _number(run.raw_score), _number(run.max_score),
-                         *(_number(scores[e]) if e in scores else "" for e in exercises),
+        writer.writerow([text_cell(student), number_cell(run.raw_score), number_cell(run.max_score),
+                         *(number_cell(scores[e]) if e in scores else "" for e in exercises),
                          *(c.cell(run) for c in COLUMNS), *(_late_cells(run) if late else ())])
     return out.getvalue()
 
@@ -64,7 +64,7 @@ def mistakes_csv(summary: ClassSummary) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["exercise", "mistake", "students", "share"])
     for m in summary.mistakes:
-        writer.writerow([m.exercise, m.mistake, m.students, _number(m.share)])
+        writer.writerow([m.exercise, m.mistake, m.students, number_cell(m.share)])
     return out.getvalue()
 
 
@@ -73,15 +73,15 @@ LATE_COLUMNS = ("submitted_at", "days_late", "penalty", "final")
 
 def _late_cells(run: GradingRun) -> tuple[str, ...]:
     if run.late is None:
-        return "", "", "", _number(run.score)
-    return run.late.submitted_at, str(run.late.days_late), _number(run.late.percent), _number(run.score)
+        return "", "", "", number_cell(run.score)
+    return run.late.submitted_at, str(run.late.days_late), number_cell(run.late.percent), number_cell(run.score)
 
 
-def _text(value: str) -> str:
+def text_cell(value: str) -> str:
     """A cell that a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be read as a
     formula, so it gets a leading apostrophe (OWASP's advice for CSV injection)."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _number(value: float) -> str:
+def number_cell(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
