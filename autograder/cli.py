@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "autograder.commands.batch",
     "autograder.commands.package",
     "autograder.commands.nbgrader",
+    "autograder.commands.similarity",
 )
 
 

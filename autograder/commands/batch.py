@@ -103,7 +103,7 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     write_atomic(out / "mistakes.csv", mistakes_csv(summary))
     table = summary_text(summary) + late_summary(result.runs, assignment.late, times.missing)
     write_atomic(out / "summary.txt", table)
-    write_atomic(out / "class.html", _class_page(summary, course, assignment))
+    write_atomic(out / "class.html", _class_page(summary, course, assignment, out))
     sys.stdout.write(table)
     reports = "".join(f", {out}/<student>/{r.filename}" for r in _student_reports(args))
     done = f"regraded {', '.join(result.graded) or 'nobody'} (--only), kept the other {len(result.skipped)} as " \
@@ -181,13 +181,28 @@ def _student_reports(args: argparse.Namespace) -> tuple:
     return (HtmlReport(),) if args.html else ()
 
 
-def _class_page(summary, course, assignment) -> str:
-    """The class page, the known mistakes explained by assignment.yaml's messages."""
+def _class_page(summary, course, assignment, grades: Path | None = None, page: Path | None = None) -> str:
+    """The class page, the known mistakes explained by assignment.yaml's messages, and the closest pairs of
+    `grades`/similarity/pairs.csv where `autograder similarity` was run there."""
     from autograder.reporters import classpage
 
     notes = {(e.id, m.id): m.message for e in assignment.exercises for m in e.mistakes}
     return classpage.page(summary, course=f"{course.code} {course.title}", title=assignment.title,
-                          mistake_notes=notes)
+                          mistake_notes=notes, **_similar_pairs(grades, page))
+
+
+def _similar_pairs(grades: Path | None, page: Path | None) -> dict:
+    """classpage.page's `similar` and `similar_link`: the closest pairs of GRADES/similarity/pairs.csv, linked
+    from the folder of `page` (default GRADES/class.html)."""
+    import os
+
+    from autograder.similarity.pages import read_closest
+
+    similar = read_closest(grades / "similarity") if grades is not None else []
+    if not similar:
+        return {}
+    link = os.path.relpath(grades / "similarity" / "index.html", (page or grades / "class.html").parent)
+    return {"similar": similar, "similar_link": link}
 
 
 def cmd_export_grades(args: argparse.Namespace) -> int:
@@ -284,5 +299,5 @@ def _export_page(args: argparse.Namespace, runs, summary) -> str:
     except (UsageError, SpecError):
         assignment = None
     if assignment is None:
-        return classpage.page(summary, title=", ".join(ids))
-    return _class_page(summary, course, assignment)
+        return classpage.page(summary, title=", ".join(ids), **_similar_pairs(Path(args.grades), Path(args.html)))
+    return _class_page(summary, course, assignment, Path(args.grades), Path(args.html))

@@ -49,9 +49,12 @@ ol.reteach li { margin: 0.3em 0; } .count { font-weight: bold; } .hint { color: 
 
 
 def page(summary: ClassSummary, course: str = "", title: str = "",
-         mistake_notes: Mapping[tuple[str, str], str] | None = None) -> str:
+         mistake_notes: Mapping[tuple[str, str], str] | None = None,
+         similar: Sequence[tuple[str, str, str, float]] = (), similar_link: str = "") -> str:
     """The class page. `course` and `title` (the course's and the assignment's names) head it; `mistake_notes`
-    ({(exercise, mistake id): what the student probably did}, from assignment.yaml) explain the mistakes."""
+    ({(exercise, mistake id): what the student probably did}, from assignment.yaml) explain the mistakes;
+    `similar` ((a, b, exercise or "", similarity) from `autograder similarity`) lists the closest pairs, linking
+    to `similar_link`, the similarity index page."""
     notes = mistake_notes or {}
     heading = f"{title or 'Assignment'}: the class"
     parts = [
@@ -66,6 +69,7 @@ def page(summary: ClassSummary, course: str = "", title: str = "",
         _distribution_figure(summary),
         _pass_rate_figure(summary),
         _mistakes_figure(summary),
+        _similar(similar, similar_link),
         "</body>",
         "</html>",
     ]
@@ -79,6 +83,21 @@ def _gradings(summary: ClassSummary) -> str:
     named = [("could not be graded at all", summary.ungradable), ("the grader failed on", summary.grader_errors)]
     rows += [f"<p>{len(students)} {what}: {_e(', '.join(students))} (see their run.json).</p>"
              for what, students in named if students]
+    return "\n".join(rows)
+
+
+def _similar(similar: Sequence[tuple[str, str, str, float]], link: str) -> str:
+    """The closest pairs of `autograder similarity`, where it was run into the grades folder."""
+    if not similar:
+        return ""
+    rows = ['<section aria-labelledby="similar"><h2 id="similar">Most similar code</h2>',
+            f'<p>Information, never a grade: read the pairs side by side (<a href="{_e(link)}">all pairs</a>) '
+            f'before concluding anything.</p>', '<table class="similar">',
+            '<tr><th scope="col">student</th><th scope="col">student</th><th scope="col">exercise</th>'
+            '<th scope="col" class="num">similarity</th></tr>']
+    rows += [f'<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(exercise or "whole submission")}</td>'
+             f'<td class="num">{value:.0%}</td></tr>' for a, b, exercise, value in similar]
+    rows += ["</table>", "</section>"]
     return "\n".join(rows)
 
 
