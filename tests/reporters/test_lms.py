@@ -147,3 +147,42 @@ def test_export_grades_says_what_the_lms_formats_need(tmp_path, capsys):
     assert "--format canvas needs --roster FILE" in capsys.readouterr().err
     assert main(["export-grades", str(grades), "--roster", "r.csv"]) == 2
     assert "--roster goes with --format" in capsys.readouterr().err
+
+
+def test_each_format_from_the_bundled_example_class(tmp_path, capsys):
+    """The bundled example class (the reference, the stubs and the buggy example, graded as `scripts/demo` grades
+    them, on the reduced course) into each format with examples/lms-roster.csv: accents kept, the stubs' student
+    missing from the roster listed, the roster's student without a submission given no number."""
+    from support import ASSIGNMENT, REPO, SMALL_MODULES, write_small_course
+    import shutil
+
+    (tmp_path / "course").mkdir()
+    course = write_small_course(tmp_path / "course")
+    folders = [REPO / "solutions" / ASSIGNMENT, REPO / "assignments" / ASSIGNMENT,
+               REPO / "examples" / ASSIGNMENT / "buggy_student"]
+    copies = []
+    for folder in folders:  # the same folder names as the demo's, so the roster's ids are the demo's
+        copy = tmp_path / "class" / folder.parent.name / folder.name
+        copy.mkdir(parents=True)
+        for module in SMALL_MODULES:
+            shutil.copy(folder / f"{module}.py", copy)
+        copies.append(str(copy))
+    grades = tmp_path / "grades"
+    assert main(["--course", str(course), "grade", *copies, "--out-dir", str(grades), "-q"]) == 0
+    capsys.readouterr()
+    expected = {"canvas": ('"Conceição, Maria",5101,2024001,maria.conceicao,INF721-T1,35',
+                           '"Núñez, Inés",5103,2024003,ines.nunez,INF721-T2,'),
+                "moodle": ("maria.conceicao@example.edu,35,autograder: 35 / 35",
+                           "ines.nunez@example.edu,,no submission graded"),
+                "brightspace": ("20240001,maria.conceicao,35,#", "20240003,ines.nunez,,#"),
+                "blackboard": ('"Conceição","Maria","maria.conceicao","35"', '"Núñez","Inés","ines.nunez",""'),
+                "csv": ("solutions_l10_convolutions,", "s2024003,")}
+    for fmt, (first, last) in expected.items():
+        out = tmp_path / f"{fmt}.csv"
+        assert main(["export-grades", str(grades), "--format", fmt, "--roster", str(REPO / "examples" /
+                     "lms-roster.csv"), "--out", str(out)]) == 0
+        lines = out.read_bytes().decode("utf-8-sig").splitlines()
+        assert lines[-3].startswith(first) and lines[-1].startswith(last), (fmt, lines)
+        said = capsys.readouterr()
+        assert "so not in the file (add them to the roster): assignments_l10_convolutions" in said.err
+        assert "no grade (an empty cell): s2024003 (not submitted)" in said.err
