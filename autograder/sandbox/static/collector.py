@@ -10,6 +10,17 @@ from autograder.sandbox.static.rules import (_DYNAMIC, ALLOWED_DUNDER_ATTRIBUTES
                                              REFUSED_BUILTINS, _dunder, _private)
 
 
+def _may_start_workers(node: ast.Call) -> bool:
+    """A call with `num_workers` not literally 0, with `**arguments`, or with six positional arguments or more
+    (DataLoader's sixth is `num_workers`)."""
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            return True
+        if keyword.arg == "num_workers":
+            return not (isinstance(keyword.value, ast.Constant) and keyword.value.value == 0)
+    return len(node.args) >= 6 or any(isinstance(a, ast.Starred) for a in node.args)
+
+
 def _allows_pickle(node: ast.Call) -> bool:
     """A `load(...)` call with `allow_pickle` not literally False, or with it as the third positional argument."""
     for keyword in node.keywords:
@@ -146,7 +157,8 @@ class _Collector:
             if isinstance(node.func, ast.Name) and node.func.id in ATTRIBUTE_FUNCTIONS:
                 self._attribute_call(node, scope, top)
             is_load = isinstance(node.func, ast.Attribute) and node.func.attr == "load"
-            self._push(node.func, scope, top, "pickle" if is_load and _allows_pickle(node) else "call")
+            role = "pickle" if is_load and _allows_pickle(node) else "workers" if _may_start_workers(node) else "call"
+            self._push(node.func, scope, top, role)
             for argument in node.args + [k.value for k in node.keywords]:
                 self._push(argument, scope, top)
             return

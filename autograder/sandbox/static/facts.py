@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from autograder.sandbox.static.banned import _Banned
 from autograder.sandbox.static.budget import _Budget
+from autograder.sandbox.static.modules import denoted
 from autograder.sandbox.static.report import Refusal, Scan, Use
-from autograder.sandbox.static.rules import (_DYNAMIC, _PICKLE, ATTRIBUTE_FUNCTIONS, MAIN, MAX_PATH_PARTS,
-                                             MAX_PATHS, REFUSED_BUILTINS, _dunder, _private, _refused_path,
-                                             _shortest)
+from autograder.sandbox.static.rules import (_DYNAMIC, _PICKLE, _PROCESS, ATTRIBUTE_FUNCTIONS, MAIN, MAX_PATH_PARTS,
+                                             MAX_PATHS, MODULES_WITH_REFUSED_PATHS, REFUSED_BUILTINS,
+                                             WORKER_PROCESSES, _dunder, _private, _refused_path, _shortest)
 
 
 @dataclass(eq=False)
@@ -76,10 +77,13 @@ class _Facts:
         uses: dict[tuple[str, int], Use] = {}
         refusals: dict[tuple[int, str], Refusal] = {}
 
-        def use(path: str, line: int) -> None:
-            name = banned.match(path)
-            if name is not None:
-                uses.setdefault((name, line), Use(name, line))
+        def use(path: str, line: int, readings: tuple[str, ...] = ()) -> None:
+            """A use of `path` as written, or else of the first of its readings that is banned."""
+            for reading in (path, *readings):
+                name = banned.match(reading)
+                if name is not None:
+                    uses.setdefault((name, line), Use(name, line))
+                    return
 
         def refuse(line: int, reason: str) -> None:
             refusals.setdefault((line, reason), Refusal(line, reason))
@@ -87,16 +91,19 @@ class _Facts:
         for line, top, reason in self.refusals:
             if top not in skipped:
                 refuse(line, reason)
-        for line, top, path in self.imported:
+        for line, top, written in self.imported:
             if top not in skipped:
-                use(path, line)
-                reason = _refused_path(path)
-                if reason:
-                    refuse(line, reason)
+                readings = denoted(written, banned.packages)
+                use(written, line, readings)
+                for path in readings:
+                    reason = _refused_path(path)
+                    if reason:
+                        refuse(line, reason)
+                        break
         for chain in self.chains:
             if chain.top not in skipped:
                 budget.spend()
-                self._chain_findings(chain, prefixes, use, refuse, budget)
+                self._chain_findings(chain, banned, prefixes, use, refuse, budget)
         return Scan(tuple(sorted(uses.values(), key=lambda u: (u.line, u.name))),
                     tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
 
@@ -119,7 +126,8 @@ class _Facts:
                 return True
         return False
 
-    def _chain_findings(self, chain: _Chain, prefixes: set[str], use, refuse, budget: _Budget) -> None:
+    def _chain_findings(self, chain: _Chain, banned: _Banned, prefixes: set[str], use, refuse,
+                        budget: _Budget) -> None:
         owner = self.binding_scope(chain.base, chain.scope, budget)
         if owner is None:
             if chain.base in REFUSED_BUILTINS:
@@ -129,22 +137,23 @@ class _Facts:
         elif (id(owner), chain.base) in self.crowded:
             refuse(chain.line, f"uses {chain.base}, which is bound to more than {MAX_PATHS} modules and names: the "
                                "grader cannot follow them all; give each its own name")
-        paths = self.lookup(chain.base, chain.scope, budget)
-        if not paths:
+        written = self.lookup(chain.base, chain.scope, budget)
+        if not written:
             return
         for depth in range(len(chain.attributes) + 1):
             if depth:
                 attribute = chain.attributes[depth - 1]
                 if attribute.startswith("_") and not _dunder(attribute):
-                    refuse(chain.line, f"reaches into {_shortest(paths)}.{attribute}, a private name: private "
+                    refuse(chain.line, f"reaches into {_shortest(written)}.{attribute}, a private name: private "
                                        "names are internals the grader cannot check")
                     return
-                paths = {f"{p}.{attribute}" for p in paths if p.count(".") < MAX_PATH_PARTS}
-                if not paths:
+                written = {f"{p}.{attribute}" for p in written if p.count(".") < MAX_PATH_PARTS}
+                if not written:
                     return
+            paths = _denoted(written, banned.packages)
             budget.spend(len(paths))
-            for path in sorted(paths):
-                use(path, chain.line)
+            for path in sorted(written):
+                use(path, chain.line, denoted(path, banned.packages))
             reasons = sorted({r for r in map(_refused_path, paths) if r})
             if reasons:
                 refuse(chain.line, reasons[0])
@@ -152,9 +161,14 @@ class _Facts:
         if chain.role == "store" and chain.attributes:
             refuse(chain.line, f"changes {_shortest(paths)}: the grader checks modules as they are imported; "
                                "keep your own values in your own names")
-        elif chain.role == "value" and paths & prefixes:
-            refuse(chain.line, f"passes the module {_shortest(paths & prefixes)} around as a value: the grader "
-                               "cannot follow what is called on it; call its functions by their names")
+        elif chain.role == "value" and paths & (prefixes | MODULES_WITH_REFUSED_PATHS):
+            refuse(chain.line, f"passes the module {_shortest(paths & (prefixes | MODULES_WITH_REFUSED_PATHS))} "
+                               "around as a value: the grader cannot follow what is called on it; call its "
+                               "functions by their names")
+        elif chain.role in ("value", "workers") and any(p.rsplit(".", 1)[-1] in WORKER_PROCESSES and
+                                                        p.startswith("torch.") for p in paths):
+            refuse(chain.line, f"uses {_shortest(paths)} with worker processes (num_workers) or as a value: "
+                               f"{_PROCESS}; leave num_workers at 0")
         elif chain.role == "pickle" and any(p.startswith("numpy.") and p.endswith(".load") for p in paths):
             refuse(chain.line, f"uses numpy.load with allow_pickle, which unpickles a file: {_PICKLE}")
 
@@ -232,6 +246,11 @@ class _Facts:
             elif _constant_getattr(current) is not None and not _private(current.args[1].value):
                 work.append((current.args[0], (current.args[1].value, *tail)))
         return {p for p in found if p.count(".") < MAX_PATH_PARTS}
+
+
+def _denoted(paths: set[str], listed: frozenset[str]) -> set[str]:
+    """Each path with what it denotes: the same object by the name of the last module it goes through."""
+    return {reading for path in paths for reading in denoted(path, listed)}
 
 
 def _constant_getattr(node: ast.AST) -> ast.Call | None:

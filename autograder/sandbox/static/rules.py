@@ -42,6 +42,8 @@ REFUSED_MODULES: dict[str, str] = {
     "bdb": "installs a trace hook, which can change what the grader's checks see",
     "cProfile": "installs a profile hook, which can change what the grader's checks see",
     "profile": "installs a profile hook, which can change what the grader's checks see",
+    "pty": f"starts another process on a terminal: {_PROCESS}",
+    "signal": "changes how the process handles signals (child processes, alarms), which the grader relies on",
 }
 """Modules refused outright (importing them, or anything from them)."""
 
@@ -55,6 +57,11 @@ REFUSED_PATHS: dict[str, str] = {
     "torch.package": f"loads packaged code: {_PICKLE}",
     "torch.hub": "downloads and runs code",
     "torch.multiprocessing": f"starts other processes: {_PROCESS}",
+    "torch.compile": f"compiles code into a program of its own: {_DYNAMIC}",
+    "torch.compiler": f"compiles code into a program of its own: {_DYNAMIC}",
+    "torch.jit": f"compiles code (given as text, too) into a program of its own: {_DYNAMIC}",
+    "torch.fx": f"builds and runs code from a graph of names: {_DYNAMIC}",
+    "torch.export": f"compiles code into a program of its own: {_DYNAMIC}",
     "numpy.core": "reaches NumPy's internal modules",
     "numpy.ctypeslib": "calls native code directly, past every check",
     "sys.modules": f"takes modules out of the interpreter's table: {_DYNAMIC}",
@@ -62,16 +69,30 @@ REFUSED_PATHS: dict[str, str] = {
     "sys.setprofile": "installs a profile hook, which can change what the grader's checks see",
     "sys.monitoring": "installs a monitoring hook, which can change what the grader's checks see",
     "sys.addaudithook": "installs an audit hook, which can change what the grader's checks see",
+    "sys.meta_path": f"changes how modules are imported: {_DYNAMIC}",
+    "sys.path_hooks": f"changes how modules are imported: {_DYNAMIC}",
+    "sys.path_importer_cache": f"changes how modules are imported: {_DYNAMIC}",
     "threading.settrace": "installs a trace hook, which can change what the grader's checks see",
     "threading.setprofile": "installs a profile hook, which can change what the grader's checks see",
     "operator.attrgetter": f"gets attributes by computed names: {_DYNAMIC}",
     "operator.methodcaller": f"calls methods by computed names: {_DYNAMIC}",
-    **{f"os.{name}": f"starts another program: {_PROCESS}"
+    **{f"{module}.{name}": f"starts another program: {_PROCESS}"
+       for module in ("os", "posix", "nt")  # posix and nt: what os takes its process functions from
        for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp",
                     "execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe",
                     "spawnv", "spawnve", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnvp", "spawnvpe")},
 }
-"""Dotted paths refused wherever they are reached (the path itself or anything under it)."""
+"""Dotted paths refused wherever they are reached (the path itself or anything under it), by any path to the
+same module (`os.sys.modules` is `sys.modules`: static/modules.py)."""
+
+MODULES_WITH_REFUSED_PATHS = frozenset(path.rsplit(".", cut)[0] for path in REFUSED_PATHS
+                                       for cut in range(1, path.count(".") + 1))
+"""Modules that hold a refused path (`sys`, `os`, `posix`, `torch`, `numpy`): passing one around as a value is
+refused, since the grader cannot follow what is reached from it (`def g(m): return m.modules`, `g(sys)`)."""
+
+WORKER_PROCESSES = ("DataLoader",)
+"""Classes of the listed packages that start worker processes when given `num_workers` (torch's DataLoader):
+refused when called with workers (or with arguments the grader cannot read), and as values."""
 
 REFUSED_BUILTINS: dict[str, str] = {
     "eval": f"runs code given as text (eval): {_DYNAMIC}",
