@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Callable
 
 from autograder import pyast
-from autograder.sandbox.static.banned import CONVOLUTIONS_BY_OTHER_NAMES  # noqa: F401
 from autograder.sandbox.static.budget import _Budget, _TooComplex
 from autograder.sandbox.static.collector import _Collector
 from autograder.sandbox.static.facts import _Facts
