@@ -79,13 +79,37 @@ def test_processes_and_signals_by_any_path_are_refused(source, refused):
     assert refused in reasons(source)
 
 
-def test_a_module_with_refused_paths_passed_as_a_value_is_refused():
-    """Is `g(sys)` with `def g(m): return m.modules`, and `os` or `torch` handed to a function, refused, while a
-    module without refused paths (`math`) and attributes of any module are fine?"""
-    assert "passes the module sys" in reasons("import sys\ndef g(m):\n    return m.modules\ndef f(x):\n    return g(sys)\n")
-    assert "passes the module os" in reasons("import torch\ndef f(x):\n    return [torch.os]\n")
-    assert "passes the module torch" in reasons("import torch\ndef f(x, lib=torch):\n    return lib.sum(x)\n")
-    assert scan("import math, os, torch\ndef f(x):\n    return g(math), os.path.join('a', 'b'), torch.float32\n") == Scan()
+@pytest.mark.parametrize("source, module", [
+    ("import sys\ndef g(m):\n    return m.modules\ndef f(x):\n    return g(sys)\n", "sys"),
+    ("import torch\ndef f(x):\n    return [torch.os]\n", "os"),
+    ("import torch\ndef f(x, lib=torch):\n    return lib.sum(x)\n", "torch"),
+    ("import warnings\ndef g():\n    return warnings\ndef f(x):\n    return g().sys.modules\n", "warnings"),
+    ("import os\nclass A:\n    m = os\ndef f(x):\n    return A.m.sys.modules\n", "os"),
+    ("import torch.nn.functional as F\nclass A:\n    m = F\ndef f(x, w):\n    return A.m.conv2d(x, w)\n",
+     "torch.nn.functional"),
+    ("import warnings\nD = {'w': warnings}\ndef f(x):\n    return D['w'].sys.modules\n", "warnings"),
+    ("import warnings\ndef f(x):\n    return (w := warnings).sys.modules\n", "warnings"),
+    ("import warnings\ndef f(x):\n    for m in (warnings,):\n        return m.sys.modules\n", "warnings"),
+    ("import warnings\ng = lambda: warnings\ndef f(x):\n    return g().sys.modules\n", "warnings"),
+    ("import helpers\ndef f(x):\n    return [helpers]\n", "helpers"),
+])
+def test_a_module_passed_around_as_a_value_is_refused(source, module):
+    """Is a module object that leaves its name (returned, passed, stored in a container or a class attribute,
+    the value of `:=`) refused, since what is reached from it (`g().sys.modules`, `A.m.conv2d`) cannot be
+    followed; while an alias (`m = warnings`, followed through its name) and attributes of any module are fine?"""
+    assert f"passes the module {module} around" in reasons(source)
+
+
+def test_modules_by_their_names_and_attributes_stay_fine():
+    """Are aliases of modules and their attributes, constants and classes as values fine?"""
+    assert scan("""
+        import math, os, torch
+        import numpy as np
+        xp = np
+        def f(x):
+            m = math
+            return m.sqrt(2), os.path.join('a', 'b'), torch.float32, xp.float64, [np.ndarray, torch.Tensor]
+    """) == Scan()
 
 
 # ---- DataLoader workers, torch.compile / jit / fx ------------------------------------------------------------

@@ -218,7 +218,10 @@ class _Collector:
             self._push(node.annotation, scope, top)
         if node.value is None:
             return
-        aliased = any(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in targets)
+        # An alias is followed through its name; where the value is reachable otherwise too (a class attribute,
+        # `A.m`; the value of `(m := ...)` itself), it is also a value.
+        aliased = any(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in targets) and scope.kind != "class" \
+            and not isinstance(node, ast.NamedExpr)
         unpacked = any(isinstance(t, (ast.Tuple, ast.List)) for t in targets)
         work = [node.value]
         while work:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from autograder.sandbox.static.banned import _Banned
 from autograder.sandbox.static.budget import _Budget
-from autograder.sandbox.static.modules import denoted
+from autograder.sandbox.static.modules import denoted, is_module
 from autograder.sandbox.static.report import Refusal, Scan, Use
 from autograder.sandbox.static.rules import (_DYNAMIC, _PICKLE, _PROCESS, ATTRIBUTE_FUNCTIONS, MAIN, MAX_PATH_PARTS,
                                              MAX_PATHS, MODULES_WITH_REFUSED_PATHS, REFUSED_BUILTINS,
@@ -161,9 +161,11 @@ class _Facts:
         if chain.role == "store" and chain.attributes:
             refuse(chain.line, f"changes {_shortest(paths)}: the grader checks modules as they are imported; "
                                "keep your own values in your own names")
-        elif chain.role == "value" and paths & (prefixes | MODULES_WITH_REFUSED_PATHS):
-            refuse(chain.line, f"passes the module {_shortest(paths & (prefixes | MODULES_WITH_REFUSED_PATHS))} "
-                               "around as a value: the grader cannot follow what is called on it; call its "
+        elif chain.role == "value" and (paths & (prefixes | MODULES_WITH_REFUSED_PATHS) or
+                                        any(is_module(p) for p in sorted(written))):
+            modules = paths & (prefixes | MODULES_WITH_REFUSED_PATHS) or {p for p in written if is_module(p)}
+            refuse(chain.line, f"passes the module {_shortest(modules)} around as a value (returned, stored, passed "
+                               "or kept in a class): the grader cannot follow what is reached from it; call its "
                                "functions by their names")
         elif chain.role in ("value", "workers") and any(p.rsplit(".", 1)[-1] in WORKER_PROCESSES and
                                                         p.startswith("torch.") for p in paths):

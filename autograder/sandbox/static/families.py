@@ -19,6 +19,8 @@ torch, by identity) or refuses at the dispatcher (torch's operators, as `aten::n
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import pkgutil
 import sys
 import warnings
 from functools import lru_cache
@@ -85,12 +87,29 @@ def _operators(words: frozenset[str]) -> set[str]:
             if name.startswith(OPERATOR_PREFIX) and in_family(words, name[len(OPERATOR_PREFIX):].split(".", 1)[0])}
 
 
+SKIPPED_SUBPACKAGES = frozenset({"tests", "testing", "conftest", "distutils", "f2py", "typing"})
+"""Subpackages not imported to derive a family: tests and build tools, slow to import and computing nothing."""
+
+
+def _subpackages(package: str) -> list[str]:
+    """The package's public modules one level down (`numpy.ma`, `numpy.polynomial`): imported before the family
+    is searched, so that it is the same whatever the host imported before (and every route guards alike)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [f"{package}.{info.name}" for info in pkgutil.iter_modules(spec.submodule_search_locations)
+            if not info.name.startswith("_") and info.name not in SKIPPED_SUBPACKAGES]
+
+
 def _members(package: str, words: frozenset[str], listed: list[str]) -> set[str]:
-    """`module.attribute` for every callable attribute of the package's imported modules that is in a family
-    (the package and the modules of the listed names imported first)."""
+    """`module.attribute` for every callable attribute of the package's modules that is in a family (the package,
+    its public subpackages and the modules of the listed names imported first)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for module in {package, *(n.rsplit(".", 1)[0] for n in listed)}:
+        for module in sorted({package, *(n.rsplit(".", 1)[0] for n in listed), *_subpackages(package)}):
             try:
                 importlib.import_module(module)
             except Exception:  # not installed, or not a module: validate names it; nothing to guard here

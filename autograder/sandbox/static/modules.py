@@ -50,14 +50,44 @@ def _root(name: str) -> ModuleType | None:
 
 
 def _attribute_module(module: ModuleType, attribute: str) -> ModuleType | None:
-    """The module `module.attribute` is, read from its namespace only (or a submodule already imported)."""
+    """The module `module.attribute` is, read from its namespace only, or else the public submodule of that name
+    (imported on the host if it is not yet: a package may load its submodules lazily, `numpy.testing`)."""
     try:
         value = vars(module).get(attribute)
     except TypeError:
         return None
-    if value is None:
-        value = sys.modules.get(f"{module.__name__}.{attribute}")
+    if value is None and not attribute.startswith("_") and _name(module) is not None:
+        value = _submodule(f"{_name(module)}.{attribute}")
     return value if isinstance(value, ModuleType) else None
+
+
+@lru_cache(maxsize=1024)
+def _submodule(name: str) -> ModuleType | None:
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded if isinstance(loaded, ModuleType) else None
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+        with warnings.catch_warnings(), redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            return importlib.import_module(name)
+    except Exception:  # not a submodule, or one that cannot be imported here: read as written
+        return None
+
+
+def is_module(path: str) -> bool:
+    """Whether a path (from an import) denotes a module: a top-level name (`import helpers` binds a module), or a
+    path whose every name the host resolves to a module (`os.sys`, `torch.nn.functional`)."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        return True
+    module = _root(parts[0])
+    for part in parts[1:]:
+        if module is None or part.startswith("__"):
+            return False
+        module = _attribute_module(module, part)
+    return module is not None
 
 
 def _name(module: ModuleType) -> str | None:
