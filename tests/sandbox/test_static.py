@@ -579,6 +579,8 @@ def test_alias_cycles_terminate():
 
 def test_scan_is_linear_in_the_module_size():
     """Does a module of 10,000 statements scan in a few seconds (it was quadratic before the work budget)?"""
+    import torch  # noqa: F401  (the scan reads module paths from the real modules: imported once a process, not timed)
+    scan_source("import torch\ndef f(x):\n    return torch.zeros(3)\n", "f", CONV)
     source = "import torch\n" + "".join(f"def h{i}(x):\n    return torch.zeros(3) + x.a{i}\n" for i in range(5_000))
     started = time.perf_counter()
     assert scan_source(source, "f", CONV) == Scan()

@@ -168,3 +168,19 @@ def test_a_sibling_module_that_reaches_sys_modules_refuses_the_import(tmp_path):
     (tmp_path / "helpers.py").write_text("import os\ndef g(x):\n    return os.sys.modules\n")
     found = scan_submission(tmp_path, "m", "f", CONV)
     assert [r.line for r in found.refusals] == [1] and "sys.modules" in found.refusals[0].reason
+
+
+def test_what_another_module_of_the_submission_binds_is_followed(tmp_path):
+    """Is `helpers.F.conv2d` (with `import torch.nn.functional as F` in helpers.py), `from helpers import F` and
+    `helpers.m.modules` (with `m = sys` there) read through helpers' names, while its own functions are fine?"""
+    (tmp_path / "helpers.py").write_text("import torch.nn.functional as F\nimport sys\nm = sys\n"
+                                         "def g(x):\n    return x\n")
+    (tmp_path / "m.py").write_text("import helpers\nfrom helpers import F as G\ndef f(x, w):\n"
+                                   "    a = helpers.F.conv2d(x, w)\n    b = G.conv2d(x, w)\n"
+                                   "    return a, b, helpers.m.modules, helpers.g(x)\n")
+    found = scan_submission(tmp_path, "m", "f", CONV)
+    assert [(u.name, u.line) for u in found.uses] == [("torch.nn.functional.conv2d", 4),
+                                                      ("torch.nn.functional.conv2d", 5)]
+    assert [r.line for r in found.refusals] == [6] and "sys.modules" in found.refusals[0].reason
+    (tmp_path / "m.py").write_text("import helpers\ndef f(x, w):\n    return helpers.g(x)\n")
+    assert scan_submission(tmp_path, "m", "f", CONV) == Scan()

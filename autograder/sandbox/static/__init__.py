@@ -51,27 +51,29 @@ solutions use under a fifth of it; a module that exhausts it is refused (TOO_COM
 
 
 def scan_source(source: str, function: str, forbidden: tuple[str, ...],
-                excused: frozenset[str] = frozenset()) -> Scan:
+                excused: frozenset[str] = frozenset(), exports: tuple[tuple[str, str], ...] = ()) -> Scan:
     """Uses of `forbidden` and refusals in this module source, for the exercise `function`, in line order.
 
     `excused` names the module's top-level functions that are other exercises allowed these APIs; what is
-    inside one of them counts only when something else in the module names that function. With nothing
-    forbidden, nothing is reported. A module that does not parse gives nothing (the worker reports the syntax
-    error)."""
+    inside one of them counts only when something else in the module names that function. `exports` are
+    (`helpers.F`, `torch.nn.functional`) pairs: what the module-level names of the submission's other modules
+    stand for (`_exports`). With nothing forbidden, nothing is reported. A module that does not parse gives
+    nothing (the worker reports the syntax error)."""
     if not forbidden:
         return Scan()
-    return _findings(source, tuple(forbidden), frozenset(excused - {function}))
+    return _findings(source, tuple(forbidden), frozenset(excused - {function}), tuple(exports))
 
 
 @lru_cache(maxsize=128)
-def _findings(source: str, forbidden: tuple[str, ...], excused: frozenset[str]) -> Scan:
-    """`scan_source`, computed once per module source, forbidden list and excused functions (every exercise
-    of a module, and every module importing a sibling, asks the same)."""
+def _findings(source: str, forbidden: tuple[str, ...], excused: frozenset[str],
+              exports: tuple[tuple[str, str], ...] = ()) -> Scan:
+    """`scan_source`, computed once per module source, forbidden list, excused functions and exports (every
+    exercise of a module, and every module importing a sibling, asks the same)."""
     facts = _facts(source)
     if facts is None:
         return Scan()
     try:
-        return facts.findings(forbidden, excused, _budget(source))
+        return facts.findings(forbidden, excused, _budget(source), exports)
     except RecursionError:
         return Scan(refusals=(UNREADABLE,))
     except _TooComplex:
@@ -96,7 +98,7 @@ def scan_submission(submission: Path | Callable[[str], str | None], module: str,
     source = read(module)
     if source is None:
         return Scan()
-    found = scan_source(source, function, forbidden, excused)
+    found = scan_source(source, function, forbidden, excused, _exports(read, source))
     refusals = list(found.refusals)
     followed = _Followed({module})
     for line, imported in imported_modules(source, excused - {function}):
@@ -150,10 +152,31 @@ def _imported_findings(read: Callable[[str], str | None], module: str, forbidden
         if followed.modules > MAX_SIBLINGS:
             yield None, ()
             return
-        found = scan_source(source, "", forbidden)
+        found = scan_source(source, "", forbidden, frozenset(), _exports(read, source))
         if found:
             yield current, (*found.uses, *found.refusals)
         queue.extend(imported for _, imported in reversed(imported_modules(source)))
+
+
+MAX_EXPORTS = 256
+"""At most this many (name, path) pairs of the submission's other modules are followed into one module."""
+
+
+def _exports(read: Callable[[str], str | None], source: str) -> tuple[tuple[str, str], ...]:
+    """(`helpers.F`, `torch.nn.functional`) for every module-level name of each of the submission's modules that
+    `source` imports, with each dotted path it may stand for there: `helpers.F.conv2d` is then read as
+    `torch.nn.functional.conv2d`, and `helpers.m.modules` (with `m = sys` in helpers.py) as `sys.modules`."""
+    pairs: list[tuple[str, str]] = []
+    for _, imported in imported_modules(source):
+        other = read(imported) if imported.isidentifier() else None
+        facts = _facts(other) if other is not None else None
+        if facts is None or facts.unreadable:
+            continue
+        module = facts.module
+        for (scope, name), paths in sorted(facts.paths.items(), key=lambda item: item[0][1]):
+            if scope == id(module):
+                pairs += [(f"{imported}.{name}", path) for path in sorted(paths)]
+    return tuple(sorted(set(pairs))[:MAX_EXPORTS])
 
 
 def _as_clause(module: str, item: Use | Refusal) -> str:

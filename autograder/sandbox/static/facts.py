@@ -68,10 +68,21 @@ class _Facts:
     def module(self) -> _Scope:
         return self.scopes[0]
 
-    def findings(self, forbidden: tuple[str, ...], excused: frozenset[str], budget: _Budget) -> Scan:
+    def findings(self, forbidden: tuple[str, ...], excused: frozenset[str], budget: _Budget,
+                 exports: tuple[tuple[str, str], ...] = ()) -> Scan:
         if self.unreadable:
             return Scan(refusals=(self.unreadable,))
         banned = _Banned.of(forbidden)
+
+        def readings(path: str) -> tuple[str, ...]:
+            """What a path denotes: by module (static/modules.py), and through another module's names."""
+            found = denoted(path, banned.packages)
+            for prefix, target in exports:
+                if path == prefix or path.startswith(f"{prefix}."):
+                    budget.spend()
+                    found += denoted(target + path[len(prefix):], banned.packages)
+            return found
+
         skipped = self.skipped(excused)
         prefixes = {name.rsplit(".", cut)[0] for name in forbidden for cut in range(1, name.count(".") + 1)}
         uses: dict[tuple[str, int], Use] = {}
@@ -93,9 +104,9 @@ class _Facts:
                 refuse(line, reason)
         for line, top, written in self.imported:
             if top not in skipped:
-                readings = denoted(written, banned.packages)
-                use(written, line, readings)
-                for path in readings:
+                found = readings(written)
+                use(written, line, found)
+                for path in found:
                     reason = _refused_path(path)
                     if reason:
                         refuse(line, reason)
@@ -103,7 +114,7 @@ class _Facts:
         for chain in self.chains:
             if chain.top not in skipped:
                 budget.spend()
-                self._chain_findings(chain, banned, prefixes, use, refuse, budget)
+                self._chain_findings(chain, readings, prefixes, use, refuse, budget)
         return Scan(tuple(sorted(uses.values(), key=lambda u: (u.line, u.name))),
                     tuple(sorted(refusals.values(), key=lambda r: (r.line, r.reason))))
 
@@ -126,8 +137,7 @@ class _Facts:
                 return True
         return False
 
-    def _chain_findings(self, chain: _Chain, banned: _Banned, prefixes: set[str], use, refuse,
-                        budget: _Budget) -> None:
+    def _chain_findings(self, chain: _Chain, readings, prefixes: set[str], use, refuse, budget: _Budget) -> None:
         owner = self.binding_scope(chain.base, chain.scope, budget)
         if owner is None:
             if chain.base in REFUSED_BUILTINS:
@@ -150,10 +160,10 @@ class _Facts:
                 written = {f"{p}.{attribute}" for p in written if p.count(".") < MAX_PATH_PARTS}
                 if not written:
                     return
-            paths = _denoted(written, banned.packages)
+            paths = {reading for path in written for reading in readings(path)}
             budget.spend(len(paths))
             for path in sorted(written):
-                use(path, chain.line, denoted(path, banned.packages))
+                use(path, chain.line, readings(path))
             reasons = sorted({r for r in map(_refused_path, paths) if r})
             if reasons:
                 refuse(chain.line, reasons[0])
@@ -248,11 +258,6 @@ class _Facts:
             elif _constant_getattr(current) is not None and not _private(current.args[1].value):
                 work.append((current.args[0], (current.args[1].value, *tail)))
         return {p for p in found if p.count(".") < MAX_PATH_PARTS}
-
-
-def _denoted(paths: set[str], listed: frozenset[str]) -> set[str]:
-    """Each path with what it denotes: the same object by the name of the last module it goes through."""
-    return {reading for path in paths for reading in denoted(path, listed)}
 
 
 def _constant_getattr(node: ast.AST) -> ast.Call | None:
