@@ -184,3 +184,16 @@ def test_what_another_module_of_the_submission_binds_is_followed(tmp_path):
     assert [r.line for r in found.refusals] == [6] and "sys.modules" in found.refusals[0].reason
     (tmp_path / "m.py").write_text("import helpers\ndef f(x, w):\n    return helpers.g(x)\n")
     assert scan_submission(tmp_path, "m", "f", CONV) == Scan()
+
+
+def test_names_passed_on_between_the_submissions_modules_are_followed_and_cycles_end(tmp_path):
+    """Is `a.F.conv2d` followed where a.py has `from b import F` and b.py `import torch.nn.functional as F`; and
+    do modules that import names from each other in a cycle end quickly with nothing found?"""
+    (tmp_path / "a.py").write_text("from b import F\n")
+    (tmp_path / "b.py").write_text("import torch.nn.functional as F\n")
+    (tmp_path / "m.py").write_text("import a\ndef f(x, w):\n    return a.F.conv2d(x, w)\n")
+    assert scan_submission(tmp_path, "m", "f", CONV).uses[0].line == 3
+    (tmp_path / "a.py").write_text("import b\nfrom b import X\n")
+    (tmp_path / "b.py").write_text("import a\nfrom a import X\n")
+    (tmp_path / "m.py").write_text("import a\ndef f(x):\n    return a.X.y\n")
+    assert scan_submission(tmp_path, "m", "f", CONV) == Scan()

@@ -165,18 +165,48 @@ MAX_EXPORTS = 256
 def _exports(read: Callable[[str], str | None], source: str) -> tuple[tuple[str, str], ...]:
     """(`helpers.F`, `torch.nn.functional`) for every module-level name of each of the submission's modules that
     `source` imports, with each dotted path it may stand for there: `helpers.F.conv2d` is then read as
-    `torch.nn.functional.conv2d`, and `helpers.m.modules` (with `m = sys` in helpers.py) as `sys.modules`."""
-    pairs: list[tuple[str, str]] = []
+    `torch.nn.functional.conv2d`, and `helpers.m.modules` (with `m = sys` in helpers.py) as `sys.modules`. A
+    name another of the submission's modules gave it (`from b import F` in helpers.py) is followed there too, up
+    to MAX_SIBLINGS modules deep; MAX_EXPORTS pairs in all."""
+    pairs: set[tuple[str, str]] = set()
     for _, imported in imported_modules(source):
-        other = read(imported) if imported.isidentifier() else None
-        facts = _facts(other) if other is not None else None
-        if facts is None or facts.unreadable:
-            continue
-        module = facts.module
-        for (scope, name), paths in sorted(facts.paths.items(), key=lambda item: item[0][1]):
-            if scope == id(module):
-                pairs += [(f"{imported}.{name}", path) for path in sorted(paths)]
-    return tuple(sorted(set(pairs))[:MAX_EXPORTS])
+        for name, path in _module_names(read, imported):
+            seen: set[str] = set()
+            _through_siblings(read, path, MAX_SIBLINGS, seen)
+            pairs |= {(f"{imported}.{name}", target) for target in seen}
+            if len(pairs) > MAX_EXPORTS:
+                break
+    return tuple(sorted(pairs)[:MAX_EXPORTS])
+
+
+def _module_names(read: Callable[[str], str | None], module: str) -> tuple[tuple[str, str], ...]:
+    """(name, dotted path) for each module-level name of one of the submission's modules; () for others."""
+    other = read(module) if module.isidentifier() else None
+    return _names_of(other) if other is not None else ()
+
+
+@lru_cache(maxsize=128)
+def _names_of(source: str) -> tuple[tuple[str, str], ...]:
+    """`_module_names` of a module source, once per source (every exercise and importer asks the same)."""
+    facts = _facts(source)
+    if facts is None or facts.unreadable:
+        return ()
+    return tuple(sorted((name, path) for (scope, name), paths in facts.paths.items() if scope == id(facts.module)
+                        for path in paths))
+
+
+def _through_siblings(read: Callable[[str], str | None], path: str, depth: int, seen: set[str]) -> None:
+    """Add to `seen` `path`, and what it stands for where its first name is one of the submission's modules
+    (`b.F` → `torch.nn.functional`), `depth` modules deep, each path once, at most MAX_EXPORTS of them."""
+    if path in seen or len(seen) > MAX_EXPORTS:
+        return
+    seen.add(path)
+    root, _, rest = path.partition(".")
+    if depth and rest:
+        name, _, tail = rest.partition(".")
+        for bound_name, target in _module_names(read, root):
+            if bound_name == name:
+                _through_siblings(read, ".".join(p for p in (target, tail) if p), depth - 1, seen)
 
 
 def _as_clause(module: str, item: Use | Refusal) -> str:

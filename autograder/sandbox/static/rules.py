@@ -43,6 +43,7 @@ REFUSED_MODULES: dict[str, str] = {
     "cProfile": "installs a profile hook, which can change what the grader's checks see",
     "profile": "installs a profile hook, which can change what the grader's checks see",
     "pty": f"starts another process on a terminal: {_PROCESS}",
+    "webbrowser": f"starts another program: {_PROCESS}",
     "signal": "changes how the process handles signals (child processes, alarms), which the grader relies on",
 }
 """Modules refused outright (importing them, or anything from them)."""
