@@ -77,6 +77,8 @@ def test_routines_outside_the_family_are_fine():
 def test_the_guarded_family_holds_the_dispatchers_operators_of_the_stem():
     """Does the host derive every aten operator whose name contains the stem (every overload by its operator's
     name, backward too), and none other; and is it cheap (once per forbidden list)?"""
+    import torch  # noqa: F401  (imported once a process, by the host's pipeline too; not what is timed here)
+
     started = time.perf_counter()
     names = guarded(POOL)
     spent = time.perf_counter() - started
@@ -85,7 +87,7 @@ def test_the_guarded_family_holds_the_dispatchers_operators_of_the_stem():
         assert operator in names
     assert "aten::avg_pool2d" not in names and "aten::max_pool1d" not in names
     assert not [n for n in names if "." in n and n.startswith("aten::")]  # `aten::x.out` is `aten::x`
-    assert spent < 5.0  # torch is imported already (the test imports it); the walk is milliseconds
+    assert spent < 2.0  # the walk over the dispatcher's operators: milliseconds
     assert guarded(POOL) is guarded(POOL)
 
 
