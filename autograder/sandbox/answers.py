@@ -10,6 +10,7 @@ from __future__ import annotations
 from autograder import codec
 from autograder.sandbox.process import ProtocolBreak
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind
+from autograder.sandbox.static.families import guarded
 
 def text(data: object, key: str, limit: int) -> str:
     value = data.get(key, "") if isinstance(data, dict) else ""
@@ -48,14 +49,12 @@ def _import_message(module: str, error: dict) -> str:
 
 
 def _hits(answer: dict, call: Call) -> tuple[str, ...]:
-    """The forbidden APIs the worker's guards caught, as names of the call's forbidden list (or "a torch
-    convolution" for the dispatcher's guard)."""
+    """The forbidden APIs the worker's guards caught, as names of the call's forbidden list and its families
+    (`aten::max_pool2d_with_indices` for the dispatcher's guard): a fixed vocabulary, never the worker's text."""
     reported = _names(answer, "forbidden")
     if not reported:
         return ()
-    known = [name for name in call.forbidden if name in reported]
-    if any(r.startswith("a torch convolution") for r in reported):
-        known.append("a torch convolution")
+    known = [name for name in guarded(call.forbidden) if name in reported]
     return tuple(dict.fromkeys(known)) or ("a forbidden API",)
 
 

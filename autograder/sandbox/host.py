@@ -36,6 +36,7 @@ from autograder.sandbox.isolation import Isolation, Level, Policy
 from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
                                         kill_all, pipes, running, sandbox_processes)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
+from autograder.sandbox.static.families import guarded
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
 RUNTIME_SOURCES = (WORKER_SOURCE, Path(codec.__file__), Path(wire.__file__))
@@ -336,7 +337,7 @@ class _Session:
         budget = call.exercise_seconds - self.spent.get(call.exercise, 0.0)
         encoded, placed = arguments.encode(worker.arena, call.args, call.device)
         request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
-                   "forbid": list(call.forbidden), "device": call.device}
+                   "forbid": list(guarded(call.forbidden)), "device": call.device}
         # Another process of the sandbox running beside a call that forbids APIs is where the worker's guards do
         # not reach: a forbidden use, seen by the host before the call and after its answer. Then every process
         # the call left running is killed, so that no helper started by one exercise serves another.
@@ -388,7 +389,7 @@ class _Session:
 
         seed = secrets.randbits(64)  # unpredictable: inputs derived from public data could be computed in advance
         request = {"op": "call", "module": call.module, "function": call.function,
-                   "forbid": list(call.forbidden), "device": None, "positional": []}
+                   "forbid": list(guarded(call.forbidden)), "device": None, "positional": []}
         try:
             measured = speed.measure(worker, baseline, self.scratch, request, timing.baseline, positional, call.args,
                                      timing.max_ratio, timing.repeats, max(call.case_seconds, 5.0), seed, ask)
@@ -424,11 +425,12 @@ class _Session:
             self.baseline = None
 
     def _job(self, calls: list[Call], baseline: bool) -> dict:
-        """The worker's set-up: folders, library paths, and the course's forbidden APIs; never a call."""
+        """The worker's set-up: folders, library paths, and the course's forbidden APIs with their families
+        (static/families.py, derived here once per list); never a call."""
         paths = [os.path.realpath(p) for p in library_paths()]
         return {"work": str(self.work), "paths": paths, "baseline": baseline,
                 "needs_torch": baseline or any(c.needs_torch or c.timing is not None for c in calls),
-                "forbidden": sorted({name for c in calls for name in c.forbidden})}
+                "forbidden": sorted({name for c in calls for name in guarded(c.forbidden)})}
 
     def _start(self, job: dict, cuda: bool, jailed: bool) -> Worker:
         """A worker, forked from the warm pool where it can be, else a fresh interpreter. `jailed` is False only

@@ -80,24 +80,25 @@ class ForbiddenAPIError(RuntimeError):
     pass
 
 
-CONVOLUTION_ALIASES = {
-    # What the NumPy functions call inside: guarded with them, so that a path around the public name meets a guard.
-    # (numpy.core.* forwards to numpy._core at each access, so it meets the same guards.)
-    "numpy.convolve": ("numpy._core.multiarray.correlate",),
-    "numpy.correlate": ("numpy._core.multiarray.correlate2",),
-}
+OPERATOR_PREFIX = "aten::"
+"""A forbidden name that is an operator at torch's dispatcher (the host lists each family's operators so)."""
 
 
 class Guards:
     """Makes forbidden APIs raise while a call that forbids them runs.
 
-    Python functions and classes (NumPy, SciPy) are matched by identity: every module attribute in sys.modules
-    that *is* a forbidden object is replaced by one guard, whatever name or alias reaches it. torch's
-    convolutions are guarded at torch's dispatcher (a dispatch mode active during the call), where every aten
-    convolution operator arrives whatever the Python path (`F.conv2d`, `nn.Conv2d`, `torch.ops.aten...`)."""
+    The host sends the forbidden names with their families already derived (autograder/sandbox/static/families.py):
+    Python functions and classes outside torch (NumPy, SciPy, and what they call inside) are matched by identity:
+    every module attribute in sys.modules that *is* a forbidden object is replaced by one guard, whatever name or
+    alias reaches it. torch's operators (`aten::name`) are refused at torch's dispatcher (a dispatch mode active
+    during the call), where they arrive whatever the Python path (`F.max_pool2d`, `nn.MaxPool2d`,
+    `torch.ops.aten...`)."""
 
     def __init__(self):
         self.active = frozenset()
+        self.operators = frozenset()
+        self.stems = {}
+        self.families = {}
         self.hits = []
         self.mode = None
 
@@ -109,30 +110,44 @@ class Guards:
             self._install(sorted(set(names)))
 
     def _install(self, names):
+        if any(n.startswith(OPERATOR_PREFIX) or n.startswith("torch.") for n in names):
+            modes = _torch_guards(self)
+            self.mode = _Entered(modes)
+            _guard_new_threads(modes)
+        originals = {}
         for name in names:
-            if name.startswith("torch"):
-                if self.mode is None:
-                    mode_class = _dispatch_guard(self)
-                    self.mode = mode_class()
-                    _guard_new_threads(mode_class)
+            if name.startswith(OPERATOR_PREFIX) or name.startswith("torch"):
+                continue  # torch: at the dispatcher, by operator
+            found = resolve(name)
+            if found is None:
                 continue
-            for dotted in (name, *CONVOLUTION_ALIASES.get(name, ())):
-                found = resolve(dotted)
-                if found is not None:
-                    self._guard_everywhere(name, found)
+            if isinstance(found, type):
+                self._guard_class(name, found)
+            elif id(found) not in originals:
+                originals[id(found)] = (found, self._guard_function(name, found))
+        if originals:
+            self._guard_everywhere(originals)
 
-    def _guard_everywhere(self, name, original):
-        if isinstance(original, type):
-            self._guard_class(name, original)
-            return
-        guard = self._guard_function(name, original)
+    def _guard_everywhere(self, originals):
+        """One pass over every module's namespace: each forbidden object, under any name, becomes its guard."""
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
                 continue
             for attribute, value in list(namespace.items()):
-                if value is original:
-                    namespace[attribute] = guard
+                entry = originals.get(id(value))
+                if entry is not None and entry[0] is value:
+                    namespace[attribute] = entry[1]
+
+    def family_of(self, name):
+        """The listed torch routine whose family a function's name is in (its stem in the name), or None; once
+        per name and forbidden list (a loop of tensor operations asks thousands of times)."""
+        if not isinstance(name, str):
+            return None
+        if name not in self.families:
+            plain = name.lower().replace("_", "")
+            self.families[name] = next((listed for word, listed in self.stems.items() if word in plain), None)
+        return self.families[name]
 
     def check(self, name):
         if name in self.active:
@@ -160,47 +175,88 @@ class Guards:
         cls.__init__ = guarded_init
 
     def entered(self, forbidden):
-        """A context for one call: the names it forbids active, torch's dispatcher guarded where it forbids torch."""
+        """A context for one call: the names it forbids active, torch's dispatcher guarded where it forbids an
+        operator."""
         self.active, self.hits = frozenset(forbidden), []
-        torch_forbidden = any(n.startswith("torch") for n in forbidden)
+        self.operators = frozenset(n for n in self.active if n.startswith(OPERATOR_PREFIX))
+        stems = {stem(n): n for n in sorted(self.active) if n.startswith("torch.") and len(stem(n)) >= MIN_STEM}
+        if stems != self.stems:
+            self.stems, self.families = stems, {}
+        torch_forbidden = self.operators or self.stems
         return self.mode if (torch_forbidden and self.mode is not None) else contextlib.nullcontext()
 
 
-def _guard_new_threads(mode_class):
-    """Dispatch modes are per thread: every thread started from now on runs its whole life under a guard of its
-    own, which refuses convolutions whenever a forbidding call is in flight (the main thread enters its guard per
-    call). A thread started by the student's code cannot compute a forbidden convolution for that call."""
+MIN_STEM = 3
+
+
+def stem(name):
+    """A listed routine's stem, as the host's families derive it (autograder/sandbox/static/families.py): its
+    last name, lower case, without underscores."""
+    return name.rsplit(".", 1)[-1].lower().replace("_", "")
+
+
+class _Entered:
+    """Enters the torch guards (a fresh instance of each mode class) for one call."""
+
+    def __init__(self, classes):
+        self.classes, self.stack = classes, None
+
+    def __enter__(self):
+        self.stack = contextlib.ExitStack()
+        for mode_class in self.classes:
+            self.stack.enter_context(mode_class())
+        return self
+
+    def __exit__(self, *exc):
+        stack, self.stack = self.stack, None
+        return stack.__exit__(*exc)
+
+
+def _guard_new_threads(classes):
+    """Torch's modes are per thread: every thread started from now on runs its whole life under guards of its
+    own, which refuse what a forbidding call forbids whenever one is in flight (the main thread enters its guards
+    per call). A thread started by the student's code cannot compute a forbidden routine for that call."""
     import threading
 
     bootstrap = threading.Thread._bootstrap_inner
 
     def guarded_bootstrap(thread):
-        with mode_class():
+        with _Entered(classes):
             bootstrap(thread)
 
     threading.Thread._bootstrap_inner = guarded_bootstrap
 
 
-def _dispatch_guard(guards):
-    """A TorchDispatchMode class that refuses every aten convolution operator (forward and backward, every
-    overload) while a call that forbids torch's convolutions is in flight."""
-    import torch
+def _torch_guards(guards):
+    """Two mode classes for torch: a TorchFunctionMode that refuses any torch function or operator whose name
+    contains a forbidden routine's stem (`F.conv2d`, `torch.ops.aten.conv2d`, `torch._C._VariableFunctions.conv2d`:
+    seen before torch decomposes them into other operators), and a TorchDispatchMode that refuses the forbidden
+    operators of the families (`aten::max_pool2d_with_indices`, every overload, forward and backward alike)."""
+    from torch.overrides import TorchFunctionMode
     from torch.utils._python_dispatch import TorchDispatchMode
 
-    names = {n for n in torch._C._dispatch_get_all_op_names()
-             if n.startswith("aten::") and "conv" in n.split("::", 1)[1] and "convert" not in n}
-
-    class ConvolutionGuard(TorchDispatchMode):
-        def __torch_dispatch__(self, func, types_, args=(), kwargs=None):
-            if func._schema.name in names and any(n.startswith("torch") for n in guards.active):
-                guards.hits.append(f"a torch convolution ({func._schema.name})")
-                raise ForbiddenAPIError(f"{func._schema.name} (a convolution) is not allowed in this exercise")
+    class FunctionGuard(TorchFunctionMode):
+        def __torch_function__(self, func, types_, args=(), kwargs=None):
+            if guards.stems:
+                listed = guards.family_of(getattr(func, "__name__", None))
+                if listed is not None:
+                    guards.hits.append(listed)
+                    raise ForbiddenAPIError(f"{listed} (or a routine of its family) is not allowed in this exercise")
             return func(*args, **(kwargs or {}))
 
-    raw = ConvolutionGuard.__dict__["__torch_dispatch__"]
+    class OperatorGuard(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types_, args=(), kwargs=None):
+            name = func._schema.name
+            if name in guards.operators:
+                guards.hits.append(name)
+                raise ForbiddenAPIError(f"{name} (an operator of a forbidden routine) is not allowed in this "
+                                        "exercise")
+            return func(*args, **(kwargs or {}))
+
+    raw = OperatorGuard.__dict__["__torch_dispatch__"]
     raw = getattr(raw, "__wrapped__", raw)
     setattr(raw, "__dynamo_disable", _unless_dynamo_runs(raw))
-    return ConvolutionGuard
+    return (FunctionGuard, OperatorGuard)
 
 
 def _unless_dynamo_runs(dispatch):

@@ -157,8 +157,7 @@ def test_another_path_to_the_same_routine_is_found():
         import numpy as np, torch
         def f(x, w):
             return np.ma.convolve(x, w), torch.nn.modules.conv.F.conv2d(x, w)
-    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv",  # torch's convolution module
-                               "torch.nn.modules.conv.F.conv2d"]
+    """, forbidden=NUMPY)] == ["numpy.ma.convolve", "torch.nn.modules.conv.F.conv2d"]
 
 
 def test_star_import_names_are_resolved():
@@ -580,6 +579,8 @@ def test_alias_cycles_terminate():
 
 def test_scan_is_linear_in_the_module_size():
     """Does a module of 10,000 statements scan in a few seconds (it was quadratic before the work budget)?"""
+    import torch  # noqa: F401  (the scan reads module paths from the real modules: imported once a process, not timed)
+    scan_source("import torch\ndef f(x):\n    return torch.zeros(3)\n", "f", CONV)
     source = "import torch\n" + "".join(f"def h{i}(x):\n    return torch.zeros(3) + x.a{i}\n" for i in range(5_000))
     started = time.perf_counter()
     assert scan_source(source, "f", CONV) == Scan()
@@ -774,17 +775,24 @@ def test_at_most_max_siblings_of_the_submissions_modules_are_followed():
     assert scan_submission(few.get, "main", "f", CONV) == Scan()
 
 
-# ---- every convolution of a package whose convolutions are forbidden ----------------------------------------
+# ---- every convolution a course lists, with its family (static/families.py) -----------------------------------
+
+LISTED = (*NUMPY, "torch.nn.functional.conv1d", "torch.nn.functional.conv3d", "torch.nn.functional.conv_transpose3d",
+          "torch.conv_tbc", "torch.ao.nn.intrinsic.ConvReLU2d", "numpy.polymul", "scipy.signal.lfilter",
+          "scipy.signal.upfirdn", "scipy.signal.choose_conv_method", "scipy.ndimage.convolve")
+"""Convolutions as a course lists them (L10 lists these and more): each forbids its family."""
+
 
 @pytest.mark.parametrize("path", [
     "torch.nn.functional.conv3d", "torch.conv_tbc", "torch.nn.functional.conv_tbc", "torch.nn.grad.conv2d_input",
-    "torch.nn.grad.conv2d_weight", "torch.nn.LazyConv2d", "torch.nn.modules.conv.Conv1d", "torch.nn.modules.conv",
+    "torch.nn.grad.conv2d_weight", "torch.nn.LazyConv2d", "torch.nn.modules.conv.Conv1d",
     "torch.ao.nn.quantized.Conv2d", "torch.ao.nn.intrinsic.ConvReLU2d", "torch.cudnn_convolution",
-    "torch.nn.functional.conv_transpose3d",
+    "torch.nn.functional.conv_transpose3d", "torch.ao.nn.intrinsic.qat.ConvReLU2d",
 ])
-def test_any_torch_convolution_is_forbidden_where_one_is(path):
-    """Where an exercise forbids a torch convolution, is any torch path whose last name contains `conv` reported
-    as written (the red team's `F.conv3d` and `torch.conv_tbc`), by a dotted name, an alias or an import?"""
+def test_any_listed_torch_convolutions_family_is_forbidden(path):
+    """Where an exercise lists torch's convolutions, is any torch path whose last name contains a listed one's
+    (`conv2d` in `LazyConv2d` and `conv2d_input`, `convolution` in `cudnn_convolution`) reported as written (the
+    red team's `F.conv3d` and `torch.conv_tbc`), by a dotted name, an alias or an import?"""
     module, name = path.rsplit(".", 1)
     assert [u for u in uses(f"""
         import torch
@@ -794,42 +802,44 @@ def test_any_torch_convolution_is_forbidden_where_one_is(path):
             a = {path}(x)
             b = m.{name}(x)
             return getattr(m, "{name}")(x), c(x)
-    """) if u.name == path] == [Use(path, line) for line in (3, 5, 6, 7)]  # (torch.nn.modules.conv: line 2 too)
+    """, forbidden=LISTED) if u.name == path] == [Use(path, line) for line in (3, 5, 6, 7)]
 
 
-def test_the_red_teams_unlisted_torch_convolutions_are_found():
+def test_the_red_teams_torch_convolutions_are_found():
     """Are `F.conv3d` in a method (red_thread_conv) and `_torch.conv_tbc` in a NumPy exercise, which forbids
-    torch's convolutions (red_thread_conv_numpy), reported?"""
+    torch's convolutions (red_thread_conv_numpy), reported where they are listed?"""
     assert uses("""
         import torch.nn.functional as F
         class _Conv:
             def handle(self, job):
                 return F.conv3d(*job)
-    """) == [Use("torch.nn.functional.conv3d", 4)]
+    """, forbidden=LISTED) == [Use("torch.nn.functional.conv3d", 4)]
     assert uses("""
         import torch as _torch
         def conv2d(image, kernel):
             return _torch.conv_tbc(image, kernel, _torch.zeros(1), 0)
-    """, forbidden=NUMPY) == [Use("torch.conv_tbc", 3)]
+    """, forbidden=LISTED) == [Use("torch.conv_tbc", 3)]
 
 
-def test_names_that_only_look_like_convolutions_are_fine():
-    """Are `convert` (quantization, sync batch norm), other torch names, and torch convolutions in an exercise
-    that forbids none of torch's, left alone?"""
+def test_a_family_is_what_is_listed_not_a_word():
+    """Is a routine outside every listed family left alone: `convert` (quantization, sync batch norm), other torch
+    names, torch's convolutions where none is listed, and `conv3d` where only `conv2d` is?"""
     assert scan("""
         import torch
         from torch.ao.quantization import convert
         def f(x):
             return convert(x), torch.nn.utils.convert_sync_batchnorm(x), torch.ao.quantization.convert_fx(x), \\
                 x.unfold(2, 3, 1), torch.nn.functional.pad(x, (1, 1)), torch.einsum("ij->i", x)
-    """) == Scan()
+    """, forbidden=LISTED) == Scan()
     assert scan("import torch\ndef f(x):\n    return torch.conv_tbc(x)\n", forbidden=("numpy.convolve",)) == Scan()
+    assert scan("import torch\ndef f(x):\n    return torch.conv3d(x)\n", forbidden=("torch.conv2d",)) == Scan()
 
 
-def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden():
-    """Where an exercise forbids numpy.convolve, are numpy's other convolutions (`numpy.polymul`, which is
-    numpy.convolve of the coefficients; `numpy.ma.correlate`) reported; where it forbids one of scipy's, scipy's
-    (`convolve1d`, `lfilter`, `upfirdn`, `choose_conv_method`), while other routines are not?"""
+def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden_where_listed():
+    """Where an exercise lists numpy.polymul (numpy.convolve of the coefficients) and scipy's lfilter, upfirdn and
+    choose_conv_method beside the convolutions, are their other paths (`numpy.polynomial.polynomial.polymul`)
+    and the convolutions' families (`numpy.ma.correlate`, `scipy.ndimage.convolve1d`) reported, while other
+    routines are not?"""
     source = """
         import numpy as np
         import scipy.signal, scipy.ndimage
@@ -839,11 +849,10 @@ def test_numpy_and_scipy_convolutions_by_other_names_are_forbidden():
             c = scipy.signal.choose_conv_method(x, k)
             return np.polyval(k, x) + np.fft.rfft(x) + scipy.ndimage.zoom(x, 2) + a + b + c
     """
-    assert [u.name for u in uses(source, forbidden=NUMPY)] == [
+    assert [u.name for u in uses(source, forbidden=LISTED)] == [
         "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul", "scipy.ndimage.convolve1d",
         "scipy.signal.lfilter", "scipy.signal.upfirdn", "scipy.signal.choose_conv_method"]
-    assert [u.name for u in uses(source, forbidden=("numpy.convolve",))] == [
-        "numpy.ma.correlate", "numpy.polymul", "numpy.polynomial.polynomial.polymul"]
+    assert [u.name for u in uses(source, forbidden=("numpy.convolve",))] == []
 
 
 # ---- a self-test under `if __name__ == "__main__":`, which never runs when graded --------------------------------
