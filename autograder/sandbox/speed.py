@@ -25,6 +25,14 @@ MIN_SECONDS = 0.15
 """CPU time the baseline's side of one measurement must reach (its clock reads nanoseconds)."""
 MAX_ROUNDS = 400
 MEASUREMENTS = 2
+BASELINE_SECONDS = 60.0
+"""Wall-clock time each of the baseline's calls may take, its own: never what the student's rounds left over (a
+slow student loop that used the timing's budget made the baseline's next call a "grader error")."""
+CERTAIN_FACTOR = 3.0
+"""A call of the student's function that has used this many times `max_ratio` times the baseline's CPU time per
+call is too slow, certainly (measurement noise is a few percent): it is stopped there (`bound`)."""
+BOUND_SECONDS = 0.05
+BOUND_ROUNDS = 20
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
         outputs = []
         for worker, request in ((student, call), (baseline, {"op": "call", "target": target,
                                                              "positional": positional})):
-            remaining = deadline - time.monotonic()
+            remaining = deadline - time.monotonic() if worker is student else BASELINE_SECONDS
             if remaining <= 0:  # out of time: what was measured, or not even one round (far too slow)
                 return _means(student, baseline, scratch, student_start, baseline_start, rounds) if rounds \
                     else (float("inf"), 1.0)
@@ -116,6 +124,32 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
         enough = running_baseline >= MIN_SECONDS and rounds >= repeats
         if clearly_slow or enough or rounds >= MAX_ROUNDS:
             return _means(student, baseline, scratch, student_start, baseline_start, rounds)
+
+
+def bound(baseline: Worker, target: str, positional: list[str], args: dict[str, Any], max_ratio: float, seed: int,
+          ask: Callable[[Worker, dict, float], dict]) -> tuple[float, float] | None:
+    """(CPU seconds past which one call of the student's function on `args`' shapes is certainly over `max_ratio`,
+    the baseline's CPU seconds per call), measured on the baseline worker before the student's graded call; None
+    where the baseline does not return. The host stops the graded call there, by the CPU clock, so that a slow
+    loop is "too slow" before the wall-clock limit, whatever the load."""
+    rng = np.random.default_rng(seed)
+    start, rounds = process_cpu(baseline.pid) or 0.0, 0
+    mark = baseline.arena.end
+    while rounds < BOUND_ROUNDS:
+        baseline.arena.end = mark
+        inputs = _fresh(args, rng)
+        placed = _place(baseline.arena, inputs)
+        slot = baseline.arena.slot(_output_bytes(inputs))
+        answer = ask(baseline, {"op": "call", "id": f"bound-{rounds}", "target": target, "positional": positional,
+                                "args": placed, "out": slot}, BASELINE_SECONDS)
+        if answer.get("kind") != "returned":
+            return None
+        rounds += 1
+        if (process_cpu(baseline.pid) or 0.0) - start >= BOUND_SECONDS:
+            break
+    baseline.arena.end = mark
+    per_call = ((process_cpu(baseline.pid) or 0.0) - start) / rounds
+    return (CERTAIN_FACTOR * max_ratio * per_call, per_call) if per_call > 0 else None
 
 
 def _means(student, baseline, scratch, student_start, baseline_start, rounds):
