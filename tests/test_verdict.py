@@ -463,7 +463,8 @@ def test_a_speed_case_stopped_by_its_cpu_time_fails_as_too_slow_with_one_hidden_
     measured = verdict(returned(np.array([[1.0]]), timing=(0.2, 0.002)), case=case)
     assert stopped.status is Status.FAILED and stopped.message.startswith("slower than 10x the time of")
     assert "stopped after 100 ms" in stopped.staff
-    assert stopped.hidden == measured.hidden == "slower than 10x the time of torch.nn.functional.conv2d on the same input"
+    hidden = "slower than 10x the time of torch.nn.functional.conv2d on the same input"
+    assert stopped.hidden == measured.hidden == hidden
     plain = verdict(Outcome(OutcomeKind.TIMEOUT, message="the time limit of 10 s exceeded"), case=case)
     assert plain.status is Status.TIMEOUT  # a wall-clock time-out without a CPU bound stays one
 

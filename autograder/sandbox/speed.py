@@ -31,6 +31,10 @@ slow student loop that used the timing's budget made the baseline's next call a 
 CERTAIN_FACTOR = 3.0
 """A call of the student's function that has used this many times `max_ratio` times the baseline's CPU time per
 call is too slow, certainly (measurement noise is a few percent): it is stopped there (`bound`)."""
+MIN_BOUND_SECONDS = 0.25
+"""The bound is never below this much CPU time: room for what a first call costs once (a worker replaced just
+before the speed case: torch's kernels set up, copy-on-write faults after the fork), still reached within the
+case's wall-clock limit on a machine loaded many times over."""
 BOUND_SECONDS = 0.05
 BOUND_ROUNDS = 20
 
@@ -149,7 +153,7 @@ def bound(baseline: Worker, target: str, positional: list[str], args: dict[str, 
             break
     baseline.arena.end = mark
     per_call = ((process_cpu(baseline.pid) or 0.0) - start) / rounds
-    return (CERTAIN_FACTOR * max_ratio * per_call, per_call) if per_call > 0 else None
+    return (max(CERTAIN_FACTOR * max_ratio * per_call, MIN_BOUND_SECONDS), per_call) if per_call > 0 else None
 
 
 def _means(student, baseline, scratch, student_start, baseline_start, rounds):
