@@ -10,6 +10,9 @@ Three levels, chosen by `sandbox.isolation` in course.yaml (`auto` picks the str
 - **process** (namespaces are refused, e.g. Docker's default seccomp profile): resource limits, a scratch
   folder, an empty environment and no repository path on `sys.path`, but the file system is visible with the
   grader's permissions. docs/security.md says what this means.
+
+At every level, where `process_filter` says it works, the worker also runs under a seccomp filter that refuses
+new processes, exec and signals to other processes (process_filter.py).
 """
 from __future__ import annotations
 
@@ -77,7 +80,8 @@ def _probe(level: Level, python: str) -> str:
 @functools.lru_cache(maxsize=None)
 def process_filter(python: str = sys.executable) -> str:
     """'' when the worker's seccomp filter (process_filter.py: no new process, no exec, no signal to another
-    process) works with `python` on this machine, else why not. Run once per grader process (about 40 ms).
+    process) works with `python` on this machine, else why not. Run once per grader process (0.3-1 s: the
+    binding's import runs `ldconfig -p` to find libseccomp).
     Independent of the level: the filter holds in namespaces and without them alike."""
     if not sys.platform.startswith("linux"):
         return f"seccomp is Linux only (this is {sys.platform})"
