@@ -71,7 +71,7 @@ def measure(student: Worker, baseline: Worker, scratch: Path, call: dict, target
     ratios, student_means, baseline_means = [], [], []
     for _ in range(MEASUREMENTS):
         result = _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats,
-                                  deadline, rng, ask)
+                                  (deadline, seconds), rng, ask)
         if isinstance(result, str):
             return Measured(problem=result)
         student_mean, baseline_mean = result
@@ -85,8 +85,12 @@ def measure(student: Worker, baseline: Worker, scratch: Path, call: dict, target
     return Measured(student_means[best], baseline_means[best], tuple(ratios))
 
 
-def _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats, deadline,
+def _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats, budget,
                      rng, ask):
+    """One measurement's rounds. `budget` is (deadline, seconds): no round starts past the deadline, and a round
+    that started has `seconds` of its own, so that the deadline falling during an honest round (a loaded machine)
+    ends the measurement with the rounds done, never as a time-out; only one round longer than that is."""
+    deadline, round_seconds = budget
     student_start = sandbox_cpu(student.pid, scratch, student.uid)
     baseline_start = process_cpu(baseline.pid) or 0.0
     rounds, running_student, running_baseline = 0, 0.0, 0.0
@@ -98,14 +102,14 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
         outputs = []
         for worker, request in ((student, call), (baseline, {"op": "call", "target": target,
                                                              "positional": positional})):
-            remaining = deadline - time.monotonic() if worker is student else BASELINE_SECONDS
-            if remaining <= 0:  # out of time: what was measured, or not even one round (far too slow)
+            if worker is student and time.monotonic() >= deadline:  # what was measured, or not even one round
                 return _means(student, baseline, scratch, student_start, baseline_start, rounds) if rounds \
                     else (float("inf"), 1.0)
             placed = _place(worker.arena, inputs)
             slot = worker.arena.slot(_output_bytes(inputs))
             before = process_cpu(worker.pid) or 0.0
-            answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot}, remaining)
+            answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot},
+                         round_seconds if worker is student else BASELINE_SECONDS)
             used = (process_cpu(worker.pid) or 0.0) - before
             if worker is student:
                 running_student += used

@@ -217,3 +217,52 @@ def test_the_worker_cannot_fork_at_any_level(tmp_path, policy, warm_pool):
     outcome = run_calls(folder, [call], {"m": ["forks"]},
                         SandboxOptions(warm_pool=warm_pool, isolation=policy)).outcomes["forks/case"]
     assert outcome.value == {"os.fork": "refused", "posix.fork": "refused", "raw fork": "refused"}, outcome
+
+
+FORGERY = """
+    import os, posix, signal, time
+    import numpy as np
+
+    def _slow(a, b):
+        end = time.process_time() + 0.05
+        while time.process_time() < end:
+            pass
+        return a + b
+
+    def forged(a, b):
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # helpers reaped by the kernel: their CPU time counted nowhere
+        try:
+            read, write = os.pipe()
+            if posix.fork() == 0:
+                data = _slow(a, b).tobytes()
+                while data:
+                    data = data[os.write(write, data):]
+                os._exit(0)
+        except OSError:
+            return _slow(a, b)  # refused: the work is done here, on the worker's clock
+        os.close(write)
+        chunks = []
+        while chunk := os.read(read, 1 << 20):
+            chunks.append(chunk)
+        return np.frombuffer(b"".join(chunks), dtype=a.dtype).reshape(a.shape)
+"""
+
+
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
+def test_a_speed_forgery_with_forked_helpers_is_timed_on_the_worker(tmp_path, warm_pool):
+    """The red team's speed forgery without the static scan (the sandbox alone): the work of every call done in a
+    helper started with posix.fork, SIGCHLD ignored so that the helper is reaped by the kernel and its CPU time is
+    counted nowhere (it passed a 20x-slow loop 6 times of 6). With the kernel refusing the fork, is the work's CPU
+    time the worker's, and the function far over the limit?"""
+    import numpy as np
+
+    from autograder.sandbox.protocol import Timing
+
+    folder = submission(tmp_path, FORGERY)
+    a = np.ones((100, 100))
+    call = Call(key="forged/case", exercise="forged", module="m", function="forged", args={"a": a, "b": a},
+                case_seconds=10.0, exercise_seconds=30.0, timing=Timing("numpy.add", ("a", "b"), 5, 10.0))
+    outcome = run_calls(folder, [call], {"m": ["forged"]}, SandboxOptions(warm_pool=warm_pool)).outcomes["forged/case"]
+    assert outcome.timing is not None, outcome
+    # 50 ms of CPU per call, all of it counted (without the filter the helpers' share was not: about 11 ms here)
+    assert outcome.timing[0] >= 0.04 and outcome.timing[0] / outcome.timing[1] > 10, outcome.timing
