@@ -107,6 +107,8 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
     if outcome.forbidden or loading.static_uses or loading.static_refusals:
         return Verdict(Status.FORBIDDEN, _forbidden_message(outcome.forbidden, loading.static_uses,
                                                             loading.static_refusals))
+    if outcome.kind is OutcomeKind.TIMEOUT and case.speed is not None and outcome.timing is not None:
+        return _too_slow(case, outcome)  # stopped by its CPU time (sandbox/speed.py's bound), not by the clock
     if outcome.kind is OutcomeKind.TIMEOUT:
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.PROTOCOL:
@@ -297,7 +299,20 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
         return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
     return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
                                   "a Python loop over pixels is this slow: use unfold and one matrix product",
-                   staff=staff, hidden=f"right, but slower than {limit}")
+                   staff=staff, hidden=f"slower than {limit}")  # as _too_slow's: one text, however decided
+
+
+def _too_slow(case: Case, outcome: Outcome) -> Verdict:
+    """A speed case's call stopped before it returned, once its CPU time was certainly over `max_ratio` times the
+    baseline's: the same verdict whatever the machine's load (the wall clock would decide it only under load)."""
+    speed = case.speed
+    limit = f"{speed.max_ratio:g}x the time of {speed.baseline} on the same input"
+    student, baseline = outcome.timing
+    staff = (f"stopped after {student * 1e3:.0f} ms of CPU time, {student / baseline:.0f}x the {baseline * 1e3:.3f} ms "
+             f"per call of {speed.baseline} (the limit is {speed.max_ratio:g}x)")
+    return Verdict(Status.FAILED, f"slower than {limit}: stopped before it returned, once its CPU time was "
+                                  "certainly over; a Python loop over pixels is this slow: use unfold and one matrix "
+                                  "product", staff=staff, hidden=f"slower than {limit}")
 
 
 def _whole_lists(got: object, expected: object) -> str:

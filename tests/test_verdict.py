@@ -448,6 +448,27 @@ def test_a_speed_case_needs_a_right_answer_within_its_ratio(timing, status, mess
     assert wrong.status is Status.FAILED and "slower" not in wrong.message  # fast but wrong earns nothing
 
 
+def test_a_speed_case_stopped_by_its_cpu_time_fails_as_too_slow_with_one_hidden_text():
+    """A speed case's call stopped by the host once its CPU time was certainly over the limit (before it
+    returned, whatever the load): is it "slower than", not a time-out, with the same hidden text as a measured slow
+    one, so that a hidden case reads alike however it was decided?"""
+    from dataclasses import replace
+
+    from autograder.spec import SpeedSpec
+
+    speed = SpeedSpec("torch.nn.functional.conv2d", ("x", "weight"), 10.0)
+    case = replace(make_case(visible=False), speed=speed)
+    stopped = verdict(Outcome(OutcomeKind.TIMEOUT, message="stopped after 0.10 s of CPU time", timing=(0.1, 0.003)),
+                      case=case)
+    measured = verdict(returned(np.array([[1.0]]), timing=(0.2, 0.002)), case=case)
+    assert stopped.status is Status.FAILED and stopped.message.startswith("slower than 10x the time of")
+    assert "stopped after 100 ms" in stopped.staff
+    hidden = "slower than 10x the time of torch.nn.functional.conv2d on the same input"
+    assert stopped.hidden == measured.hidden == hidden
+    plain = verdict(Outcome(OutcomeKind.TIMEOUT, message="the time limit of 10 s exceeded"), case=case)
+    assert plain.status is Status.TIMEOUT  # a wall-clock time-out without a CPU bound stays one
+
+
 # ---- issue 14: sharper feedback ------------------------------------------------------------------------------
 
 def test_a_syntax_error_is_one_line_with_file_and_line_and_a_caret():

@@ -208,6 +208,7 @@ def main(argv):
     worker.load_codec()
     worker.load_wire()
     jail = zygote._load("_autograder_jail", "jail.py")
+    zygote.load_process_filter(worker)
     shutil.rmtree(RUNTIME, ignore_errors=True)  # all loaded: nothing is left behind
     Server(listener, settings, zygote, worker, jail, loaded).serve()
     return 0

@@ -33,13 +33,13 @@ from autograder import codec
 from autograder.sandbox import answers, arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
-from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
-                                        kill_all, pipes, running, sandbox_processes)
+from autograder.sandbox.process import (Channels, Cold, OutputDrain, OverCpu, ProtocolBreak, Stopped, Timeout,
+                                        Worker, kill_all, pipes, running, sandbox_processes, stop_sandbox)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 from autograder.sandbox.static.families import guarded
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
-RUNTIME_SOURCES = (WORKER_SOURCE, Path(codec.__file__), Path(wire.__file__))
+RUNTIME_SOURCES = (WORKER_SOURCE, Path(codec.__file__), Path(wire.__file__), isolation_.FILTER_SOURCE)
 START_SECONDS = 120.0
 """How long the worker may take to start (importing torch on a loaded machine), not charged to any case."""
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
@@ -106,7 +106,7 @@ def kill_strays(scratch: Path, uid: int | None = None) -> int:
     """Kill every process of the sandbox (`process.sandbox_processes`: the scratch folder's marker or working
     folder, the private uid), the worker included. Returns how many are still running after 5 s (0 normally).
     Linux only (reads /proc); elsewhere the process-group kill is all there is."""
-    killed = kill_all(sandbox_processes(scratch, uid))
+    killed = stop_sandbox(scratch, uid)
     deadline = time.monotonic() + 5.0  # SIGKILL is delivered asynchronously: wait until they are gone
     while killed and time.monotonic() < deadline:
         killed = [pid for pid in killed if running(pid)]
@@ -308,6 +308,8 @@ class _Session:
                 self._report_progress()
                 if outcome.timing_problem:  # a timing that ended early may leave the worker mid-call: replace it
                     raise Stopped("replaced after its timing ended early")
+        except _Settled:
+            reason = "done"
         except Timeout:
             reason = "timeout"
         except Stopped:
@@ -333,7 +335,10 @@ class _Session:
             self._blame(current, calls, reason, detail, returncode)
 
     def _call(self, worker: Worker, call: Call) -> Outcome:
-        """One graded call: its inputs sent with it, its deadline on the host's clock, its inputs read back."""
+        """One graded call: its inputs sent with it, its deadline on the host's clock, its inputs read back. A
+        speed case's call is also bounded by CPU time (speed.bound): past it, it is too slow and is stopped there,
+        settled (_Settled), so that the wall-clock limit, which depends on the machine's load, never decides it."""
+        bound = self._speed_bound(call) if call.timing is not None else None
         budget = call.exercise_seconds - self.spent.get(call.exercise, 0.0)
         encoded, placed = arguments.encode(worker.arena, call.args, call.device)
         request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
@@ -344,7 +349,14 @@ class _Session:
         escaped = bool(call.forbidden) and bool(self._others(worker))
         started = time.monotonic()
         try:
-            answer = worker.ask(request, max(min(call.case_seconds, budget, self._budget_left()), 0.0), "result")
+            answer = worker.ask(request, max(min(call.case_seconds, budget, self._budget_left()), 0.0), "result",
+                                cpu_seconds=bound[0] if bound else None)
+        except OverCpu as over:
+            self.outcomes[call.key] = Outcome(
+                OutcomeKind.TIMEOUT, message=f"stopped after {over.seconds:.2f} s of CPU time, certainly more than "
+                f"{call.timing.max_ratio:g} times the baseline's", seconds=over.seconds,
+                timing=(over.seconds, bound[1]), timing_ratios=(over.seconds / bound[1],))
+            raise _Settled() from None
         finally:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
         left = self._others(worker)
@@ -353,6 +365,23 @@ class _Session:
         mutated = arguments.changed_in_place(worker.arena, placed)
         outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
+
+    def _speed_bound(self, call: Call) -> tuple[float, float] | None:
+        """speed.bound for a speed case's call, measured on the baseline worker; None where the baseline cannot
+        run (the timing that follows says so)."""
+        baseline = self._baseline_worker()
+        if baseline is None:
+            return None
+
+        def ask(target: Worker, request: dict, seconds: float) -> dict:
+            return target.ask(request, seconds, "result")
+
+        try:
+            return speed.bound(baseline, call.timing.baseline, list(call.timing.args), call.args,
+                               call.timing.max_ratio, secrets.randbits(64), ask)
+        except (Timeout, Stopped, ProtocolBreak):
+            self._drop_baseline()
+            return None
 
     def _others(self, worker: Worker) -> list[int]:
         """The live processes of the sandbox other than the worker."""
@@ -429,6 +458,7 @@ class _Session:
         (static/families.py, derived here once per list); never a call."""
         paths = [os.path.realpath(p) for p in library_paths()]
         return {"work": str(self.work), "paths": paths, "baseline": baseline,
+                "refuse_processes": not isolation_.process_filter(self.options.python),
                 "needs_torch": baseline or any(c.needs_torch or c.timing is not None for c in calls),
                 "forbidden": sorted({name for c in calls for name in guarded(c.forbidden)})}
 
@@ -540,6 +570,10 @@ class _Session:
 
 class _BaselineFailed(Exception):
     pass
+
+
+class _Settled(Exception):
+    """The call in flight is settled (too slow by CPU time), but the worker is mid-call: replace it."""
 
 
 def _fds(channels: Channels) -> dict[str, int]:

@@ -10,6 +10,9 @@ Three levels, chosen by `sandbox.isolation` in course.yaml (`auto` picks the str
 - **process** (namespaces are refused, e.g. Docker's default seccomp profile): resource limits, a scratch
   folder, an empty environment and no repository path on `sys.path`, but the file system is visible with the
   grader's permissions. docs/security.md says what this means.
+
+At every level, where `process_filter` says it works, the worker also runs under a seccomp filter that refuses
+new processes, exec and signals to other processes (process_filter.py).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 JAIL_SOURCE = Path(__file__).with_name("jail.py")
+FILTER_SOURCE = Path(__file__).with_name("process_filter.py")
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PRIVATE_UID_BASE = 1_000_000
 """Workers of a root grader run as PRIVATE_UID_BASE + the worker's pid (jail.py's UID_BASE): unique among running
@@ -71,6 +75,37 @@ def _probe(level: Level, python: str) -> str:
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
     return "" if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+
+
+@functools.lru_cache(maxsize=None)
+def process_filter(python: str = sys.executable) -> str:
+    """'' when the worker's seccomp filter (process_filter.py: no new process, no exec, no signal to another
+    process) works with `python` on this machine, else why not. Run once per grader process (0.3-1 s: the
+    binding's import runs `ldconfig -p` to find libseccomp).
+    Independent of the level: the filter holds in namespaces and without them alike."""
+    if not sys.platform.startswith("linux"):
+        return f"seccomp is Linux only (this is {sys.platform})"
+    try:
+        done = subprocess.run([python, "-I", "-S", "-c", _FILTER_PROBE, str(FILTER_SOURCE), *_site_packages()],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    return "" if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+
+
+_FILTER_PROBE = """
+import runpy, sys
+sys.path[:0] = sys.argv[2:]
+sys.argv = [sys.argv[1], "--probe"]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def _site_packages() -> list[str]:
+    """Where the worker imports libraries from (host.library_paths, without importing host)."""
+    paths = [sysconfig.get_paths()[k] for k in ("purelib", "platlib")]
+    paths += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    return list(dict.fromkeys(p for p in paths if os.path.isdir(p)))
 
 
 def choose(policy: Policy, python: str = sys.executable) -> Isolation:

@@ -189,6 +189,12 @@ def _drop_privileges(config):
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
+        # A process left by an earlier worker that had this pid (pids wrap) would share this worker's uid:
+        # kill(-1) as that uid ends every such process before any student code runs.
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     _drop_capabilities()
     # Changing uid made the process non-dumpable (its /proc files root's); exec undoes that, a fork does not.
     _check(_libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl(DUMPABLE)")

@@ -34,7 +34,7 @@ submission's learn_filter); it starts no thread with the worker environment's on
 START_SECONDS = 120.0
 REPLY_SECONDS = 30.0
 FINISH_SECONDS = 60.0
-RUNTIME_FILES = ("zygote.py", "worker.py", "jail.py", "wire.py")
+RUNTIME_FILES = ("zygote.py", "worker.py", "jail.py", "wire.py", "process_filter.py")
 MARK, MARK_ROOM = "AUTOGRADER_SCRATCH", 1024
 
 log = logging.getLogger("autograder.sandbox")

@@ -22,6 +22,8 @@ from autograder.sandbox import wire
 
 MAX_ANSWER_BYTES = 64 * 2**20
 """The largest answer a worker may send (a returned value is a few MB at most in this course)."""
+CPU_POLL_SECONDS = 0.02
+"""How often a request with a CPU-time bound reads the worker's CPU clock."""
 
 
 class Timeout(Exception):
@@ -34,6 +36,15 @@ class Stopped(Exception):
 
 class ProtocolBreak(Exception):
     """The worker sent something that is not the answer to the request in flight."""
+
+
+class OverCpu(Exception):
+    """The worker used more CPU time on the request in flight than it was allowed (a speed case's call that is
+    certain to be too slow): it is replaced, like after a timeout."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"{seconds:.3f} s of CPU time")
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -60,31 +71,40 @@ class Worker:
         except (BrokenPipeError, OSError) as error:
             raise Stopped(str(error)) from None
 
-    def receive(self, deadline: float, limit: int = MAX_ANSWER_BYTES) -> dict:
-        """The next frame, read before `deadline` (time.monotonic()); linear in its size and bounded by `limit`."""
-        header = self._read(wire.HEADER, deadline)
+    def receive(self, deadline: float, limit: int = MAX_ANSWER_BYTES, cpu_seconds: float | None = None) -> dict:
+        """The next frame, read before `deadline` (time.monotonic()); linear in its size and bounded by `limit`.
+        With `cpu_seconds`, raises OverCpu as soon as the worker has used more CPU time than that meanwhile (read
+        from the kernel every CPU_POLL_SECONDS): a verdict that does not wait for the wall clock, whatever the
+        machine's load."""
+        budget = None if cpu_seconds is None else ((process_cpu(self.pid) or 0.0), cpu_seconds)
+        header = self._read(wire.HEADER, deadline, budget)
         try:
             length = wire.frame_length(header, limit)
             return wire.unpack(self._read(length, deadline))
         except wire.WireError as error:
             raise ProtocolBreak(str(error)) from None
 
-    def ask(self, message: dict, seconds: float, op: str) -> dict:
-        """Send `message`; the answer with `op` and the same id (if it has one), read within `seconds`."""
+    def ask(self, message: dict, seconds: float, op: str, cpu_seconds: float | None = None) -> dict:
+        """Send `message`; the answer with `op` and the same id (if it has one), read within `seconds` (and
+        `cpu_seconds` of the worker's CPU time, where given)."""
         self.send(message)
-        answer = self.receive(time.monotonic() + seconds)
+        answer = self.receive(time.monotonic() + seconds, cpu_seconds=cpu_seconds)
         if answer.get("op") != op or ("id" in message and answer.get("id") != message["id"]):
             raise ProtocolBreak(f"expected the answer to {message.get('op')} {message.get('id', '')}".rstrip()
                                 + f", got a message {str(answer.get('op'))[:40]!r}")
         return answer
 
-    def _read(self, count: int, deadline: float) -> bytes:
+    def _read(self, count: int, deadline: float, cpu: tuple[float, float] | None = None) -> bytes:
         data = bytearray()
         while len(data) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise Timeout()
-            if not self._selector.select(timeout=min(remaining, 1.0)):
+            if not self._selector.select(timeout=min(remaining, 1.0 if cpu is None else CPU_POLL_SECONDS)):
+                if cpu is not None:
+                    used = (process_cpu(self.pid) or 0.0) - cpu[0]
+                    if used > cpu[1]:
+                        raise OverCpu(used)
                 continue
             chunk = os.read(self.response_fd, min(count - len(data), 1 << 20))
             if not chunk:
@@ -182,6 +202,48 @@ def running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+MAX_SWEEPS = 200
+
+
+def stop_sandbox(scratch: Path, uid: int | None) -> list[int]:
+    """Freeze every process of the sandbox (SIGSTOP: a stopped process can neither fork nor exec), sweep after
+    sweep of /proc until one finds none it had not frozen, then SIGKILL them all; the pids that were killed.
+    One sweep is not enough: a chain of forks in a session of its own (each process forks and exits) outran
+    single sweeps. Where the seccomp filter holds (process_filter.py) the worker has no other process to find."""
+    frozen: list[int] = []
+    for _ in range(MAX_SWEEPS):
+        new = [pid for pid in sandbox_processes(scratch, uid) if pid not in frozen]
+        if not new:
+            break
+        for pid in new:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except (ProcessLookupError, PermissionError):
+                continue
+            frozen.append(pid)
+    if uid is not None and frozen:  # none found (always, under the seccomp filter): no fork of the grader needed
+        kill_uid(uid)
+    return kill_all(frozen)
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of `uid` (a worker's private uid) at once: a helper that takes that uid sends
+    kill(-1), which the kernel delivers to all of them in one pass that a fork cannot outrun. Root only."""
+    if os.geteuid() != 0:
+        return
+    pid = os.fork()
+    if pid == 0:  # only async-signal-safe calls here: the grader has other threads
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        except BaseException:  # noqa: BLE001 (ESRCH: none left; anything else: the sweeps did what they could)
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def kill_all(pids: list[int]) -> list[int]:

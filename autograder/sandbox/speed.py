@@ -25,6 +25,18 @@ MIN_SECONDS = 0.15
 """CPU time the baseline's side of one measurement must reach (its clock reads nanoseconds)."""
 MAX_ROUNDS = 400
 MEASUREMENTS = 2
+BASELINE_SECONDS = 60.0
+"""Wall-clock time each of the baseline's calls may take, its own: never what the student's rounds left over (a
+slow student loop that used the timing's budget made the baseline's next call a "grader error")."""
+CERTAIN_FACTOR = 3.0
+"""A call of the student's function that has used this many times `max_ratio` times the baseline's CPU time per
+call is too slow, certainly (measurement noise is a few percent): it is stopped there (`bound`)."""
+MIN_BOUND_SECONDS = 0.25
+"""The bound is never below this much CPU time: room for what a first call costs once (a worker replaced just
+before the speed case: torch's kernels set up, copy-on-write faults after the fork), still reached within the
+case's wall-clock limit on a machine loaded many times over."""
+BOUND_SECONDS = 0.05
+BOUND_ROUNDS = 20
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ def measure(student: Worker, baseline: Worker, scratch: Path, call: dict, target
     ratios, student_means, baseline_means = [], [], []
     for _ in range(MEASUREMENTS):
         result = _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats,
-                                  deadline, rng, ask)
+                                  (deadline, seconds), rng, ask)
         if isinstance(result, str):
             return Measured(problem=result)
         student_mean, baseline_mean = result
@@ -73,8 +85,12 @@ def measure(student: Worker, baseline: Worker, scratch: Path, call: dict, target
     return Measured(student_means[best], baseline_means[best], tuple(ratios))
 
 
-def _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats, deadline,
+def _one_measurement(student, baseline, scratch, call, target, positional, args, max_ratio, repeats, budget,
                      rng, ask):
+    """One measurement's rounds. `budget` is (deadline, seconds): no round starts past the deadline, and a round
+    that started has `seconds` of its own, so that the deadline falling during an honest round (a loaded machine)
+    ends the measurement with the rounds done, never as a time-out; only one round longer than that is."""
+    deadline, round_seconds = budget
     student_start = sandbox_cpu(student.pid, scratch, student.uid)
     baseline_start = process_cpu(baseline.pid) or 0.0
     rounds, running_student, running_baseline = 0, 0.0, 0.0
@@ -86,14 +102,14 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
         outputs = []
         for worker, request in ((student, call), (baseline, {"op": "call", "target": target,
                                                              "positional": positional})):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:  # out of time: what was measured, or not even one round (far too slow)
+            if worker is student and time.monotonic() >= deadline:  # what was measured, or not even one round
                 return _means(student, baseline, scratch, student_start, baseline_start, rounds) if rounds \
                     else (float("inf"), 1.0)
             placed = _place(worker.arena, inputs)
             slot = worker.arena.slot(_output_bytes(inputs))
             before = process_cpu(worker.pid) or 0.0
-            answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot}, remaining)
+            answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot},
+                         round_seconds if worker is student else BASELINE_SECONDS)
             used = (process_cpu(worker.pid) or 0.0) - before
             if worker is student:
                 running_student += used
@@ -116,6 +132,32 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
         enough = running_baseline >= MIN_SECONDS and rounds >= repeats
         if clearly_slow or enough or rounds >= MAX_ROUNDS:
             return _means(student, baseline, scratch, student_start, baseline_start, rounds)
+
+
+def bound(baseline: Worker, target: str, positional: list[str], args: dict[str, Any], max_ratio: float, seed: int,
+          ask: Callable[[Worker, dict, float], dict]) -> tuple[float, float] | None:
+    """(CPU seconds past which one call of the student's function on `args`' shapes is certainly over `max_ratio`,
+    the baseline's CPU seconds per call), measured on the baseline worker before the student's graded call; None
+    where the baseline does not return. The host stops the graded call there, by the CPU clock, so that a slow
+    loop is "too slow" before the wall-clock limit, whatever the load."""
+    rng = np.random.default_rng(seed)
+    start, rounds = process_cpu(baseline.pid) or 0.0, 0
+    mark = baseline.arena.end
+    while rounds < BOUND_ROUNDS:
+        baseline.arena.end = mark
+        inputs = _fresh(args, rng)
+        placed = _place(baseline.arena, inputs)
+        slot = baseline.arena.slot(_output_bytes(inputs))
+        answer = ask(baseline, {"op": "call", "id": f"bound-{rounds}", "target": target, "positional": positional,
+                                "args": placed, "out": slot}, BASELINE_SECONDS)
+        if answer.get("kind") != "returned":
+            return None
+        rounds += 1
+        if (process_cpu(baseline.pid) or 0.0) - start >= BOUND_SECONDS:
+            break
+    baseline.arena.end = mark
+    per_call = ((process_cpu(baseline.pid) or 0.0) - start) / rounds
+    return (max(CERTAIN_FACTOR * max_ratio * per_call, MIN_BOUND_SECONDS), per_call) if per_call > 0 else None
 
 
 def _means(student, baseline, scratch, student_start, baseline_start, rounds):

@@ -409,9 +409,12 @@ def run(job_path):
     if not baseline_mode:
         guards.install(job.get("forbidden", []))
     _become_subreaper()
+    if job.get("refuse_processes"):
+        _refuse_processes()
     send, receive = wire.write_frame, wire.read_frame
     # Nothing of the worker by name where the student's code looks first; the host does not rely on this.
-    for name in ("_autograder_worker", "_autograder_codec", "_autograder_wire", "_autograder_jail"):
+    for name in ("_autograder_worker", "_autograder_codec", "_autograder_wire", "_autograder_jail",
+                 "_autograder_process_filter"):
         sys.modules.pop(name, None)
     if sys.modules.get("__main__") is not None and getattr(sys.modules["__main__"], "run", None) is run:
         sys.modules["__main__"] = types.ModuleType("__main__")
@@ -524,6 +527,21 @@ def _become_subreaper():
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def load_process_filter():
+    return _load("_autograder_process_filter", "process_filter.py")
+
+
+def _refuse_processes():
+    """The kernel's refusal of new processes, exec and signals to others (process_filter.py), in place before the
+    student's first line. The host asked for it because it works on this machine: a worker that cannot install it
+    stops (exit 125, a grader error) rather than run the student's code without it."""
+    try:
+        load_process_filter().install()
+    except Exception as error:  # FilterError, or the runtime file missing: either way, not safe to go on
+        os.write(2, f"autograder worker: could not install the process filter: {error}\n".encode())
+        os._exit(125)
 
 
 def main():

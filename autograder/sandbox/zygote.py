@@ -118,6 +118,15 @@ def _mark(env):
         memory.write(marker.ljust(room, b"\0"))
 
 
+def load_process_filter(worker):
+    """The seccomp filter's module, its binding and libseccomp, loaded once here, before the runtime folder is
+    removed; each child builds and loads the filter (worker.py) where the host asks for it."""
+    try:
+        worker.load_process_filter()._seccomp()
+    except Exception:  # noqa: BLE001 (no binding here: the host's probe says so too, and asks no child for it)
+        pass
+
+
 def _status(raw):
     return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
 
@@ -205,6 +214,7 @@ def main(argv):
     worker.load_codec()
     worker.load_wire()
     jail = _load("_autograder_jail", "jail.py")
+    load_process_filter(worker)
     shutil.rmtree(RUNTIME, ignore_errors=True)  # all loaded: nothing is left behind if the grader is killed
     threads = len(os.listdir("/proc/self/task"))  # forking is safe with one; the host refuses more
     control.send(json.dumps({"ready": loaded, "pid": os.getpid(), "threads": threads}).encode())

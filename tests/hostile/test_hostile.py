@@ -21,12 +21,14 @@ from support import ASSIGNMENT, REPO
 from autograder.pipeline import grade
 from autograder.reporters import gradescope
 from autograder.results import GradingRun, Status
-from autograder.sandbox.isolation import Level, Policy, choose
+from autograder.sandbox.isolation import Level, Policy, choose, process_filter
 
 HERE = Path(__file__).parent / "submissions"
 LEVEL = choose(Policy.AUTO).level
 ISOLATED = LEVEL is not Level.PROCESS
 NO_NAMESPACES = f"this machine refuses namespaces ({choose(Policy.AUTO).reason}); see docs/security.md"
+FILTERED = not process_filter()
+"""The kernel refuses the worker new processes (the seccomp filter of sandbox/process_filter.py)."""
 MODULES = ("shapes", "filters", "conv_numpy", "conv_torch")
 SLEEP = "3017.25"  # a distinctive argument, to find the children `spawn_children` started
 FAST = {"case_seconds": 3.0, "exercise_seconds": 6.0}
@@ -73,7 +75,8 @@ EXPECTED: dict[str, dict[str, Broken]] = {
                        # os.system in a module with an exercise that forbids APIs: another process is unseen
                        "conv2d_single": Broken(Status.FORBIDDEN, r"os\.system")},
     "read_solutions": {"conv_param_count": Broken(Status.FAILED, r"got -1|returned int -1|values are wrong")},
-    "spawn_children": {},
+    "spawn_children": {"cnn_output_shapes": Broken(Status.ERROR, r"PermissionError|Operation not permitted")}
+    if FILTERED else {},
     "network": {},
     "mutates_input": {"conv_volume": Broken(Status.FAILED, r"modified its input")},
     # The protocol (issue 11): nothing the worker says but the answer to the call in flight is believed.
@@ -120,8 +123,12 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "missing_function": {"same_padding": Broken(Status.UNGRADABLE, r"no function same_padding")},
     "wrong_signature": {"same_padding": Broken(Status.UNGRADABLE, r"same_padding has the signature "
                                                                   r"same_padding\(filter_size, stride\), expected")},
-    "process_limit": {"same_padding": Broken(Status.ERROR, r"BlockingIOError|Resource temporarily unavailable")}
+    "process_limit": {"same_padding": Broken(Status.ERROR, r"PermissionError|Operation not permitted")} if FILTERED
+    else {"same_padding": Broken(Status.ERROR, r"BlockingIOError|Resource temporarily unavailable")}
     if LEVEL is Level.ROOT else {},
+    # issue 21: the timed rounds' work in helpers started with posix.fork and auto-reaped (their CPU never counted)
+    # passed a 20x-slow loop; the kernel refuses the fork (or the scan refuses posix): the speed case, below.
+    "posix_fork_speed": {"conv2d_forward_torch": Broken((Status.FAILED, Status.FORBIDDEN), None)},
     "parsing_bomb": {e: Broken(Status.UNGRADABLE, r"^filters\.py: 4\.\d MiB, more than the 256 KiB a module may have")
                      for e in ("apply_filter_at", "conv2d_single", "edge_kernels")},
     "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{4,} characters "
@@ -309,6 +316,18 @@ def test_forged_results_do_not_stand(graded, tmp_path):
 def test_nothing_is_unpickled_or_executed_on_the_grader(graded):
     """Does an object whose __reduce__ runs a command stay inert (the marker file it would create is absent)?"""
     assert not graded["marker"].exists()
+
+
+def test_a_speed_forgery_with_forked_helpers_loses_the_speed_case(graded):
+    """The red team's posix.fork helpers, SIGCHLD ignored: does the slow loop lose the speed case (or, refused by
+    the scan, the exercise), and never pass it?"""
+    run, _ = graded["runs"]["posix_fork_speed"]
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    speed = next(c for c in exercise.cases if c.case == "vectorised_speed")
+    assert not speed.passed
+    if speed.status is Status.FAILED:
+        assert "slower than 10x" in speed.message, speed.message
+        assert [c.case for c in exercise.cases if not c.passed] == ["vectorised_speed"]
 
 
 def test_no_started_process_outlives_grading(graded):

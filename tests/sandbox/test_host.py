@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import Call, OutcomeKind, SandboxOptions, SubmissionError, run_calls
+from autograder.sandbox import Call, OutcomeKind, SandboxOptions, SubmissionError, run_calls, speed
 from autograder.sandbox.host import library_paths
+from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Level, Policy, choose
 
 REPO = Path(__file__).resolve().parents[2]
@@ -232,11 +233,13 @@ def test_oversized_or_missing_submission(tmp_path):
 
 @pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
 @pytest.mark.parametrize("isolation", list(Policy))
-def test_no_process_outlives_grading(tmp_path, isolation, warm_pool):
-    """Are children the submission started, including a double fork that left the process group with
-    setsid, all gone when grading ends, whatever the isolation level, for forked and fresh workers alike?"""
+def test_no_process_outlives_grading(tmp_path, monkeypatch, isolation, warm_pool):
+    """Where the kernel does not refuse processes (no seccomp filter: monkeypatched off here), are children the
+    submission started, including a double fork that left the process group with setsid, all gone when grading
+    ends, whatever the isolation level, for forked and fresh workers alike?"""
     if isolation is Policy.NAMESPACES and choose(Policy.AUTO).level is Level.PROCESS:
         pytest.skip("this machine refuses namespaces")
+    monkeypatch.setattr(isolation_, "process_filter", lambda python=None: "off for this test")
     folder = submission(tmp_path, m="""
         import os, subprocess
         def spawn():
@@ -266,6 +269,51 @@ def test_no_process_outlives_grading(tmp_path, isolation, warm_pool):
         assert state == "Z", f"process {pid} survived grading"
 
 
+FORK_CHAIN = """
+    import os
+
+    def chain():
+        marker = os.environ["AUTOGRADER_SCRATCH"]
+        if os.fork() == 0:  # a chain of shells in a session of its own: each starts the next and exits
+            os.setsid()
+            os.execv("/bin/sh", ["sh", "-c", "g() { sleep 0.002; g & }; g"])
+        return marker
+"""
+
+
+def survivors(marker: str) -> list[int]:
+    """Processes whose environment holds the scratch folder's marker."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if f"AUTOGRADER_SCRATCH={marker}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("kernel", ["filter", "no filter"])
+@pytest.mark.parametrize("isolation", [Policy.AUTO, Policy.PROCESS])
+def test_a_fork_chain_does_not_outlive_grading(tmp_path, monkeypatch, isolation, kernel):
+    """A red team's chain of forks in its own session outran the host's single sweeps of /proc (3 gradings of 5
+    left a process running). Refused by the kernel where the filter holds; without it, frozen sweep after sweep
+    (and, as root, killed with its private uid): is nothing of it left when grading returns, 3 times in a row?"""
+    if kernel == "no filter":
+        monkeypatch.setattr(isolation_, "process_filter", lambda python=None: "off for this test")
+    elif isolation_.process_filter():
+        pytest.skip(f"no seccomp filter here: {isolation_.process_filter()}")
+    folder = submission(tmp_path, m=FORK_CHAIN)
+    for _ in range(3):
+        outcome = run(folder, call("chain"), isolation=isolation).outcomes["chain/case"]
+        if kernel == "filter":
+            assert outcome.kind is OutcomeKind.RAISED and outcome.error_type == "PermissionError", outcome
+            continue
+        assert outcome.kind is OutcomeKind.RETURNED, outcome
+        assert survivors(outcome.value) == [], "a process of the chain outlived its grading"
+
+
 def timed(function: str, **args) -> Call:
     from autograder.sandbox.protocol import Timing
 
@@ -275,7 +323,9 @@ def timed(function: str, **args) -> Call:
 
 def test_a_speed_case_is_timed_from_outside_against_a_baseline_in_another_process(tmp_path):
     """Does a speed case come back with the CPU time per call of the student's function and of the baseline
-    (numpy.add here), measured by the host, the baseline running where the student's patches cannot reach it?"""
+    (numpy.add here), measured by the host, the baseline running where the student's patches cannot reach it?
+    One certainly over the limit (CERTAIN_FACTOR times) is stopped by its CPU time during the graded call, before
+    any wall-clock limit."""
     folder = submission(tmp_path, m="""
         import time
         import numpy
@@ -283,7 +333,7 @@ def test_a_speed_case_is_timed_from_outside_against_a_baseline_in_another_proces
         def fast(a, b):
             return a + b
         def slow(a, b):
-            end = time.process_time() + 0.2  # CPU time: speed cases measure CPU, which a busy machine does not inflate
+            end = time.process_time() + 0.5  # CPU time: speed cases measure CPU, which a busy machine does not inflate
             while time.process_time() < end:
                 pass
             return a + b
@@ -292,44 +342,40 @@ def test_a_speed_case_is_timed_from_outside_against_a_baseline_in_another_proces
     report = run_calls(folder, [timed("fast", a=a, b=a), timed("slow", a=a, b=a)], {"m": ["fast", "slow"]})
     fast, slow = report.outcomes["fast/case"], report.outcomes["slow/case"]
     assert fast.timing is not None and slow.timing is not None
-    assert fast.timing[1] < 0.1 and slow.timing[0] >= 0.2 and slow.timing[0] / slow.timing[1] > 100
-    assert len(slow.timing_ratios) == 2, "a ratio over the limit is measured twice"
-    assert fast.timing[0] / fast.timing[1] < 10 and len(fast.timing_ratios) == 1
+    assert fast.timing[1] < 0.1 and fast.timing[0] / fast.timing[1] < 10 and len(fast.timing_ratios) == 1
     np.testing.assert_array_equal(fast.value, a + a)
+    assert slow.kind is OutcomeKind.TIMEOUT and slow.timing[0] < 0.5, "stopped before it returned"
+    assert slow.timing[0] / slow.timing[1] > speed.CERTAIN_FACTOR * 10, slow.timing
 
 
 def test_a_submission_that_changes_the_clock_is_timed_all_the_same(tmp_path):
     """If the student's code replaces every clock it can reach (time.process_time, time.perf_counter), is the
-    time still the one the kernel counted? The host reads it; nothing in the student's process is asked."""
+    time still the one the kernel counted? The host reads it (and stops the call by it); nothing in the student's
+    process is asked."""
     folder = submission(tmp_path, m="""
         import time
         _real = time.process_time
+        time.process_time = time.perf_counter = time.monotonic = lambda: 0.0
         def forged(a, b):
             end = _real() + 0.4
             while _real() < end:
                 pass
-            time.process_time = time.perf_counter = time.monotonic = lambda: 0.0
             return a + b
     """)
     a = np.ones(3)
     outcome = run_calls(folder, [timed("forged", a=a, b=a)], {"m": ["forged"]}).outcomes["forged/case"]
-    assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is not None
-    assert outcome.timing[0] >= 0.35
+    assert outcome.kind is OutcomeKind.TIMEOUT and outcome.timing is not None, outcome
+    assert outcome.timing[0] / outcome.timing[1] > speed.CERTAIN_FACTOR * 10
 
 
 def test_remembering_the_first_answer_does_not_pass_a_speed_case(tmp_path):
-    """A function that is slow once and then answers from memory (or with anything quick) is not fast: the timed
-    runs get fresh inputs and their outputs are compared with the baseline's."""
+    """A function that answers once and then from memory (or with anything quick) is not fast: the timed runs get
+    fresh inputs and their outputs are compared with the baseline's."""
     folder = submission(tmp_path, m="""
-        import time
         _memory = []
         def remembers(a, b):
-            if _memory:
-                return _memory[0]
-            end = time.process_time() + 0.3
-            while time.process_time() < end:
-                pass
-            _memory.append(a + b)
+            if not _memory:
+                _memory.append(a + b)
             return _memory[0]
     """)
     a = np.ones((50, 50))
