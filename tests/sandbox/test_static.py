@@ -582,9 +582,9 @@ def test_scan_is_linear_in_the_module_size():
     import torch  # noqa: F401  (the scan reads module paths from the real modules: imported once a process, not timed)
     scan_source("import torch\ndef f(x):\n    return torch.zeros(3)\n", "f", CONV)
     source = "import torch\n" + "".join(f"def h{i}(x):\n    return torch.zeros(3) + x.a{i}\n" for i in range(5_000))
-    started = time.perf_counter()
+    started = time.process_time()
     assert scan_source(source, "f", CONV) == Scan()
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5  # CPU time: the machine's load must not decide it
 
 
 def test_forbidden_uses_is_the_list_of_uses():
