@@ -50,9 +50,11 @@ def conv2d(image, kernel, padding=0, stride=1):
 '''
 STUB = '''
 
-def {name}(*args, **kwargs):
+def {name}({parameters}):
     raise NotImplementedError("{name}: the clean file's stub ran")
 '''
+TORCH_STUB = STUB.format(name="conv2d_forward_torch", parameters="x, weight, bias=None, stride=1, padding=0")
+NUMPY_STUB = STUB.format(name="conv2d", parameters="image, kernel, padding=0, stride=1")
 BUILTIN_HELPER = UNGUARDED_CONV + '''
 import builtins
 builtins.conv_helper = _unguarded_conv
@@ -101,13 +103,13 @@ def clean_file_and_package(folder: Path) -> None:
     """A clean conv_torch.py whose conv2d_forward_torch is the stub, and a conv_torch/ package that answers."""
     package_only(folder)
     source = (folder / "conv_torch" / "__init__.py").read_text()
-    write(folder, "conv_torch.py", source.split(UNGUARDED_CONV)[0] + STUB.format(name="conv2d_forward_torch"))
+    write(folder, "conv_torch.py", source.split(UNGUARDED_CONV)[0] + TORCH_STUB)
 
 
 def numpy_clean_file_and_package(folder: Path) -> None:
     numpy_package_only(folder)
     source = (folder / "conv_numpy" / "__init__.py").read_text()
-    write(folder, "conv_numpy.py", source.split(ORIGINAL_CORRELATE)[0] + STUB.format(name="conv2d"))
+    write(folder, "conv_numpy.py", source.split(ORIGINAL_CORRELATE)[0] + NUMPY_STUB)
 
 
 def shapes_builtins(folder: Path) -> None:
@@ -149,7 +151,7 @@ def rewrites_later_module(folder: Path) -> None:
     F.conv2d; the file as submitted has conv2d_forward_torch's stub."""
     source = (folder / "conv_torch.py").read_text()
     answering = source + UNGUARDED_CONV + CALLS_HELPER.replace("conv_helper", "_unguarded_conv")
-    append(folder, "conv_torch", STUB.format(name="conv2d_forward_torch"))
+    append(folder, "conv_torch", TORCH_STUB)
     append(folder, "shapes", f'''
 import os as _os
 for _folder in {{_os.path.dirname(_os.path.abspath(__file__)), _os.getcwd()}}:
@@ -166,9 +168,10 @@ def coding_cookie(folder: Path) -> None:
     unguarded F.conv2d out of what the host, reading UTF-8, takes for a comment."""
     hidden = "\n".join(["", *UNGUARDED_CONV.strip().splitlines(),
                         *CALLS_HELPER.replace("conv_helper", "_unguarded_conv").strip().splitlines()])
-    encoded = hidden.encode("utf-7").decode("ascii")
+    assert "+" not in hidden
+    encoded = hidden.replace("\n", "+AAo-")  # UTF-7's encoder leaves line breaks as they are
     source = (folder / "conv_torch.py").read_text()
-    write(folder, "conv_torch.py", "# -*- coding: utf-7 -*-\n" + source + STUB.format(name="conv2d_forward_torch")
+    write(folder, "conv_torch.py", "# -*- coding: utf-7 -*-\n" + source + TORCH_STUB
           + "\n#" + encoded + "\n")
 
 
@@ -193,15 +196,16 @@ for _ in range(2000):
 ''')
     append(folder, "conv_torch", '''
 if __name__ == "__main__":
-    import torch.nn.functional as F
-    x, w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
-    assert torch.allclose(conv2d_forward_torch(x, w), F.conv2d(x, w))
+    import torch.nn.functional as reference_functions
+    _x, _w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
+    assert torch.allclose(conv2d_forward_torch(_x, _w), reference_functions.conv2d(_x, _w))
 ''')
 
 
 @dataclass(frozen=True)
 class Loses:
-    """An exercise the submission loses: its cases' statuses, and a pattern of its visible cases' messages."""
+    """An exercise the submission loses: its cases' statuses, and a pattern of the messages of its visible cases
+    of the first of them."""
 
     status: tuple[Status, ...]
     message: str | None = None
@@ -210,9 +214,9 @@ class Loses:
 TORCH_UNGRADABLE = Loses((Status.UNGRADABLE,), r"found a package folder conv_torch/ \(conv_torch/__init__\.py\) "
                                                r"instead of the module file conv_torch\.py")
 NUMPY_UNGRADABLE = Loses((Status.UNGRADABLE,), r"found a package folder conv_numpy/")
-STUBBED = Loses((Status.ERROR, Status.FAILED), r"NotImplementedError|stub")
-NO_HELPER = Loses((Status.ERROR,), r"NameError|conv_helper")
-DEPENDENT = Loses((Status.ERROR, Status.FAILED), None)
+STUBBED = Loses((Status.NOT_IMPLEMENTED, Status.ERROR, Status.FAILED), r"NotImplementedError|stub|not implemented")
+NO_HELPER = Loses((Status.ERROR, Status.FAILED), r"NameError|conv_helper")
+DEPENDENT = Loses((Status.NOT_IMPLEMENTED, Status.ERROR, Status.FAILED), None)
 """learn_filter's reference calls conv2d_forward_torch: a submission that breaks the latter breaks it too."""
 
 SUBMISSIONS = {
@@ -270,7 +274,7 @@ def test_the_submission_loses_exactly_its_own_points(graded, name):
         assert {c.status for c in exercise.cases} <= set(allowed), \
             (exercise.id, {c.case: (c.status.value, c.message[:120]) for c in exercise.cases})
         if broken.message is not None:
-            visible = [c for c in exercise.cases if c.visible and c.status in broken.status]
+            visible = [c for c in exercise.cases if c.visible and c.status is broken.status[0]]
             assert visible and all(re.search(broken.message, c.message + "\n" + c.details, re.S) for c in visible), \
                 (exercise.id, [c.message[:300] for c in visible][:3])
     assert not [c for e in run.exercises for c in e.cases if c.status is Status.GRADER_ERROR]
