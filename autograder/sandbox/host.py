@@ -629,7 +629,9 @@ def _remove(folder: Path) -> None:
             os.chmod(path, 0o700)
         function(path)
 
-    if folder.exists():
+    if folder.is_symlink():  # without namespaces a worker can put a link where its folder was
+        folder.unlink()
+    elif folder.exists():
         shutil.rmtree(folder, onerror=writable_again)
 
 

@@ -81,6 +81,7 @@ ALLOWED_DUNDER_NAMES = frozenset({"__name__", "__file__", "__doc__", "__all__", 
 _DYNAMIC = "the grader cannot tell which function it reaches"
 _PROCESS = "the grader cannot see what runs there"
 _PICKLE = "loading code from bytes, which the grader cannot read"
+_UNREAD = "code the grader has not read could run (only the assignment's modules are read and imported)"
 
 REFUSED_MODULES: dict[str, str] = {
     "importlib": f"imports modules by computed names: {_DYNAMIC}",
@@ -103,6 +104,8 @@ REFUSED_MODULES: dict[str, str] = {
     "bdb": "installs a trace hook, which can change what the grader's checks see",
     "cProfile": "installs a profile hook, which can change what the grader's checks see",
     "profile": "installs a profile hook, which can change what the grader's checks see",
+    **{name: f"imports modules from files or names chosen at run time: {_UNREAD}"
+       for name in ("site", "zipimport", "pkgutil", "imp")},
 }
 """Modules refused outright (importing them, or anything from them)."""
 
@@ -119,6 +122,8 @@ REFUSED_PATHS: dict[str, str] = {
     "numpy.core": "reaches NumPy's internal modules",
     "numpy.ctypeslib": "calls native code directly, past every check",
     "sys.modules": f"takes modules out of the interpreter's table: {_DYNAMIC}",
+    **{f"sys.{name}": f"changes where Python finds modules: {_UNREAD}"
+       for name in ("path", "meta_path", "path_hooks", "path_importer_cache")},
     "sys.settrace": "installs a trace hook, which can change what the grader's checks see",
     "sys.setprofile": "installs a profile hook, which can change what the grader's checks see",
     "sys.monitoring": "installs a monitoring hook, which can change what the grader's checks see",

@@ -175,6 +175,22 @@ def coding_cookie(folder: Path) -> None:
           + "\n#" + encoded + "\n")
 
 
+def module_written_at_run_time(folder: Path) -> None:
+    """conv_numpy.py writes a module at import and imports it from a folder it puts on sys.path: code the host
+    never read, taking the original `correlate` from the guard's closure."""
+    append(folder, "conv_numpy", f'''
+import os as _os
+import sys as _sys
+import tempfile as _tempfile
+
+_folder = _tempfile.mkdtemp()
+with open(_os.path.join(_folder, "sneaky.py"), "w") as _file:
+    _file.write({ORIGINAL_CORRELATE!r})
+_sys.path.insert(0, _folder)
+from sneaky import conv2d  # noqa: E402
+''')
+
+
 def controls(folder: Path) -> None:
     """Legal layouts: a test file and `tests/` using F.conv2d, a `data/` folder the module reads by `__file__`
     and by the working folder, a `__main__` self-test with F.conv2d, heavy printing, os.path."""
@@ -231,6 +247,8 @@ SUBMISSIONS = {
     "learn_filter_leaves_helper": (learn_filter_leaves_helper, {"conv2d_forward_torch": NO_HELPER}),
     "rewrites_later_module": (rewrites_later_module, {"conv2d_forward_torch": STUBBED, "learn_filter": DEPENDENT}),
     "coding_cookie": (coding_cookie, {"conv2d_forward_torch": STUBBED, "learn_filter": DEPENDENT}),
+    "module_written_at_run_time": (module_written_at_run_time, {
+        e: Loses((Status.FORBIDDEN,), r"sys\.path") for e in ("conv2d", "conv_volume", "conv_layer_forward")}),
     "controls": (controls, {}),
 }
 
