@@ -313,6 +313,7 @@ def test_a_package_is_named_once_in_the_run_notes(graded):
     assert notes.count("found a package folder conv_torch/") == 1, notes
 
 
+@pytest.mark.slow
 def test_grade_all_grades_the_class_around_the_attacks_alike(course, tmp_path):
     """Through `grade-all`: do the package attacks lose exactly their module's exercises while the reference
     students of the same class keep full marks?"""
@@ -329,7 +330,9 @@ def test_grade_all_grades_the_class_around_the_attacks_alike(course, tmp_path):
     scores = {student: {e["id"]: (e["score"], e["points"]) for e in run["exercises"] if e["id"] != "questions"}
               for student, run in runs.items()}
     for student in ("alice", "zoe"):
-        assert all(score == points for score, points in scores[student].values()), scores[student]
+        lost = {e: score for e, (score, points) in scores[student].items() if score < points}
+        assert not lost, (student, lost, [(c["case"], c["message"][:200]) for e in runs[student]["exercises"]
+                                          for c in e["cases"] if e["id"] in lost and c["status"] != "passed"])
     for student in ("mallory", "trudy"):
         lost = {e for e, (score, points) in scores[student].items() if score < points}
         assert lost == {"conv2d_forward_torch", "learn_filter"}, (student, scores[student])
