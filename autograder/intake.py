@@ -44,8 +44,10 @@ def read_module(submission: Path, module: str) -> ModuleSource:
         info = os.lstat(path)
     except OSError:
         return ModuleSource(module, None, missing(submission, module))
-    if not stat.S_ISREG(info.st_mode):
-        return ModuleSource(module, None)  # a link or a folder: the sandbox copies regular files only
+    if not stat.S_ISREG(info.st_mode):  # the worker imports only the text read here, from a regular file
+        kind = "a link" if stat.S_ISLNK(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode) else \
+            "not a regular file"
+        return ModuleSource(module, None, f"{name} is {kind}: submit the file itself")
     if info.st_size > MAX_MODULE_BYTES:
         return ModuleSource(module, None, too_large(name, info.st_size))
     try:
@@ -60,11 +62,12 @@ def read_module(submission: Path, module: str) -> ModuleSource:
 
 
 def missing(submission: Path, module: str) -> str:
-    """Why `<module>.py` is not in the submission, for the student: the file under another name when there is one
-    ("found shapes (1).py: rename it shapes.py"), else that it is missing. Empty where the module is a package
-    folder (`shapes/__init__.py`), which the worker imports."""
-    if (submission / module / "__init__.py").is_file():
-        return ""
+    """Why `<module>.py` is not in the submission, for the student: a package folder in its place
+    (`shapes/__init__.py`, which the grader does not import), the file under another name when there is one
+    ("found shapes (1).py: rename it shapes.py"), else that it is missing."""
+    if os.path.lexists(submission / module / "__init__.py"):
+        return (f"found a package folder {module}/ ({module}/__init__.py) instead of the module file {module}.py: "
+                f"the grader imports only {module}.py; put your code for {module} in that one file")
     try:
         names = sorted(entry.name for entry in os.scandir(submission) if entry.is_file(follow_symlinks=False))
     except OSError:

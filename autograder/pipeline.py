@@ -18,10 +18,11 @@ from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
-from autograder.sandbox.static import Scan, scan_submission
+from autograder.sandbox import groups as groups_
+from autograder.sandbox.static import Scan, imported_modules, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
 from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
-from autograder.intake import ModuleSource, read_module, read_modules
+from autograder.intake import ModuleSource, read_modules
 from autograder.late import apply_late
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
@@ -145,7 +146,9 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     sources = read_modules(submission, assignment.modules)  # size-checked, before anything runs or is parsed
     refused = {module: source.problem for module, source in sources.items() if source.problem}
     said = tuple(dict.fromkeys(refused.values()))  # "found shapes (1).py: rename it shapes.py", once in the run
-    scans = _static_scans(assignment, submission, sources)  # before the run too: the run cannot change what is read
+    texts = {m: s.text for m, s in sources.items() if s.text is not None and not s.problem}
+    workers = worker_groups(assignment, texts)
+    scans = _static_scans(assignment, texts, workers)  # before the run too: the run cannot change what is read
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
@@ -209,7 +212,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     report = run_calls(submission, calls, functions, SandboxOptions(
         memory_mb=memory_mb, output_kb=output_kb, processes=processes, isolation=Policy(course.isolation),
         warm_pool=course.warm_pool, disk_mb=course.disk_mb, grading_seconds=course.grading_seconds,
-        deadline=deadline), progress=report_progress if progress is not None else None)
+        deadline=deadline), progress=report_progress if progress is not None else None, sources=texts,
+        groups=workers)
     verdicts = judged(report.outcomes, report.modules)
     kept.extend(visible_values(cases, expected, report.outcomes))
     hidden_ran = any(not case.visible for case in cases if case.key in expected)
@@ -223,25 +227,32 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     return replace(run, staff_notes=staff_notes)
 
 
-def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[str, ModuleSource]) -> dict[str, Scan]:
-    """The static scan of each exercise (autograder/sandbox/static.py) on the sources as read before the run, within
-    the size cap: the assignment's modules from `sources`, any other module of the submission they import read
-    through the same cap. Other exercises of a module that forbid nothing may use what this one forbids."""
-    read_elsewhere: dict[str, ModuleSource] = {}
+def worker_groups(assignment: AssignmentSpec, texts: dict[str, str]) -> tuple[groups_.WorkerGroup, ...]:
+    """Which exercises share a worker and which modules each may import (autograder/sandbox/groups.py), from the
+    module texts as read before the run: the same groups are scanned for and run."""
+    def imports(module: str, excused: frozenset[str]) -> list[str]:
+        return [name for _, name in imported_modules(texts[module], excused)]
 
-    def read(module: str) -> str | None:
-        if module in sources:
-            return sources[module].text
-        if module not in read_elsewhere:
-            read_elsewhere[module] = read_module(submission, module) if module.isidentifier() \
-                else ModuleSource(module, None)
-        return read_elsewhere[module].text
+    exercises = [groups_.Exercise(e.id, e.module, e.forbidden) for e in assignment.exercises if e.module in texts]
+    return groups_.plan(exercises, texts, imports)
 
+
+def _static_scans(assignment: AssignmentSpec, texts: dict[str, str],
+                  workers: tuple[groups_.WorkerGroup, ...]) -> dict[str, Scan]:
+    """The static scan of each exercise (autograder/sandbox/static.py) on the module texts as read before the run,
+    within the size cap: its module, and the submission's modules its worker may import (what it imports, whole).
+    Every module a worker can import is one of those, so it is scanned with the rules of every exercise graded
+    there. The module's exercises graded in other workers are excused: they never run in this one."""
     scans = {}
     for exercise in assignment.exercises:
-        excused = frozenset(o.id for o in assignment.exercises
-                            if o.module == exercise.module and o.id != exercise.id and not o.forbidden)
-        scans[exercise.id] = scan_submission(read, exercise.module, exercise.id, exercise.forbidden, excused)
+        try:
+            group = groups_.group_of(workers, exercise.id)
+        except KeyError:  # its module could not be read: the exercise is ungradable, nothing runs
+            scans[exercise.id] = Scan()
+            continue
+        loadable = {m: texts[m] for m in group.modules}
+        scans[exercise.id] = scan_submission(loadable.get, exercise.module, exercise.id, exercise.forbidden,
+                                             group.excused)
     return scans
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from autograder.intake import MAX_MODULE_BYTES, read_modules
+from autograder.intake import MAX_MODULE_BYTES, ModuleSource, read_modules
 
 
 def test_a_module_within_the_cap_is_read(tmp_path):
@@ -27,16 +27,29 @@ def test_a_module_over_the_cap_is_refused_unread(tmp_path):
                                      f"may have")
 
 
-def test_a_missing_module_says_so_and_a_link_is_left_to_the_worker(tmp_path):
-    """Does a missing module say that it is missing, while one that is a link (never copied into the sandbox) or
-    a package folder is no problem here, and none has a text?"""
+def test_a_missing_module_a_link_a_folder_and_a_package_each_say_what_was_found(tmp_path):
+    """Does a missing module say that it is missing, and one that is a link, a folder or a package folder (none of
+    which the grader imports: the worker runs only the text read here) say what was found, with no text?"""
     (tmp_path / "real.py").write_text("x = 1\n")
     os.symlink(tmp_path / "real.py", tmp_path / "linked.py")
     (tmp_path / "package").mkdir()
     (tmp_path / "package" / "__init__.py").write_text("")
-    sources = read_modules(tmp_path, ("absent", "linked", "package"))
+    (tmp_path / "folder.py").mkdir()
+    sources = read_modules(tmp_path, ("absent", "linked", "package", "folder"))
     assert [(s.text, s.problem) for s in sources.values()] == [
-        (None, "absent.py is missing from the submission: put it beside the other modules"), (None, ""), (None, "")]
+        (None, "absent.py is missing from the submission: put it beside the other modules"),
+        (None, "linked.py is a link: submit the file itself"),
+        (None, "found a package folder package/ (package/__init__.py) instead of the module file package.py: the "
+               "grader imports only package.py; put your code for package in that one file"),
+        (None, "folder.py is a folder: submit the file itself")]
+
+
+def test_a_package_beside_the_module_file_is_not_read(tmp_path):
+    """With both `conv_torch.py` and a package `conv_torch/`, is the file the module (the package is never read)?"""
+    (tmp_path / "conv_torch.py").write_text("x = 1\n")
+    (tmp_path / "conv_torch").mkdir()
+    (tmp_path / "conv_torch" / "__init__.py").write_text("x = 2\n")
+    assert read_modules(tmp_path, ("conv_torch",))["conv_torch"] == ModuleSource("conv_torch", "x = 1\n")
 
 
 @pytest.mark.parametrize("names, problem", [

@@ -1,9 +1,14 @@
 """The grader's side of the sandbox: one worker process per submission, driven one request at a time, watched,
 limited and restarted.
 
-The submission is copied into a fresh scratch folder; the worker runs there with `python -I -S`, an
-environment with nothing from the grader's, only the interpreter's library folders on `sys.path` (no
-repository path, no `.pth` hooks), resource limits, and its own process group. The host sends one request
+What runs is exactly what was read: the worker imports the submission's modules only from the texts the host
+read and scanned (sent with each import request; the files on disk are not consulted), and only the modules of
+its group (groups.py: the exercises that forbid nothing share one worker; those of one module and one list of
+forbidden APIs have one of their own); workers run one after another, each in a fresh scratch folder holding
+those module texts and the submission's data files (nothing Python imports from). The worker runs with
+`python -I -S`, an environment with nothing from the grader's, only the interpreter's library folders on
+`sys.path` (no repository path, no submission folder, no `.pth` hooks), resource limits, and its own process
+group. The host sends one request
 (import a module, call a function with its inputs) and sets its deadline on its own clock; the only thing it
 takes from the worker is the answer to that request. A case that hangs is killed at its time limit; a worker
 that crashes, exits or breaks the protocol is replaced for the remaining calls, so one bad case costs only
@@ -27,10 +32,11 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 from autograder import codec
-from autograder.sandbox import answers, arguments, disk, pool, speed, wire
+from autograder.intake import read_modules
+from autograder.sandbox import answers, arguments, disk, groups as groups_, pool, speed, static, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
 from autograder.sandbox.process import (Channels, Cold, OutputDrain, OverCpu, ProtocolBreak, Stopped, Timeout,
@@ -55,6 +61,10 @@ MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
 worker restart, seconds with torch) and count as crashed too."""
 SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules"}
+CODE_SUFFIXES = (".py", ".pyw", ".pyc", ".pyo", ".pyd", ".so", ".pth")
+"""Files Python can import or run (sources, bytecode, extension modules, path hooks): a submission's are never
+copied into the worker's folder. Its modules are the texts the host read; a `test_*.py`, a helper module, a
+package folder or a compiled `conv_torch.cpython-311-x86_64-linux-gnu.so` beside them is left out."""
 
 
 class SubmissionError(Exception):
@@ -82,24 +92,56 @@ class SandboxOptions:
 
 def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str]],
               options: SandboxOptions = SandboxOptions(),
-              progress: Callable[[dict[str, Outcome], dict[str, ModuleLoad]], None] | None = None) -> SandboxReport:
-    """Run every call against the submission's modules in a sandboxed worker process. `progress` (the host's, never
-    the student's) is given the outcomes and module loads so far each time a call is settled."""
+              progress: Callable[[dict[str, Outcome], dict[str, ModuleLoad]], None] | None = None,
+              sources: Mapping[str, str] | None = None,
+              groups: Sequence[groups_.WorkerGroup] | None = None) -> SandboxReport:
+    """Run every call against the submission's modules in sandboxed worker processes, one group of exercises
+    (groups.py) after another. `sources` are the module texts the workers import (the pipeline's, as it read and
+    scanned them; by default read here, within intake's cap); a module not among them cannot be imported.
+    `groups` default to groups.plan over the calls. `progress` (the host's, never the student's) is given the
+    outcomes and module loads so far each time a call is settled."""
     isolation = isolation_.choose(options.isolation, options.python)
+    if sources is None:
+        read = read_modules(submission, sorted({*functions, *(c.module for c in calls)}))
+        sources = {m: s.text for m, s in read.items() if s.text is not None and not s.problem}
+    if groups is None:
+        groups = default_groups(calls, sources)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    files = Path(tempfile.mkdtemp(prefix="autograder-files-"))  # the host's: never inside a worker's view
     try:
-        work = scratch / "work"
-        copy_submission(submission, work)
+        copy_submission(submission, files / "data", data_only=True)
         runtime = scratch / "runtime"
         runtime.mkdir()
         for source in RUNTIME_SOURCES:
             shutil.copyfile(source, runtime / source.name)
-        (scratch / "tmp").mkdir()
-        session = _Session(scratch, work, runtime, functions, options, isolation, progress)
+        session = _Session(scratch, scratch / "work", runtime, functions, options, isolation, progress,
+                           Modules(dict(sources), files / "data", tuple(groups)))
         return session.run(calls)
     finally:
         kill_strays(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(files, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Modules:
+    """What a submission's workers may load: module texts as the host read and scanned them, the data files, and
+    which exercises share a worker (groups.py)."""
+
+    sources: Mapping[str, str]
+    data: Path
+    """The submission's files other than code (CODE_SUFFIXES), copied once, outside every worker's view."""
+    groups: tuple[groups_.WorkerGroup, ...]
+
+
+def default_groups(calls: Sequence[Call], sources: Mapping[str, str]) -> tuple[groups_.WorkerGroup, ...]:
+    """The workers of `calls` where the caller gives none (the pipeline gives its own, the ones it scanned for)."""
+    exercises = {c.exercise: groups_.Exercise(c.exercise, c.module, tuple(c.forbidden)) for c in calls}
+
+    def imports(module: str, excused: frozenset[str]) -> list[str]:
+        return [name for _, name in static.imported_modules(sources[module], excused)]
+
+    return groups_.plan(exercises.values(), sources, imports)
 
 
 def kill_strays(scratch: Path, uid: int | None = None) -> int:
@@ -115,8 +157,9 @@ def kill_strays(scratch: Path, uid: int | None = None) -> int:
     return len(killed)
 
 
-def copy_submission(source: Path, target: Path) -> None:
-    """Copy the submission's regular files (no links, no caches), refusing oversized submissions."""
+def copy_submission(source: Path, target: Path, data_only: bool = False) -> None:
+    """Copy the submission's regular files (no links, no caches), refusing oversized submissions; with
+    `data_only`, none that Python imports or runs (CODE_SUFFIXES)."""
     if not source.is_dir():
         raise SubmissionError(f"{source}: the submission folder does not exist")
     total, count = 0, 0
@@ -127,7 +170,7 @@ def copy_submission(source: Path, target: Path) -> None:
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
             path = Path(root) / name
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink() or not path.is_file() or (data_only and is_code(name)):
                 continue
             count += 1
             total += path.stat().st_size
@@ -135,6 +178,12 @@ def copy_submission(source: Path, target: Path) -> None:
                 raise SubmissionError(f"{source}: the submission is larger than {MAX_SUBMISSION_FILES} files "
                                       f"or {MAX_SUBMISSION_BYTES // 2**20} MB; submit only your .py files")
             shutil.copyfile(path, target / relative / name)
+
+
+def is_code(name: str) -> bool:
+    """Whether Python could import or run a file of this name (CODE_SUFFIXES, versioned `.so.1` included)."""
+    lower = name.lower()
+    return lower.endswith(CODE_SUFFIXES) or ".so." in lower
 
 
 def library_paths() -> list[str]:
@@ -162,8 +211,11 @@ class _Session:
     """One submission's grading run: workers started one after another until every call is settled."""
 
     def __init__(self, scratch: Path, work: Path, runtime: Path, functions: dict[str, list[str]],
-                 options: SandboxOptions, isolation: Isolation, progress=None):
+                 options: SandboxOptions, isolation: Isolation, progress=None, modules: Modules | None = None):
         self.scratch, self.work, self.runtime = scratch, work, runtime
+        self.loadable = modules if modules is not None else Modules({}, scratch / "no-data", ())
+        self.group: groups_.WorkerGroup | None = None
+        """The group whose worker runs now: the modules it may import, the rules its calls share."""
         self.functions, self.options, self.isolation = functions, options, isolation
         self.progress = progress
         self.outcomes: dict[str, Outcome] = {}
@@ -188,7 +240,24 @@ class _Session:
                 shutil.rmtree(self.baseline_home, ignore_errors=True)
 
     def _run(self, calls: list[Call]) -> SandboxReport:
-        pending = list(calls)
+        # One group after another, each in workers of its own (groups.py); never two workers side by side.
+        for group in self.loadable.groups:
+            self.group = group
+            self._run_group([c for c in calls if c.exercise in group.exercises])
+        self.group = None
+        for call in calls:
+            if call.key not in self.outcomes:
+                load = self.modules.get(call.module)
+                message = load.message if load else "not run"
+                self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, message=message)
+        output = self.output.decode("utf-8", "replace")
+        return SandboxReport(outcomes=self.outcomes, modules=self.modules, output=output,
+                             output_dropped=self.dropped, starts=self.starts, pooled=self.pooled,
+                             isolation=self.isolation)
+
+    def _run_group(self, calls: list[Call]) -> None:
+        """Workers for one group's calls, one after another, until every call is settled."""
+        pending = [c for c in calls if c.key not in self.outcomes]
         while pending:
             if self._budget_left() <= 0:  # no worker is started past the budget
                 for call in pending:
@@ -210,15 +279,6 @@ class _Session:
                                                       message="the student's process stopped between calls",
                                                       traceback=tail)
                 break
-        for call in calls:
-            if call.key not in self.outcomes:
-                load = self.modules.get(call.module)
-                message = load.message if load else "not run"
-                self.outcomes[call.key] = Outcome(OutcomeKind.NOT_RUN, message=message)
-        output = self.output.decode("utf-8", "replace")
-        return SandboxReport(outcomes=self.outcomes, modules=self.modules, output=output,
-                             output_dropped=self.dropped, starts=self.starts, pooled=self.pooled,
-                             isolation=self.isolation)
 
     def _report_progress(self) -> None:
         """Give `progress` the outcomes so far; its failure (the host's) is logged, never blamed on the worker."""
@@ -256,6 +316,7 @@ class _Session:
     def _run_worker(self, calls: list[Call]) -> None:
         """Start one worker and drive it through `calls` until they are all settled or it fails."""
         cuda = any(c.device == "cuda" for c in calls)
+        self._fresh_folders()
         worker = self._start(self._job(calls, baseline=False), cuda, jailed=True)
         drain = OutputDrain(worker.process.stdout, max(self.options.output_kb * 1024 - len(self.output), 0))
         drain.start()
@@ -281,7 +342,8 @@ class _Session:
                     started = time.monotonic()
                     try:  # charged to the exercise that needs it: a replacement worker imports the module again
                         answer = worker.ask({"op": "import", "module": call.module,
-                                             "functions": self.functions.get(call.module, [])},
+                                             "functions": self.functions.get(call.module, []),
+                                             "sources": self._sources()},
                                             max(min(self._import_seconds(calls, call.module),
                                                     self._budget_left()), 0.0), "imported")
                     finally:
@@ -382,6 +444,25 @@ class _Session:
         except (Timeout, Stopped, ProtocolBreak):
             self._drop_baseline()
             return None
+
+    def _sources(self) -> dict[str, str]:
+        """The module texts the running worker may import: its group's, exactly as the host read them."""
+        loadable = self.group.modules if self.group is not None else ()
+        return {m: self.loadable.sources[m] for m in loadable if m in self.loadable.sources}
+
+    def _fresh_folders(self) -> None:
+        """The worker's folder as the submission gave it (its data files, and its modules as read by the host)
+        and an empty temporary folder: nothing an earlier worker wrote there reaches the next one."""
+        for folder in (self.work, self.scratch / "tmp"):
+            _remove(folder)
+        if self.loadable.data.is_dir():
+            shutil.copytree(self.loadable.data, self.work, symlinks=True,
+                            ignore=lambda _, names: [n for n in names if is_code(n)])
+        else:
+            self.work.mkdir()
+        for module, text in self.loadable.sources.items():
+            (self.work / f"{module}.py").write_text(text, encoding="utf-8", errors="replace")
+        (self.scratch / "tmp").mkdir()
 
     def _others(self, worker: Worker) -> list[int]:
         """The live processes of the sandbox other than the worker."""
@@ -574,6 +655,20 @@ class _BaselineFailed(Exception):
 
 class _Settled(Exception):
     """The call in flight is settled (too slow by CPU time), but the worker is mid-call: replace it."""
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder a worker may have written (without namespaces, with modes that refuse it)."""
+    def writable_again(function, path, _):
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+        function(path)
+
+    if folder.is_symlink():  # without namespaces a worker can put a link where its folder was
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder, onerror=writable_again)
 
 
 def _fds(channels: Channels) -> dict[str, int]:

@@ -296,6 +296,32 @@ def resolve(name):
     return None
 
 
+class Submission:
+    """The import system's source of the submission's modules: exactly the texts the host read and scanned, sent
+    with each import request, and only those of this worker's group. A file on disk is never read for them (an
+    earlier module could have rewritten it; a coding declaration would decode it differently from the host's
+    reading: a text is compiled as it is), and no other module of the submission can be found."""
+
+    def __init__(self, work):
+        self.work = work
+        self.sources = {}
+
+    def find_spec(self, name, path=None, target=None):
+        if "." in name or name not in self.sources:
+            return None
+        return importlib.util.spec_from_file_location(name, os.path.join(self.work, name + ".py"), loader=self)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = compile(self.sources[module.__name__], module.__spec__.origin, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+
+    def get_source(self, name):
+        return self.sources.get(name)
+
+
 def _student_frames(error, work):
     """The traceback restricted to frames in the submission, with paths relative to it."""
     lines = []
@@ -400,7 +426,8 @@ def run(job_path):
     read_fd, write_fd, arena_fd = job["fds"]["request"], job["fds"]["response"], job["fds"]["arena"]
     work = job["work"]
     baseline_mode = bool(job.get("baseline"))
-    sys.path[:] = ([] if baseline_mode else [work]) + [p for p in job["paths"] if p not in sys.path] + sys.path
+    # The submission's folder is not on sys.path: its modules are imported from the texts the host sends (Submission).
+    sys.path[:] = [p for p in job["paths"] if p not in sys.path] + [p for p in sys.path if p != work]
     codec, wire = load_codec(), load_wire()
     sys.argv = ["submission"]
     if job["needs_torch"]:
@@ -420,6 +447,9 @@ def run(job_path):
         sys.modules["__main__"] = types.ModuleType("__main__")
     real_stdout, real_stderr = sys.stdout, sys.stderr
     modules = {}
+    submission = Submission(work)
+    if not baseline_mode:
+        sys.meta_path.insert(0, submission)
     send(write_fd, {"op": "ready", "pid": os.getpid()})
     while True:
         try:
@@ -429,6 +459,7 @@ def run(job_path):
         op = request.get("op")
         if op == "import" and not baseline_mode:
             name = request["module"]
+            submission.sources = dict(request.get("sources") or {})
             capture = CappedText()
             sys.stdout = sys.stderr = capture
             try:

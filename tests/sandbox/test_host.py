@@ -169,10 +169,41 @@ def test_the_student_process_cannot_see_the_repository(tmp_path):
     cwd, files, path, env = run(folder, call("where")).outcomes["where/case"].value
     assert files == ["m.py", "notes.txt"]
     assert not cwd.startswith(str(REPO)) and not cwd.startswith(str(folder))
-    # Only the submission, site-packages (which may sit in the repository's .venv) and the standard library.
-    assert all(p == cwd or p in library_paths() or p.startswith(sys.base_prefix) for p in path), path
+    # Only site-packages (which may sit in the repository's .venv) and the standard library: not the submission's
+    # folder, whose modules are imported from the texts the host read.
+    assert all(p in library_paths() or p.startswith(sys.base_prefix) for p in path), path
+    assert cwd not in path
     assert not any(p == str(REPO) or p.startswith(str(REPO / "solutions")) for p in path)
     assert not any(str(REPO) in value for value in env.values())
+
+
+def test_the_worker_runs_the_text_the_host_read_and_nothing_else_of_the_submission(tmp_path):
+    """Does the worker import a module from the text the host read (not from the file, rewritten meanwhile), leave
+    out the submission's other code (a helper module, a test file, a package, bytecode) while its data files stay
+    at their paths, and refuse to import the helper?"""
+    folder = submission(tmp_path, m="""
+        import os
+        def probe():
+            found = sorted(os.path.relpath(os.path.join(root, name)) for root, _, names in os.walk(".")
+                           for name in names)
+            try:
+                import helper
+                imported = helper.__file__
+            except ImportError as error:
+                imported = type(error).__name__
+            return [found, imported, "from the host"]
+    """)
+    (folder / "helper.py").write_text("x = 1\n")
+    (folder / "test_m.py").write_text("import m\n")
+    (folder / "pkg").mkdir()
+    (folder / "pkg" / "__init__.py").write_text("")
+    (folder / "pkg" / "table.csv").write_text("1,2\n")
+    (folder / "m.cpython-311.pyc").write_bytes(b"")
+    (folder / "notes.txt").write_text("mine")
+    text = (folder / "m.py").read_text()
+    (folder / "m.py").write_text(text.replace("from the host", "from the file"))
+    outcome = run_calls(folder, [call("probe")], {"m": ["probe"]}, sources={"m": text}).outcomes["probe/case"]
+    assert outcome.value == [["m.py", "notes.txt", "pkg/table.csv"], "ModuleNotFoundError", "from the host"]
 
 
 def test_the_autograder_package_is_not_importable(tmp_path):

@@ -20,6 +20,7 @@ ALLOWED_DUNDER_NAMES = frozenset({"__name__", "__file__", "__doc__", "__all__", 
 _DYNAMIC = "the grader cannot tell which function it reaches"
 _PROCESS = "the grader cannot see what runs there"
 _PICKLE = "loading code from bytes, which the grader cannot read"
+_UNREAD = "code the grader has not read could run (only the assignment's modules are read and imported)"
 
 REFUSED_MODULES: dict[str, str] = {
     "importlib": f"imports modules by computed names: {_DYNAMIC}",
@@ -45,6 +46,8 @@ REFUSED_MODULES: dict[str, str] = {
     "pty": f"starts another process on a terminal: {_PROCESS}",
     "webbrowser": f"starts another program: {_PROCESS}",
     "signal": "changes how the process handles signals (child processes, alarms), which the grader relies on",
+    **{name: f"imports modules from files or names chosen at run time: {_UNREAD}"
+       for name in ("site", "zipimport", "pkgutil", "imp")},
 }
 """Modules refused outright (importing them, or anything from them)."""
 
@@ -73,6 +76,7 @@ REFUSED_PATHS: dict[str, str] = {
     "sys.meta_path": f"changes how modules are imported: {_DYNAMIC}",
     "sys.path_hooks": f"changes how modules are imported: {_DYNAMIC}",
     "sys.path_importer_cache": f"changes how modules are imported: {_DYNAMIC}",
+    "sys.path": f"changes where Python finds modules: {_UNREAD}",
     "threading.settrace": "installs a trace hook, which can change what the grader's checks see",
     "threading.setprofile": "installs a profile hook, which can change what the grader's checks see",
     "operator.attrgetter": f"gets attributes by computed names: {_DYNAMIC}",
