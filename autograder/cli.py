@@ -69,12 +69,15 @@ def load(args: argparse.Namespace, *submissions: Path) -> CourseSpec:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from autograder.stubs import drifted
+    from autograder import distinguish
     from autograder.validate import check_assignment
 
     course = load(args)
     failed = False
     for assignment in course.assignments:
         checked = check_assignment(course, assignment)
+        for line in distinguish.report(course, assignment):  # per listed mistake: the students it would pass for
+            print(line)
         for problem in checked.problems:
             print(f"problem: {problem}")
         stale = drifted(assignment.solutions, assignment.directory, assignment.modules)

@@ -33,7 +33,8 @@ def cmd_variant(args: argparse.Namespace) -> int:
     student = args.student or None  # as given: `grade --student` seeds with the same text
     if args.student is not None and not args.student.strip():
         raise UsageError("--student is empty; give your student id, or leave the option out for the default variant")
-    markdown = questions_markdown(assignment, draw_all(course, assignment, student), student)
+    variants = draw_all(course, assignment, student, kit.acceptance if kit is not None else None)
+    markdown = questions_markdown(assignment, variants, student)
     if args.out:
         write_atomic(Path(args.out), markdown)
         print(f"wrote {args.out}")

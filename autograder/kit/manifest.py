@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.questions.draw import judges
 from autograder.questions.grading import AnswerForm
-from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule, ExerciseSpec,
-                             Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec, QuestionSpec, Ref,
-                             Reporting)
+from autograder.questions.pool import Accepted, accepted_bits
+from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, Distinction, DtypeRule,
+                             ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec,
+                             QuestionSpec, Ref, Reporting)
 
-FORMAT = 1
+FORMAT = 2
+"""2: the questions carry `distinguish` and `accepted` (autograder.questions.pool)."""
 DATA_DIR = ".autograder"
 """The kit's data folder, at the kit's root."""
 MANIFEST = "kit.json"
@@ -43,6 +46,9 @@ class Kit:
     """Exercise id -> the reference function's signature (as the sandbox's worker reports one)."""
     forms: dict[str, AnswerForm]
     """Question id -> the form of its answer."""
+    acceptance: dict[str, Accepted] = field(default_factory=dict)
+    """Question id -> which candidate variants are accepted, for the questions with `distinguish:`
+    (autograder.questions.draw.draw_all takes it; the kit has no solutions to judge them)."""
 
     @property
     def cases_file(self) -> Path:
@@ -63,7 +69,9 @@ def find_kit(*starts: Path) -> Path | None:
 
 def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[str, str],
              forms: dict[str, AnswerForm]) -> str:
-    """kit.json's text; the same course gives the same text."""
+    """kit.json's text; the same course gives the same text. A question with `distinguish:` carries which of its
+    candidate variants are accepted (judged here, with the reference solutions), never an answer."""
+    judged = judges(course.seed, assignment)
     data = {
         "format": FORMAT,
         "course": {"code": course.code, "title": course.title, "term": course.term, "seed": course.seed,
@@ -85,7 +93,9 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                            "answer": {"module": q.answer.module, "function": q.answer.function,
                                       "args": _pairs(q.answer.args), "type": q.answer.type,
                                       "item": None if q.answer.item is None else _expr(q.answer.item)},
-                           "form": {"type": forms[q.id].type, "length": forms[q.id].length}}
+                           "form": {"type": forms[q.id].type, "length": forms[q.id].length},
+                           "distinguish": [d.name for d in q.distinguish],
+                           "accepted": accepted_bits(judged[q.id]) if q.id in judged else None}
                           for q in assignment.questions]}}
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -168,7 +178,9 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
         id=q["id"], title=q["title"], points=float(q["points"]), prompt=q["prompt"], params=_read_pairs(q["params"]),
         answer=AnswerSpec(module=q["answer"]["module"], function=q["answer"]["function"],
                           args=_read_pairs(q["answer"]["args"]), type=q["answer"]["type"],
-                          item=None if q["answer"]["item"] is None else _read_expr(q["answer"]["item"])))
+                          item=None if q["answer"]["item"] is None else _read_expr(q["answer"]["item"])),
+        # In the kit a mistake to distinguish is known by its name only: `accepted` says which variants do.
+        distinguish=tuple(Distinction(name=name, function=name) for name in q["distinguish"]))
         for q in a["questions"])
     assignment = AssignmentSpec(id=a["id"], title=a["title"], intro=a["intro"], exercises=exercises,
                                 directory=root / a["id"], solutions=root / NO_SOLUTIONS, questions=questions)
@@ -179,8 +191,10 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
                         assignments=(assignment,), root=root, isolation=c["isolation"], warm_pool=c["warm_pool"],
                         disk_mb=int(c["disk_mb"]), cuda_unavailable=c["cuda_unavailable"])
     forms = {q["id"]: AnswerForm(q["form"]["type"], q["form"]["length"]) for q in a["questions"]}
+    acceptance = {q["id"]: Accepted.from_hex(q["accepted"]) for q in a["questions"]
+                  if q["accepted"] is not None}
     return Kit(root=root, course=course, assignment=assignment,
-               signatures={e["id"]: e["signature"] for e in a["exercises"]}, forms=forms)
+               signatures={e["id"]: e["signature"] for e in a["exercises"]}, forms=forms, acceptance=acceptance)
 
 
 def _read_compare(data: dict[str, Any]) -> Comparison:

@@ -31,7 +31,7 @@ def show_questions(data: str, student: str | None = None) -> None:
 def student_questions(data: str, student: str) -> str:
     """The Markdown of `student`'s questions, drawn from the cell's data (kit.json, wrapped)."""
     kit = parse_manifest(unwrap(data, "questions' data").decode("utf-8"), Path("."), REBUILD)
-    return questions_text(draw_all(kit.course, kit.assignment, student), student)
+    return questions_text(draw_all(kit.course, kit.assignment, student, kit.acceptance), student)
 
 
 def questions_text(variants: tuple[Variant, ...], student: str) -> str:

@@ -16,7 +16,7 @@ naming the file, the line and the key.
 from autograder.spec.assignment import DEVICES, RAISABLE, load_assignment
 from autograder.spec.course import CUDA_UNAVAILABLE, ISOLATIONS, load_course
 from autograder.spec.model import (GENERATORS, AnswerSpec, AssignmentSpec, CaseSpec, Comparison, Const, CourseSpec,
-                                   DtypeRule, ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, Location,
+                                   Distinction, DtypeRule, ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, Location,
                                    MapOf, MistakeSpec, QuestionSpec, Ref, Reporting, SpecError, SpeedSpec)
 from autograder.spec.questions import ANSWER_TYPES
 from autograder.spec.settings import HIDDEN_VISIBILITIES
@@ -25,6 +25,6 @@ from autograder.spec.values import DTYPES
 
 __all__ = ["ANSWER_TYPES", "CUDA_UNAVAILABLE", "DEVICES", "DTYPES", "GENERATORS", "HIDDEN_VISIBILITIES", "ISOLATIONS",
            "MISTAKES_MODULE", "RAISABLE", "AnswerSpec", "AssignmentSpec", "CaseSpec", "Comparison", "Const",
-           "CourseSpec", "DtypeRule", "ExerciseSpec", "Expr", "Generate", "HiddenDetail", "Limits", "ListOf",
+           "CourseSpec", "Distinction", "DtypeRule", "ExerciseSpec", "Expr", "Generate", "HiddenDetail", "Limits", "ListOf",
            "Location", "MapOf", "MistakeSpec", "QuestionSpec", "Ref", "Reporting", "SpecError", "SpeedSpec",
            "load_assignment", "load_course"]

@@ -125,6 +125,9 @@ class CaseSpec:
     location: Location | None = None
     speed: SpeedSpec | None = None
     """Set for a speed case (`speed:`): graded on time too, on the CPU only."""
+    distinguish: tuple[Distinction, ...] = ()
+    """For a random case: mistakes whose output every drawn case must tell apart from the reference's (the
+    draw retries, deterministically, until it does: autograder.cases)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,19 @@ class AnswerSpec:
 
 
 @dataclass(frozen=True)
+class Distinction:
+    """A known mistake that a drawn variant must tell apart from the right answer (`distinguish:`): for every
+    student's numbers the mistake gives another answer (or none), so that it never passes
+    (autograder.questions.pool, autograder.distinguish)."""
+
+    name: str
+    """As written: a mistake id of the exercise the answer calls, or a function of the mistakes module."""
+    function: str
+    """The function's name in the assignment's mistakes module."""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     """A hand-computation question with per-student params (autograder.variants), answered in answers.yaml."""
 
@@ -180,6 +196,8 @@ class QuestionSpec:
     """Ordered (name, expression) pairs, drawn per student like a random case's params."""
     answer: AnswerSpec
     location: Location | None = None
+    distinguish: tuple[Distinction, ...] = ()
+    """Mistakes every variant must tell apart from the right answer; () draws the params as they come."""
 
 
 @dataclass(frozen=True)

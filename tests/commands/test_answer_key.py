@@ -70,7 +70,7 @@ def test_after_a_seed_change_validate_fails_until_the_reference_answers_are_rewr
     assert main(["--course", str(root), "validate"]) == EXIT_FAILED
     out = capsys.readouterr().out
     assert (f"problem: solutions/{ASSIGNMENT}/answers.yaml: stale for the course seed 2025: line 7: "
-            f"conv_layer_params: 14148 is given, where the default variant's answer is ") in out
+            f"conv_layer_params: 1089 is given, where the default variant's answer is ") in out
     assert "run `autograder answer-key --reference` to rewrite it" in out and "spec INVALID" in out
 
     assert main(["--course", str(root), "answer-key", "--reference"]) == EXIT_OK
