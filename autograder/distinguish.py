@@ -3,15 +3,15 @@ validate`: for a sample of SAMPLE students (deterministic ids), the share for wh
 the right answer, per question (target 0, by construction of autograder.questions.pool); and a question whose
 param ranges leave too few candidate variants that tell every mistake apart is refused at its `distinguish:` line.
 
-Every verdict here is recomputed with a fresh ReferenceSolutions, apart from the Judge that drew the variants.
+Each sampled student's variant is judged again with a fresh ReferenceSolutions, apart from the Judge that drew it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from autograder.questions.draw import draw_all
-from autograder.questions.pool import CANDIDATES, MIN_ACCEPTED, Judge, judge_params
+from autograder.questions.draw import draw_all, judges
+from autograder.questions.pool import CANDIDATES, MIN_ACCEPTED, judge_params
 from autograder.reference import ReferenceError_, ReferenceSolutions
 from autograder.spec import AssignmentSpec, CourseSpec
 
@@ -58,10 +58,10 @@ def _prove(course: CourseSpec, assignment: AssignmentSpec, count: int) -> Proof:
     problems: list[tuple[str, str]] = []
     fresh = ReferenceSolutions(assignment.solutions, assignment.id)
     judged = {}
+    host = judges(course.seed, assignment)  # the Judges that draw (their verdicts are kept for the draws below)
     for q in questions:
         where = f"{q.distinguish[0].location or q.location}"
-        judge = Judge(course.seed, assignment.id, q, fresh)
-        verdicts = [judge.verdict(k) for k in range(CANDIDATES)]
+        verdicts = [host[q.id].verdict(k) for k in range(CANDIDATES)]
         judged[q.id] = sum(v.accepted for v in verdicts)
         if judged[q.id] < MIN_ACCEPTED:
             problems.append((where, f"distinguish: question {q.id}: only {judged[q.id]} of {CANDIDATES} candidate "

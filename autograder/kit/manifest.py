@@ -17,12 +17,13 @@ from typing import Any
 from autograder.questions.draw import judges
 from autograder.questions.grading import AnswerForm
 from autograder.questions.pool import Accepted, accepted_bits
-from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, Distinction, DtypeRule,
+from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule,
                              ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec,
                              QuestionSpec, Ref, Reporting)
 
 FORMAT = 2
-"""2: the questions carry `distinguish` and `accepted` (autograder.questions.pool)."""
+"""2: a question with `distinguish:` carries `accepted`, which of its candidate variants tell the listed mistakes
+apart (autograder.questions.pool): not the mistakes' names, which stay with the course."""
 DATA_DIR = ".autograder"
 """The kit's data folder, at the kit's root."""
 MANIFEST = "kit.json"
@@ -94,7 +95,6 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                                       "args": _pairs(q.answer.args), "type": q.answer.type,
                                       "item": None if q.answer.item is None else _expr(q.answer.item)},
                            "form": {"type": forms[q.id].type, "length": forms[q.id].length},
-                           "distinguish": [d.name for d in q.distinguish],
                            "accepted": accepted_bits(judged[q.id]) if q.id in judged else None}
                           for q in assignment.questions]}}
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
@@ -178,9 +178,7 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
         id=q["id"], title=q["title"], points=float(q["points"]), prompt=q["prompt"], params=_read_pairs(q["params"]),
         answer=AnswerSpec(module=q["answer"]["module"], function=q["answer"]["function"],
                           args=_read_pairs(q["answer"]["args"]), type=q["answer"]["type"],
-                          item=None if q["answer"]["item"] is None else _read_expr(q["answer"]["item"])),
-        # In the kit a mistake to distinguish is known by its name only: `accepted` says which variants do.
-        distinguish=tuple(Distinction(name=name, function=name) for name in q["distinguish"]))
+                          item=None if q["answer"]["item"] is None else _read_expr(q["answer"]["item"])))
         for q in a["questions"])
     assignment = AssignmentSpec(id=a["id"], title=a["title"], intro=a["intro"], exercises=exercises,
                                 directory=root / a["id"], solutions=root / NO_SOLUTIONS, questions=questions)

@@ -48,10 +48,10 @@ the kit's bitset in the student kit (autograder.questions.pool)."""
 
 def draw(seed: int, assignment_id: str, question: QuestionSpec, student: str | None = None,
          candidates: Candidates | None = None) -> Variant:
-    """The student's variant: with `distinguish:`, the first accepted candidate of the student's tries
-    (`candidates` says which are); without, params drawn from the student's own seed."""
+    """The student's variant: with `distinguish:` (or, in the kit, `candidates`), the first accepted candidate of
+    the student's tries (`candidates` says which are); otherwise params drawn from the student's own seed."""
     student = student_key(student)
-    if question.distinguish:
+    if question.distinguish or candidates is not None:
         if candidates is None:
             raise ValueError(f"question {question.id} lists mistakes to distinguish: drawing it needs which "
                              f"candidates tell them apart (autograder.questions.pool)")

@@ -13,6 +13,7 @@ by the same Judge when the kit is built, so `autograder variant` in the kit draw
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -91,16 +92,20 @@ class Judge:
 
 def judge_params(question: QuestionSpec, params: dict[str, Any], reference: ReferenceSolutions) -> Verdict:
     """The right answer for `params` and the listed mistakes that give it too (a mistake that raises, or answers
-    in another form, gives no right answer)."""
+    in another form, gives no right answer). The args are built once and the trusted functions called directly:
+    a proof judges thousands of candidates."""
     spec = question.answer
+    args, item = _call_args(question, params)
     try:
-        right = answer_for(question, params, reference, spec.module, spec.function)
+        right = _as_answer(question, params, spec.module, spec.function,
+                           _direct(reference, spec.module, spec.function, args), item)
     except ReferenceError_ as error:
         return Verdict(answer=None, passing=(), problem=str(error))
     passing = []
     for mistake in question.distinguish:
         try:
-            if answer_for(question, params, reference, MISTAKES_MODULE, mistake.function) == right:
+            value = _direct(reference, MISTAKES_MODULE, mistake.function, args)
+            if _as_answer(question, params, MISTAKES_MODULE, mistake.function, value, item) == right:
                 passing.append(mistake.name)
         except ReferenceError_:
             pass  # the mistake has no answer here: a student making it cannot write the right one
@@ -111,14 +116,34 @@ def answer_for(question: QuestionSpec, params: dict[str, Any], reference: Refere
                function: str) -> int | tuple[int, ...]:
     """`module.function` called with the answer's args for `params`, its `item` taken, as the question's type.
     Raises ReferenceError_ when the call raises or gives no value of that type."""
-    spec = question.answer
-    where = f"question {question.id} (params {params})"
-    args = {name: evaluate(expr, params, np.random.default_rng(0)) for name, expr in spec.args}
+    args, item = _call_args(question, params)
     value, error = reference.call(module, function, args)
     if error is not None:
-        raise ReferenceError_(f"{where}: {module}.{function} raised {type(error).__name__}: {error}")
-    if spec.item is not None:
-        item = evaluate(spec.item, params, np.random.default_rng(0))
+        raise ReferenceError_(f"question {question.id} (params {params}): {module}.{function} raised "
+                              f"{type(error).__name__}: {error}")
+    return _as_answer(question, params, module, function, value, item)
+
+
+def _call_args(question: QuestionSpec, params: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    spec = question.answer
+    rng = np.random.default_rng(0)  # the answer's args are plain expressions over the params: nothing is drawn
+    args = {name: evaluate(expr, params, rng) for name, expr in spec.args}
+    return args, None if spec.item is None else evaluate(spec.item, params, rng)
+
+
+def _direct(reference: ReferenceSolutions, module: str, function: str, args: dict[str, Any]) -> Any:
+    """A trusted function's value for fresh args (each call gets its own copy of the lists and dicts)."""
+    try:
+        return getattr(reference.module(module), function)(**copy.deepcopy(args))
+    except Exception as error:  # noqa: BLE001 (trusted code raising is an outcome: no answer)
+        raise ReferenceError_(f"{module}.{function} raised {type(error).__name__}: {error}") from None
+
+
+def _as_answer(question: QuestionSpec, params: dict[str, Any], module: str, function: str, value: Any,
+               item: int | None) -> int | tuple[int, ...]:
+    spec = question.answer
+    where = f"question {question.id} (params {params})"
+    if item is not None:
         if not isinstance(value, (list, tuple)) or not 1 <= item <= len(value):
             raise ReferenceError_(f"{where}: item {item} of {module}.{function}'s result {value!r} does not exist")
         value = value[item - 1]
