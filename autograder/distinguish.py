@@ -1,14 +1,19 @@
 """The proof that per-student variants tell the listed mistakes apart (`distinguish:`), run by `autograder
 validate`: for a sample of SAMPLE students (deterministic ids), the share for whom each listed mistake would give
-the right answer, per question (target 0, by construction of autograder.questions.pool); and a question whose
-param ranges leave too few candidate variants that tell every mistake apart is refused at its `distinguish:` line.
+the right answer, per question and per random case family (target 0, by construction: autograder.questions.pool,
+autograder.families); a question whose param ranges leave too few candidate variants that tell every mistake apart,
+or a family for which a mistake still passes, is refused at its `distinguish:` line.
 
 Each sampled student's variant is judged again with a fresh ReferenceSolutions, apart from the Judge that drew it.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
+
+from autograder.cases import expand_exercise
+from autograder.families import MAX_ATTEMPTS, passing_mistakes
 
 from autograder.questions.draw import draw_all, judges
 from autograder.questions.pool import CANDIDATES, MIN_ACCEPTED, judge_params
@@ -29,7 +34,7 @@ class Share:
     """How many of the sampled students a listed mistake would pass for."""
 
     where: str
-    """The question id."""
+    """The question id, or exercise/case of a random case family."""
     mistake: str
     passing: int
     students: int
@@ -52,6 +57,40 @@ def prove(course: CourseSpec, assignment: AssignmentSpec, count: int = SAMPLE) -
 
 @lru_cache(maxsize=8)
 def _prove(course: CourseSpec, assignment: AssignmentSpec, count: int) -> Proof:
+    questions = _prove_questions(course, assignment, count)
+    families = _prove_families(course, assignment, count)
+    return Proof(questions.shares + families.shares, questions.problems + families.problems)
+
+
+def _prove_families(course: CourseSpec, assignment: AssignmentSpec, count: int) -> Proof:
+    """Per random case family with `distinguish:`: the students (of the sample) for whom a listed mistake gives
+    the reference's value on one of their cases of the family."""
+    fresh = ReferenceSolutions(assignment.solutions, assignment.id)
+    shares: list[Share] = []
+    problems: list[tuple[str, str]] = []
+    students = (None, *sample_students(count))
+    for exercise in assignment.exercises:
+        for spec in exercise.cases:
+            if not spec.distinguish:
+                continue
+            family = dataclasses.replace(exercise, cases=(spec,))
+            passing = {d.name: 0 for d in spec.distinguish}
+            for student in students:
+                found: set[str] = set()
+                for case in expand_exercise(course.seed, assignment.id, family, student):
+                    found.update(passing_mistakes(exercise, spec, case.args, fresh) or ())
+                for name in found:
+                    passing[name] += 1
+            where = f"{exercise.id}/{spec.name}"
+            shares += [Share(where, name, n, len(students)) for name, n in passing.items()]
+            problems += [(str(spec.distinguish[0].location or spec.location),
+                          f"distinguish: {where}: {name} passes for {n} of {len(students)} students within "
+                          f"{MAX_ATTEMPTS} draws a case; widen the params' ranges or list fewer mistakes")
+                         for name, n in passing.items() if n]
+    return Proof(tuple(shares), tuple(problems))
+
+
+def _prove_questions(course: CourseSpec, assignment: AssignmentSpec, count: int) -> Proof:
     questions = [q for q in assignment.questions if q.distinguish]
     if not questions:
         return Proof((), ())

@@ -85,7 +85,8 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
                         mistakes=mistakes,
                         hidden_detail=optional(spec, "hidden_detail", read_hidden_detail, hidden_detail),
                         devices=optional(spec, "devices", _devices, ()),
-                        value_hint=" ".join(optional(spec, "value_hint", Node.string, "").split()))
+                        value_hint=" ".join(optional(spec, "value_hint", Node.string, "").split()),
+                        solutions=solutions.folder)
 
 
 def _devices(n: Node) -> tuple[str, ...]:

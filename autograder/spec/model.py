@@ -154,6 +154,9 @@ class ExerciseSpec:
     value_hint: str = ""
     """Said once in the exercise's notes when a case returns a value of the right type and shape whose values are
     wrong and no known mistake explains it (learn_filter: "gradient descent did not converge"); "" for none."""
+    solutions: Path | None = None
+    """solutions/<assignment>/, where the reference and mistakes are: the host judges a random case family's
+    `distinguish:` with them (autograder.families); None in the student kit."""
 
 
 @dataclass(frozen=True)
