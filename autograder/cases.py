@@ -57,7 +57,10 @@ def case_seed(*parts: object) -> int:
 
 def expand_assignment(course: CourseSpec, assignment: AssignmentSpec, student: str | None = None,
                       visible_only: bool = False) -> list[Case]:
-    """Every concrete case of the assignment, in spec order."""
+    """Every concrete case of the assignment, in spec order, for the student's canonical id."""
+    from autograder.student_id import canonical
+
+    student = canonical(student, course.student_id)
     cases = []
     for exercise in assignment.exercises:
         cases.extend(expand_exercise(course.seed, assignment.id, exercise, student, visible_only))

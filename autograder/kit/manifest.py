@@ -19,11 +19,12 @@ from autograder.questions.grading import AnswerForm
 from autograder.questions.pool import Accepted, accepted_bits
 from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule,
                              ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec,
-                             QuestionSpec, Ref, Reporting)
+                             QuestionSpec, Ref, Reporting, StudentIdRule)
 
 FORMAT = 2
 """2: a question with `distinguish:` carries `accepted`, which of its candidate variants tell the listed mistakes
-apart (autograder.questions.pool): not the mistakes' names, which stay with the course."""
+apart (autograder.questions.pool): not the mistakes' names, which stay with the course; the course carries the form
+of its student ids (`student_id`), so that the kit's `variant` normalises an id as the grader does."""
 DATA_DIR = ".autograder"
 """The kit's data folder, at the kit's root."""
 MANIFEST = "kit.json"
@@ -80,7 +81,10 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                    "reporting": {"hidden_visibility": course.reporting.hidden_visibility,
                                  "hidden_detail": course.reporting.hidden_detail.value},
                    "isolation": course.isolation, "warm_pool": course.warm_pool, "disk_mb": course.disk_mb,
-                   "cuda_unavailable": course.cuda_unavailable},
+                   "cuda_unavailable": course.cuda_unavailable,
+                   "student_id": {"pattern": course.student_id.pattern,
+                                  "case_sensitive": course.student_id.case_sensitive,
+                                  "example": course.student_id.example}},
         "assignment": {
             "id": assignment.id, "title": assignment.title, "intro": assignment.intro,
             "exercises": [{"id": e.id, "module": e.module, "title": e.title, "points": e.points,
@@ -187,7 +191,8 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
     course = CourseSpec(code=c["code"], title=c["title"], term=c["term"], seed=int(c["seed"]),
                         limits=Limits(**c["limits"]), compare=_read_compare(c["compare"]), reporting=reporting,
                         assignments=(assignment,), root=root, isolation=c["isolation"], warm_pool=c["warm_pool"],
-                        disk_mb=int(c["disk_mb"]), cuda_unavailable=c["cuda_unavailable"])
+                        disk_mb=int(c["disk_mb"]), cuda_unavailable=c["cuda_unavailable"],
+                        student_id=StudentIdRule(**c["student_id"]))
     forms = {q["id"]: AnswerForm(q["form"]["type"], q["form"]["length"]) for q in a["questions"]}
     acceptance = {q["id"]: Accepted.from_hex(q["accepted"]) for q in a["questions"]
                   if q["accepted"] is not None}

@@ -16,6 +16,7 @@ from autograder.cases import case_seed, evaluate
 from autograder.questions.pool import Candidates, Judge, answer_for, candidate_params, pick
 from autograder.reference import ReferenceError_, ReferenceSolutions
 from autograder.spec import AssignmentSpec, CourseSpec, QuestionSpec
+from autograder.student_id import canonical
 
 Answer = int | tuple[int, ...]
 """A question's answer: an integer, or a shape (a tuple of integers)."""
@@ -72,6 +73,7 @@ def draw_all(course: CourseSpec, assignment: AssignmentSpec, student: str | None
     host's, judged with the assignment's reference solutions (host_acceptance)."""
     if acceptance is None:
         acceptance = host_acceptance(course.seed, assignment)
+    student = canonical(student, course.student_id)
     return tuple(draw(course.seed, assignment.id, q, student, acceptance.get(q.id)) for q in assignment.questions)
 
 

@@ -244,6 +244,22 @@ class AssignmentSpec:
 
 
 @dataclass(frozen=True)
+class StudentIdRule:
+    """The form of the course's student ids (`student_id:` in course.yaml; autograder.student_id)."""
+
+    pattern: str | None = None
+    """A regular expression the whole (trimmed) id must match; None: any id."""
+    case_sensitive: bool = True
+    """False (`case: insensitive`): the id is lower-cased before it seeds anything and before the match."""
+    example: str = ""
+    """An id of the form, shown when one is refused."""
+
+    def compiled(self) -> "re.Pattern[str]":
+        import re
+        return re.compile(self.pattern or ".*", 0 if self.case_sensitive else re.IGNORECASE)
+
+
+@dataclass(frozen=True)
 class CourseSpec:
     code: str
     title: str
@@ -266,6 +282,8 @@ class CourseSpec:
     grading_seconds: float = 420.0  # autograder.spec.budget.DEFAULT_GRADING_SECONDS
     """The whole grading's time budget, on the host's clock (`sandbox.grading_seconds`): every exercise's limits fit
     into it (checked at load, autograder.spec.budget), and no case runs past it (the sandbox's deadline)."""
+    student_id: StudentIdRule = StudentIdRule()
+    """The form of the student ids; by default any id, trimmed (autograder.student_id)."""
 
     def assignment(self, assignment_id: str | None = None) -> AssignmentSpec:
         """The named assignment, or the only one when no name is given."""

@@ -32,6 +32,8 @@ def _question(n: Node, solutions: Solutions, seen: dict[str, int],
     spec = n.mapping(("id", "title", "points", "prompt", "answer"), ("params", "distinguish"))
     question_id = matching(spec["id"], _QUESTION_ID, "a question id of lower-case letters, digits and _")
     unique(spec["id"], question_id, seen, "question id")
+    if question_id == "student_id":  # answers.yaml records the student id under it (autograder.questions.answers)
+        raise spec["id"].error("`student_id` is the key answers.yaml records the student id under; rename the question")
     title = spec["title"].string()
     if "\n" in title.strip():
         raise spec["title"].error("a title is one line; put the question itself in `prompt`")

@@ -15,7 +15,7 @@ from autograder.questions.key import (REFERENCE_COMMAND, key_text, reference_ans
                                       stale_reference_answers)
 from autograder.results import Status
 
-STUDENTS = ["2024001", "alice", "Alice"]
+STUDENTS = ["2024001", "alice", "bob"]
 
 
 def test_the_key_holds_the_params_variant_draws_and_answers_the_grader_accepts(course, assignment, tmp_path):
