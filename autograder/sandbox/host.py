@@ -33,8 +33,8 @@ from autograder import codec
 from autograder.sandbox import answers, arguments, disk, pool, speed, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
-from autograder.sandbox.process import (Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout, Worker,
-                                        kill_all, pipes, running, sandbox_processes)
+from autograder.sandbox.process import (STACK_SECONDS, Channels, Cold, OutputDrain, ProtocolBreak, Stopped, Timeout,
+                                        Worker, kill_all, pipes, running, sandbox_processes)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
 from autograder.sandbox.stack import Where, student_frame
 
@@ -313,7 +313,8 @@ class _Session:
                     raise Stopped("replaced after its timing ended early")
         except Timeout:
             reason = "timeout"
-            if current is not None and current[0] == "call":  # where it was, read before the worker is stopped
+            if current is not None and current[0] == "call" and self._budget_left() > STACK_SECONDS:
+                # where it was, read before the worker is stopped (never past the grading's time budget)
                 files = {f"{m}.py" for m in self.functions} | {f"{c.module}.py" for c in calls}
                 self._where = student_frame(worker.stack(), files)
         except Stopped:
