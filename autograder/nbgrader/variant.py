@@ -35,7 +35,8 @@ def student_questions(data: str, student: str) -> str:
 
 
 def questions_text(variants: tuple[Variant, ...], student: str) -> str:
-    """The questions of one student's variants, as Markdown."""
+    """The questions of one student's variants, as Markdown, naming the id as the grader normalises it."""
+    student = variants[0].student or student if variants else student
     lines = [f"**Your questions** (student `{student}`; another student has other numbers):", ""]
     for number, variant in enumerate(variants, start=1):
         q = variant.question
