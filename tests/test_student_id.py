@@ -17,7 +17,7 @@ from autograder.questions.grading import grade_questions
 from autograder.spec import SpecError, StudentIdRule, load_course
 from autograder.student_id import StudentIdError, canonical, checked
 
-from support import ASSIGNMENT, REPO
+from support import REPO
 
 FORM = StudentIdRule(pattern="s[0-9]{7}", case_sensitive=False, example="s2026042")
 

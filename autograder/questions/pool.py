@@ -176,9 +176,10 @@ def pick(seed: int, assignment_id: str, question: QuestionSpec, student: str | N
             return index
         first = index if first is None else first
     why = candidates.explain(first) if first is not None else ""
+    first_try = f"; the first: {why}" if why else ""
     raise ReferenceError_(f"question {question.id}: none of {MAX_TRIES} tries for student {student!r} gives a "
-                          f"variant that tells every mistake of `distinguish` apart{'; the first: ' + why if why else ''}"
-                          f"; run `autograder validate`")
+                          f"variant that tells every mistake of `distinguish` apart{first_try}; run `autograder "
+                          f"validate`")
 
 
 # ---- the kit's form: which candidates are accepted, as hexadecimal bits -------------------------------------------

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"\n]{1,1000})", line (?P<line>\d{1,7}) in (?P<function>[A-Za-z_<>][\w<>.]{0,99})\s*$')
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"\n]{1,1000})", line (?P<line>\d{1,7}) '
+                    r'in (?P<function>[A-Za-z_<>][\w<>.]{0,99})\s*$')
 MAX_TEXT = 16384
 """The most of the dump read (faulthandler writes at most 100 frames of each thread)."""
 
