@@ -102,6 +102,11 @@ def _prove_questions(course: CourseSpec, assignment: AssignmentSpec, count: int)
         where = f"{q.distinguish[0].location or q.location}"
         verdicts = [host[q.id].verdict(k) for k in range(CANDIDATES)]
         judged[q.id] = sum(v.accepted for v in verdicts)
+        invalid = [v for v in verdicts if v.answer is None]
+        if invalid:  # never drawn, but the ranges are not what the author meant: the course's bug, as without
+            problems.append((f"{assignment.id}/questions", f"question {q.id}: {len(invalid)} of {CANDIDATES} "
+                                                           f"candidate variants have no right answer (the first: "
+                                                           f"{invalid[0].problem}); narrow the params' ranges"))
         if judged[q.id] < MIN_ACCEPTED:
             problems.append((where, f"distinguish: question {q.id}: only {judged[q.id]} of {CANDIDATES} candidate "
                                     f"variants tell every listed mistake apart ({_who_passes(verdicts)}); at "
