@@ -57,7 +57,10 @@ def case_seed(*parts: object) -> int:
 
 def expand_assignment(course: CourseSpec, assignment: AssignmentSpec, student: str | None = None,
                       visible_only: bool = False) -> list[Case]:
-    """Every concrete case of the assignment, in spec order."""
+    """Every concrete case of the assignment, in spec order, for the student's canonical id."""
+    from autograder.student_id import canonical
+
+    student = canonical(student, course.student_id)
     cases = []
     for exercise in assignment.exercises:
         cases.extend(expand_exercise(course.seed, assignment.id, exercise, student, visible_only))
@@ -74,9 +77,29 @@ def expand_exercise(seed: int, assignment_id: str, exercise: ExerciseSpec, stude
         for index in range(count):
             name = spec.name if spec.count is None else f"{spec.name}[{index}]"
             salt = ("student", student) if student and not spec.visible else ()
-            rng = np.random.default_rng(case_seed(seed, assignment_id, exercise.id, spec.name, index, *salt))
-            cases.extend(_on_devices(_concrete(exercise.id, name, spec, rng), exercise.devices))
+            case = _drawn(seed, assignment_id, exercise, spec, name, index, salt)
+            cases.extend(_on_devices(case, exercise.devices))
     return cases
+
+
+def _drawn(seed: int, assignment_id: str, exercise: ExerciseSpec, spec: CaseSpec, name: str, index: int,
+           salt: tuple) -> Case:
+    """The concrete case; with `distinguish:`, the first of up to families.MAX_ATTEMPTS draws (attempt k > 0
+    salted with k) on which every listed mistake gives another value than the reference. When none does, the
+    first draw (`autograder validate` reports such a family)."""
+    first = None
+    attempts = 1
+    if spec.distinguish:
+        from autograder.families import MAX_ATTEMPTS, tells_apart
+        attempts = MAX_ATTEMPTS
+    for attempt in range(attempts):
+        retry = ("attempt", attempt) if attempt else ()
+        rng = np.random.default_rng(case_seed(seed, assignment_id, exercise.id, spec.name, index, *salt, *retry))
+        case = _concrete(exercise.id, name, spec, rng)
+        first = first or case
+        if not spec.distinguish or tells_apart(exercise, spec, case.args, assignment_id):
+            return case
+    return first
 
 
 CUDA_SUFFIX = "@cuda"

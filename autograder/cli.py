@@ -70,12 +70,15 @@ def load(args: argparse.Namespace, *submissions: Path) -> CourseSpec:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from autograder.stubs import drifted
+    from autograder import distinguish
     from autograder.validate import check_assignment
 
     course = load(args)
     failed = False
     for assignment in course.assignments:
         checked = check_assignment(course, assignment)
+        for line in distinguish.report(course, assignment):  # per listed mistake: the students it would pass for
+            print(line)
         for problem in checked.problems:
             print(f"problem: {problem}")
         stale = drifted(assignment.solutions, assignment.directory, assignment.modules)
@@ -124,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         submission = folder or _default_submission(kit.assignment.directory, kit.assignment.id)
         _require_folder(submission)
         try:
-            run = check_kit(kit, submission)
+            run = check_kit(kit, submission, student_of(args.student, kit.course))
         except KitError as error:
             raise UsageError(str(error)) from None
     else:
@@ -132,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         assignment = course.assignment(args.assignment)
         submission = folder or _default_submission(assignment.directory, assignment.id)
         _require_folder(submission)
-        run = grade(course, assignment, submission, student=args.student, visible_only=True)
+        run = grade(course, assignment, submission, student=student_of(args.student, course), visible_only=True)
     sys.stdout.write(text.feedback(run, show_points=False, verbose=args.verbose))
     cases = [c for e in run.exercises for c in e.cases if c.status is not Status.SKIPPED]
     skipped = sum(c.status is Status.SKIPPED for e in run.exercises for c in e.cases)
@@ -140,6 +143,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     not_run = f" ({skipped} skipped: they need a GPU this machine does not have)" if skipped else ""
     print(f"\n{good}/{len(cases)} visible cases pass{not_run}. Hidden cases run when your work is graded.")
     return EXIT_OK if good == len(cases) else EXIT_FAILED
+
+
+def student_of(raw: str | None, course: CourseSpec) -> str | None:
+    """--student as every route uses it (autograder.student_id): trimmed, in the course's case, of its declared
+    form; a usage error naming the form otherwise. None without the option (the default variant)."""
+    from autograder.student_id import StudentIdError, checked
+
+    if raw is not None and not raw.strip():
+        raise UsageError("--student is empty; give your student id, or leave the option out for the default variant")
+    try:
+        return checked(raw, course.student_id, "--student")
+    except StudentIdError as error:
+        raise UsageError(str(error)) from None
 
 
 def student_kit(args: argparse.Namespace, folder: Path | None):
@@ -182,9 +198,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     course = load(args, *submissions)
     assignment = course.assignment(args.assignment)
     submitted_at = _submitted_at(args.submitted_at, assignment)
+    student = student_of(args.student, course)
     runs = []
     for submission in submissions:
-        run, values = _graded(course, assignment, submission, args.student, submitted_at)
+        run, values = _graded(course, assignment, submission, student, submitted_at)
         runs.append(run)
         # No execution_time: the same upload gives the same bytes here and in grade-all (run_autograder adds it).
         results = gradescope.dumps(run, course.reporting.hidden_visibility)
@@ -307,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="students: run the visible cases on your modules")
     check.add_argument("directory", nargs="?", help="folder with your modules (default: the assignment folder)")
     check.add_argument("--assignment", help="assignment id (default: the only one)")
-    check.add_argument("--student", help=argparse.SUPPRESS)
+    check.add_argument("--student", help="your student id: warns when answers.yaml records another")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
     check.set_defaults(func=cmd_check)
 

@@ -24,6 +24,7 @@ from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, Exercis
 from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
 from autograder.intake import ModuleSource, read_modules
 from autograder.late import apply_late
+from autograder.student_id import canonical
 from autograder.questions.grading import failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
@@ -87,6 +88,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
     `grading_seconds` from now. `submitted_at` (the submission's time, where the route knows it) applies the
     assignment's late penalty (autograder/late.py) to the finished run."""
     deadline = time.monotonic() + course.grading_seconds
+    student = canonical(student, course.student_id)  # every route seeds with the same id (autograder.student_id)
     kept: list[CaseValues] = []
     try:  # answers.yaml first: it takes no time, and a partial run has it
         questions, notes = grade_questions(course, assignment, submission, student, visible_only, forms)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder import codec
+from autograder import codec, distinguish
 from autograder.cases import NO_EXPECT, expand_exercise
 from autograder.compare import compare
 from autograder.questions.draw import check_questions
@@ -73,6 +73,7 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
     # is stale, and the reference graded as a submission loses those points.
     answers = display(assignment.solutions / "answers.yaml", course.root)
     problems += [Problem(answers, p) for p in stale_reference_answers(course, assignment)]
+    problems += [Problem(where, message) for where, message in distinguish.problems(course, assignment)]
     return Checked(assignment.id, len(assignment.exercises), count, tuple(problems))
 
 

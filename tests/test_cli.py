@@ -86,4 +86,4 @@ def test_validate_finds_a_question_whose_ranges_give_invalid_variants(tmp_path, 
                                  "      n: {int: [1, 4]}\n      f: {choice: [3, 5, 7]}"))
     assert main(["--course", str(course), "validate"]) == EXIT_FAILED
     out = capsys.readouterr().out
-    assert f"problem: {ASSIGNMENT}/questions: student" in out and "conv_output_size" in out
+    assert f"problem: {ASSIGNMENT}/questions: question conv_output_size: " in out and "have no right answer" in out

@@ -42,4 +42,4 @@ def test_validate_checks_the_reference_answers_for_the_course_seed(course, assig
     assert check_assignment(course, questions_only).problems == ()
     problems = check_assignment(dataclasses.replace(course, seed=course.seed + 1), questions_only).problems
     assert [p.where for p in problems] == ["solutions/l10_convolutions/answers.yaml"]
-    assert problems[0].message.startswith(f"stale for the course seed {course.seed + 1}: line 7: conv_layer_params")
+    assert problems[0].message.startswith(f"stale for the course seed {course.seed + 1}: line 6: conv_layer_params")

@@ -17,7 +17,8 @@ from autograder.batch.submissions import Submission, fingerprint, read_files
 from autograder.batch.unzip import SubmissionRejected
 from autograder.results import GradingRun, Status
 from autograder.sandbox.isolation import IsolationError
-from autograder.spec.model import LateRule
+from autograder.spec.model import LateRule, StudentIdRule
+from autograder.student_id import StudentIdError, checked
 from autograder.times import iso
 from autograder.verdict import GRADER_FAILED
 
@@ -86,7 +87,7 @@ def grade_all(course, assignment, submissions: Sequence[Submission], out: Path, 
         for submission in waiting:
             try:
                 job = _job(submission, assignment.modules, tuple(q.id for q in assignment.questions),
-                           times.get(submission.student))
+                           times.get(submission.student), course.student_id)
             except Exception:  # noqa: BLE001 (reading one submission failed in a way that is ours)
                 failure(submission.student)
                 continue
@@ -130,8 +131,12 @@ def _print(submitted: str, rule: LateRule | None, at: datetime | None) -> str:
 
 
 def _job(submission: Submission, modules: tuple[str, ...], questions: tuple[str, ...] = (),
-         at: datetime | None = None) -> Job:
+         at: datetime | None = None, ids: StudentIdRule = StudentIdRule()) -> Job:
     stamp = iso(at) if at else None
+    try:  # the folder's name is the id: one of another form than course.yaml's is not graded, and says why
+        checked(submission.student, ids, "student id (the submission's name)")
+    except StudentIdError as error:
+        return Job(submission.student, (), problem=str(error), submitted_at=stamp)
     try:
         files = read_files(submission, modules, questions)
     except SubmissionRejected as error:

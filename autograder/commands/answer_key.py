@@ -28,7 +28,7 @@ def register(commands) -> None:
 
 
 def cmd_answer_key(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, load, student_of, write_atomic
     from autograder.questions.key import FORMATS, key_text, reference_answers_text, roster_key
     from autograder.reference import ReferenceError_
     from autograder.roster import RosterError, decode, read_roster
@@ -52,14 +52,15 @@ def cmd_answer_key(args: argparse.Namespace) -> int:
                 data = path.read_bytes()
             except OSError as error:
                 raise UsageError(f"{path}: cannot read the roster ({error.strerror})") from None
-            students = read_roster(decode(data, str(path)), str(path), args.column).students
+            students = tuple(student_of(s, course) for s in
+                             read_roster(decode(data, str(path)), str(path), args.column).students)
         else:
             if args.column:
                 raise UsageError("--column goes with --roster")
-            students = tuple(s.strip() for s in args.student)
-            if not all(students):
+            if not all(s.strip() for s in args.student):
                 raise UsageError("--student is empty; give a student id (the default variant's answers are "
                                  "solutions/<id>/answers.yaml)")
+            students = tuple(student_of(s, course) for s in args.student)
         form = args.format or _format_of(args.out, FORMATS)
         text = key_text(roster_key(course, assignment, students), form, title=assignment.title)
     except RosterError as error:

@@ -20,7 +20,7 @@ def register(commands) -> None:
 
 
 def cmd_variant(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, student_kit, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, load, student_kit, student_of, write_atomic
     from autograder.questions.answers import FILE
     from autograder.questions.draw import draw_all
     from autograder.questions.render import answers_template, questions_markdown
@@ -30,10 +30,9 @@ def cmd_variant(args: argparse.Namespace) -> int:
     assignment = course.assignment(args.assignment)
     if not assignment.questions:
         raise UsageError(f"assignment {assignment.id!r} has no `questions:` in its assignment.yaml")
-    student = args.student or None  # as given: `grade --student` seeds with the same text
-    if args.student is not None and not args.student.strip():
-        raise UsageError("--student is empty; give your student id, or leave the option out for the default variant")
-    markdown = questions_markdown(assignment, draw_all(course, assignment, student), student)
+    student = student_of(args.student, course)  # as `grade --student` and every route take it
+    variants = draw_all(course, assignment, student, kit.acceptance if kit is not None else None)
+    markdown = questions_markdown(assignment, variants, student)
     if args.out:
         write_atomic(Path(args.out), markdown)
         print(f"wrote {args.out}")
@@ -43,7 +42,34 @@ def cmd_variant(args: argparse.Namespace) -> int:
     if target is not None:
         if target.exists():
             print(f"kept {target}: it exists already (your answers are never overwritten)", file=sys.stderr)
+            _record_student(target, course, assignment, student)
         else:
-            write_atomic(target, answers_template(assignment))
-            print(f"wrote {target}: replace each null by your answer")
+            write_atomic(target, answers_template(assignment, student))
+            print(f"wrote {target}: replace each null by your answer" +
+                  (f"; keep its line `student_id: {student}`" if student else ""))
     return EXIT_OK
+
+
+def _record_student(target: Path, course, assignment, student: str | None) -> None:
+    """An existing answers.yaml (the kit's stub) gets the `student_id:` line at its top when it has none; one that
+    records another id is left as it is, with a warning."""
+    from autograder.cli import write_atomic
+    from autograder.questions.answers import parse_answers
+    from autograder.questions.render import student_line
+    from autograder.student_id import canonical
+
+    if student is None:
+        return
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    sheet = parse_answers(text, tuple(q.id for q in assignment.questions)) if text is not None else None
+    if sheet is None or sheet.error:
+        print(f"add the line `{student_line(student)}` to {target}", file=sys.stderr)
+    elif sheet.student is None:
+        write_atomic(target, student_line(student) + "\n" + text)
+        print(f"added `student_id: {student}` at the top of {target}: keep it (your answers are untouched)")
+    elif canonical(sheet.student, course.student_id) != student:
+        print(f"warning: {target} records student_id {sheet.student!r}, not {student!r}: these are the numbers of "
+              f"{student!r}; fix the line (and your answers) if that is you", file=sys.stderr)

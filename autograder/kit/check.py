@@ -59,14 +59,15 @@ def cases_of(pack: CasePack) -> list[Case]:
                  note=c.note, device=c.device, twin=c.twin) for c in pack.cases]
 
 
-def check_kit(kit: Kit, submission: Path) -> GradingRun:
-    """The visible cases of the kit on `submission`, as `autograder check` in the course repository runs them."""
+def check_kit(kit: Kit, submission: Path, student: str | None = None) -> GradingRun:
+    """The visible cases of the kit on `submission`, as `autograder check` in the course repository runs them;
+    `student` only to warn when answers.yaml records another id."""
     pack = read_pack(kit)  # first: a kit whose data cannot be read starts nothing
     if kit.course.warm_pool:
         _start_pool()
     packed = [c for c in pack.cases if c.visible]
     cases = [c for c in cases_of(pack) if c.visible]
-    return grade_with_values(kit.course, kit.assignment, submission, visible_only=True,
+    return grade_with_values(kit.course, kit.assignment, submission, student=student, visible_only=True,
                              truth=PackTruth(kit, packed), cases=cases, forms=kit.forms)[0]
 
 

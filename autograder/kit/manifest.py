@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.questions.draw import judges
 from autograder.questions.grading import AnswerForm
-from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule, ExerciseSpec,
-                             Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec, QuestionSpec, Ref,
-                             Reporting)
+from autograder.questions.pool import Accepted, accepted_bits
+from autograder.spec import (AnswerSpec, AssignmentSpec, Comparison, Const, CourseSpec, DtypeRule,
+                             ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, MapOf, MistakeSpec,
+                             QuestionSpec, Ref, Reporting, StudentIdRule)
 
-FORMAT = 1
+FORMAT = 2
+"""2: a question with `distinguish:` carries `accepted`, which of its candidate variants tell the listed mistakes
+apart (autograder.questions.pool): not the mistakes' names, which stay with the course; the course carries the form
+of its student ids (`student_id`), so that the kit's `variant` normalises an id as the grader does."""
 DATA_DIR = ".autograder"
 """The kit's data folder, at the kit's root."""
 MANIFEST = "kit.json"
@@ -43,6 +48,9 @@ class Kit:
     """Exercise id -> the reference function's signature (as the sandbox's worker reports one)."""
     forms: dict[str, AnswerForm]
     """Question id -> the form of its answer."""
+    acceptance: dict[str, Accepted] = field(default_factory=dict)
+    """Question id -> which candidate variants are accepted, for the questions with `distinguish:`
+    (autograder.questions.draw.draw_all takes it; the kit has no solutions to judge them)."""
 
     @property
     def cases_file(self) -> Path:
@@ -63,7 +71,9 @@ def find_kit(*starts: Path) -> Path | None:
 
 def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[str, str],
              forms: dict[str, AnswerForm]) -> str:
-    """kit.json's text; the same course gives the same text."""
+    """kit.json's text; the same course gives the same text. A question with `distinguish:` carries which of its
+    candidate variants are accepted (judged here, with the reference solutions), never an answer."""
+    judged = judges(course.seed, assignment)
     data = {
         "format": FORMAT,
         "course": {"code": course.code, "title": course.title, "term": course.term, "seed": course.seed,
@@ -71,7 +81,10 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                    "reporting": {"hidden_visibility": course.reporting.hidden_visibility,
                                  "hidden_detail": course.reporting.hidden_detail.value},
                    "isolation": course.isolation, "warm_pool": course.warm_pool, "disk_mb": course.disk_mb,
-                   "cuda_unavailable": course.cuda_unavailable},
+                   "cuda_unavailable": course.cuda_unavailable,
+                   "student_id": {"pattern": course.student_id.pattern,
+                                  "case_sensitive": course.student_id.case_sensitive,
+                                  "example": course.student_id.example}},
         "assignment": {
             "id": assignment.id, "title": assignment.title, "intro": assignment.intro,
             "exercises": [{"id": e.id, "module": e.module, "title": e.title, "points": e.points,
@@ -85,7 +98,8 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                            "answer": {"module": q.answer.module, "function": q.answer.function,
                                       "args": _pairs(q.answer.args), "type": q.answer.type,
                                       "item": None if q.answer.item is None else _expr(q.answer.item)},
-                           "form": {"type": forms[q.id].type, "length": forms[q.id].length}}
+                           "form": {"type": forms[q.id].type, "length": forms[q.id].length},
+                           "accepted": accepted_bits(judged[q.id]) if q.id in judged else None}
                           for q in assignment.questions]}}
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -177,10 +191,13 @@ def _kit(root: Path, data: dict[str, Any]) -> Kit:
     course = CourseSpec(code=c["code"], title=c["title"], term=c["term"], seed=int(c["seed"]),
                         limits=Limits(**c["limits"]), compare=_read_compare(c["compare"]), reporting=reporting,
                         assignments=(assignment,), root=root, isolation=c["isolation"], warm_pool=c["warm_pool"],
-                        disk_mb=int(c["disk_mb"]), cuda_unavailable=c["cuda_unavailable"])
+                        disk_mb=int(c["disk_mb"]), cuda_unavailable=c["cuda_unavailable"],
+                        student_id=StudentIdRule(**c["student_id"]))
     forms = {q["id"]: AnswerForm(q["form"]["type"], q["form"]["length"]) for q in a["questions"]}
+    acceptance = {q["id"]: Accepted.from_hex(q["accepted"]) for q in a["questions"]
+                  if q["accepted"] is not None}
     return Kit(root=root, course=course, assignment=assignment,
-               signatures={e["id"]: e["signature"] for e in a["exercises"]}, forms=forms)
+               signatures={e["id"]: e["signature"] for e in a["exercises"]}, forms=forms, acceptance=acceptance)
 
 
 def _read_compare(data: dict[str, Any]) -> Comparison:

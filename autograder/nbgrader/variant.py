@@ -31,11 +31,12 @@ def show_questions(data: str, student: str | None = None) -> None:
 def student_questions(data: str, student: str) -> str:
     """The Markdown of `student`'s questions, drawn from the cell's data (kit.json, wrapped)."""
     kit = parse_manifest(unwrap(data, "questions' data").decode("utf-8"), Path("."), REBUILD)
-    return questions_text(draw_all(kit.course, kit.assignment, student), student)
+    return questions_text(draw_all(kit.course, kit.assignment, student, kit.acceptance), student)
 
 
 def questions_text(variants: tuple[Variant, ...], student: str) -> str:
-    """The questions of one student's variants, as Markdown."""
+    """The questions of one student's variants, as Markdown, naming the id as the grader normalises it."""
+    student = variants[0].student or student if variants else student
     lines = [f"**Your questions** (student `{student}`; another student has other numbers):", ""]
     for number, variant in enumerate(variants, start=1):
         q = variant.question

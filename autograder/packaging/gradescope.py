@@ -136,6 +136,17 @@ def submitted_at_of(metadata_path: Path):
         return None, f"{metadata_path}: no submission time ({type(error).__name__}: {error}); no late penalty"
 
 
+def _refused_id(student: str | None, course: CourseSpec) -> str:
+    """Why Gradescope's id for the student is not of the course's declared form (autograder.student_id), or ""."""
+    from autograder.student_id import StudentIdError, checked
+
+    try:
+        checked(student, course.student_id, "Gradescope's student id")
+    except StudentIdError as error:
+        return str(error)
+    return ""
+
+
 def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -> int:
     """What run_autograder does: always leaves a valid results.json, the grader's own, written atomically
     after each exercise (so that a grading Gradescope stops still leaves what was graded) and once more at the
@@ -156,12 +167,17 @@ def run_submission(course: CourseSpec, assignment: AssignmentSpec, root: Path) -
     try:
         student, note = student_of(root / "submission_metadata.json")
         print(f"autograder: {note}")
+        refused = _refused_id(student, course)
         submitted_at, late_note = (submitted_at_of(root / "submission_metadata.json") if assignment.late
                                    else (None, ""))
         if late_note:
             print(f"autograder: {late_note}")
-        run, _ = grade_upload(course, assignment, root / "submission", student=student, progress=partial,
-                              submitted_at=submitted_at)
+        if refused:  # the id is not of the course's declared form: graded as nobody's, every case says why
+            from autograder.batch.jobs import ungradable
+            run = ungradable(course, assignment, student or "unknown", refused)
+        else:
+            run, _ = grade_upload(course, assignment, root / "submission", student=student, progress=partial,
+                                  submitted_at=submitted_at)
         if run.notes and run.notes[0].startswith(NOT_GRADED):
             print(f"autograder: the submission cannot be graded: {run.notes[0][len(NOT_GRADED):]}")
         for exercise in run.exercises:

@@ -18,6 +18,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 FILE = "answers.yaml"
+STUDENT_KEY = "student_id"
+"""The key of answers.yaml that records the student id its numbers were drawn for (`autograder variant` writes
+it); never a question id."""
 MAX_BYTES = 64 * 1024
 """A filled-in answers.yaml is a few hundred bytes; anything far larger is refused unread."""
 
@@ -50,6 +53,9 @@ class AnswerSheet:
     """Question id → why its answer could not be read (a mapping, a tag, a duplicate key)."""
     unknown: tuple[str, ...] = ()
     """Messages about keys that are no question of the assignment's (they are ignored)."""
+    student: str | None = None
+    """The id recorded under `student_id:` (as text), or None."""
+    student_line: int = 0
 
 
 def read_answers(folder: Path, questions: tuple[str, ...]) -> AnswerSheet:
@@ -102,11 +108,19 @@ def parse_answers(text: str, questions: tuple[str, ...]) -> AnswerSheet:
     answers: dict[str, Answer] = {}
     problems: dict[str, str] = {}
     unknown: list[str] = []
+    student, student_line = None, 0
     for key, value in root.value:
         if not isinstance(key, yaml.ScalarNode) or key.tag != _TAG + "str":
             unknown.append(f"{FILE}:{_line(key)}: a key must be a question id, got {_describe(key)} (ignored)")
             continue
         qid = key.value
+        if qid == STUDENT_KEY:
+            if isinstance(value, yaml.ScalarNode) and value.tag != _TAG + "null" and len(value.value) <= 200:
+                student, student_line = value.value, _line(value)
+            else:
+                unknown.append(f"{FILE}:{_line(key)}: {STUDENT_KEY}: expected your student id as text, got "
+                               f"{_describe(value)} (ignored)")
+            continue
         if qid not in questions:
             unknown.append(f"{FILE}:{_line(key)}: {qid!r} is no question of this assignment (ignored); the "
                            f"questions are {', '.join(questions)}")
@@ -120,7 +134,8 @@ def parse_answers(text: str, questions: tuple[str, ...]) -> AnswerSheet:
             answers[qid] = Answer(_value(value), _line(value))
         except _Refused as refused:
             problems[qid] = f"{FILE}:{_line(value)}: {qid}: {refused}"
-    return AnswerSheet(found=True, answers=answers, problems=problems, unknown=tuple(unknown))
+    return AnswerSheet(found=True, answers=answers, problems=problems, unknown=tuple(unknown), student=student,
+                       student_line=student_line)
 
 
 class _Refused(Exception):

@@ -8,13 +8,15 @@ the question id and, when there is one, the student id. Without a student id eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from autograder.cases import case_seed, evaluate
+from autograder.questions.pool import Candidates, Judge, answer_for, candidate_params, pick
 from autograder.reference import ReferenceError_, ReferenceSolutions
 from autograder.spec import AssignmentSpec, CourseSpec, QuestionSpec
+from autograder.student_id import canonical
 
 Answer = int | tuple[int, ...]
 """A question's answer: an integer, or a shape (a tuple of integers)."""
@@ -40,8 +42,23 @@ def student_key(student: str | None) -> str | None:
     return student if student else None
 
 
-def draw(seed: int, assignment_id: str, question: QuestionSpec, student: str | None = None) -> Variant:
+Acceptance = Mapping[str, Candidates]
+"""Question id -> which candidate variants tell every mistake of its `distinguish:` apart: a Judge on the host,
+the kit's bitset in the student kit (autograder.questions.pool)."""
+
+
+def draw(seed: int, assignment_id: str, question: QuestionSpec, student: str | None = None,
+         candidates: Candidates | None = None) -> Variant:
+    """The student's variant: with `distinguish:` (or, in the kit, `candidates`), the first accepted candidate of
+    the student's tries (`candidates` says which are); otherwise params drawn from the student's own seed."""
     student = student_key(student)
+    if question.distinguish or candidates is not None:
+        if candidates is None:
+            raise ValueError(f"question {question.id} lists mistakes to distinguish: drawing it needs which "
+                             f"candidates tell them apart (autograder.questions.pool)")
+        index = pick(seed, assignment_id, question, student, candidates)
+        return Variant(question=question, student=student,
+                       params=candidate_params(seed, assignment_id, question, index))
     salt = ("student", student) if student else ()
     rng = np.random.default_rng(case_seed(seed, assignment_id, "questions", question.id, *salt))
     params: dict[str, Any] = {}
@@ -50,9 +67,33 @@ def draw(seed: int, assignment_id: str, question: QuestionSpec, student: str | N
     return Variant(question=question, student=student, params=params)
 
 
-def draw_all(course: CourseSpec, assignment: AssignmentSpec, student: str | None = None) -> tuple[Variant, ...]:
-    """The student's variant of every question of the assignment, in spec order."""
-    return tuple(draw(course.seed, assignment.id, q, student) for q in assignment.questions)
+def draw_all(course: CourseSpec, assignment: AssignmentSpec, student: str | None = None,
+             acceptance: Acceptance | None = None) -> tuple[Variant, ...]:
+    """The student's variant of every question of the assignment, in spec order. `acceptance`: by default the
+    host's, judged with the assignment's reference solutions (host_acceptance)."""
+    if acceptance is None:
+        acceptance = host_acceptance(course.seed, assignment)
+    student = canonical(student, course.student_id)
+    return tuple(draw(course.seed, assignment.id, q, student, acceptance.get(q.id)) for q in assignment.questions)
+
+
+_JUDGES: dict[tuple, Judge] = {}
+
+
+def judges(seed: int, assignment: AssignmentSpec) -> dict[str, Judge]:
+    """A Judge per question with `distinguish:`, kept for the process: each candidate is judged once."""
+    found = {}
+    for q in assignment.questions:
+        if q.distinguish:
+            key = (seed, assignment.id, str(assignment.solutions), q)
+            if key not in _JUDGES:
+                _JUDGES[key] = Judge(seed, assignment.id, q, ReferenceSolutions(assignment.solutions, assignment.id))
+            found[q.id] = _JUDGES[key]
+    return found
+
+
+def host_acceptance(seed: int, assignment: AssignmentSpec) -> Acceptance:
+    return judges(seed, assignment)
 
 
 def answer_of(variant: Variant, reference: ReferenceSolutions) -> Answer:
@@ -61,23 +102,7 @@ def answer_of(variant: Variant, reference: ReferenceSolutions) -> Answer:
     Raises ReferenceError_ when the reference fails or returns something that is not of the question's type:
     the course's bug (a param range that allows invalid geometry), never the student's."""
     spec = variant.question.answer
-    where = f"question {variant.question.id} (params {variant.params})"
-    args = {name: evaluate(expr, variant.params, np.random.default_rng(0)) for name, expr in spec.args}
-    value, error = reference.call(spec.module, spec.function, args)
-    if error is not None:
-        raise ReferenceError_(f"{where}: {spec.module}.{spec.function} raised {type(error).__name__}: {error}")
-    if spec.item is not None:
-        item = evaluate(spec.item, variant.params, np.random.default_rng(0))
-        if not isinstance(value, (list, tuple)) or not 1 <= item <= len(value):
-            raise ReferenceError_(f"{where}: item {item} of {spec.module}.{spec.function}'s result {value!r} "
-                                  f"does not exist")
-        value = value[item - 1]
-    if spec.type == "integer" and _is_int(value):
-        return int(value)
-    if spec.type == "shape" and isinstance(value, (list, tuple)) and all(_is_int(v) for v in value):
-        return tuple(int(v) for v in value)
-    raise ReferenceError_(f"{where}: {spec.module}.{spec.function} gave {value!r}, which is not "
-                          f"{'an integer' if spec.type == 'integer' else 'a shape (a list of integers)'}")
+    return answer_for(variant.question, variant.params, reference, spec.module, spec.function)
 
 
 def answer_key(course: CourseSpec, assignment: AssignmentSpec, student: str | None = None,
@@ -92,13 +117,14 @@ def check_questions(course: CourseSpec, assignment: AssignmentSpec, students: li
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
     problems = []
     for student in students:
-        for variant in draw_all(course, assignment, student):
+        try:
+            variants = draw_all(course, assignment, student)
+        except ReferenceError_ as error:
+            problems.append(f"student {student!r}: {error}")
+            continue
+        for variant in variants:
             try:
                 answer_of(variant, reference)
             except ReferenceError_ as error:
                 problems.append(f"student {student!r}: {error}")
     return problems
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

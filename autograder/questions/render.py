@@ -1,7 +1,9 @@
 """A student's questions as Markdown (QUESTIONS.md) and the answers.yaml template to fill in. Pure: text only."""
 from __future__ import annotations
 
-from autograder.questions.answers import FILE
+import json
+
+from autograder.questions.answers import FILE, STUDENT_KEY
 from autograder.questions.draw import Variant
 from autograder.spec import AssignmentSpec, QuestionSpec
 
@@ -26,11 +28,14 @@ def questions_markdown(assignment: AssignmentSpec, variants: tuple[Variant, ...]
     return "\n".join(lines)
 
 
-def answers_template(assignment: AssignmentSpec) -> str:
-    """answers.yaml with every answer null. The same for every student: the numbers are in QUESTIONS.md."""
+def answers_template(assignment: AssignmentSpec, student: str | None = None) -> str:
+    """answers.yaml with every answer null, and the student id the numbers were drawn for where there is one
+    (the stub's has none: `autograder variant` writes it)."""
     lines = [f"# Your answers to the questions of {assignment.title} (see QUESTIONS.md; get yours with",
              "# `autograder variant --student ID --out QUESTIONS.md`). Replace each null by your answer:",
              "# a whole number such as 280, or a shape as a list such as [7, 7, 40].", ""]
+    if student:
+        lines += [student_line(student), ""]
     for number, q in enumerate(assignment.questions, start=1):
         lines += [f"# {number}. {q.title} ({_points(q.points)}): {_form(q)}", f"{q.id}: null", ""]
     return "\n".join(lines)
@@ -42,3 +47,9 @@ def _form(question: QuestionSpec) -> str:
 
 def _points(points: float) -> str:
     return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def student_line(student: str) -> str:
+    """The line of answers.yaml that records the id the numbers were drawn for."""
+    return (f"{STUDENT_KEY}: {json.dumps(student, ensure_ascii=False)}   # the id your numbers were drawn for: keep "
+            f"this line")

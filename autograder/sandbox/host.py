@@ -39,9 +39,10 @@ from autograder.intake import read_modules
 from autograder.sandbox import answers, arguments, disk, groups as groups_, pool, speed, static, wire
 from autograder.sandbox import isolation as isolation_
 from autograder.sandbox.isolation import Isolation, Level, Policy
-from autograder.sandbox.process import (Channels, Cold, OutputDrain, OverCpu, ProtocolBreak, Stopped, Timeout,
-                                        Worker, kill_all, pipes, running, sandbox_processes, stop_sandbox)
+from autograder.sandbox.process import (STACK_SECONDS, Channels, Cold, OutputDrain, OverCpu, ProtocolBreak, Stopped,
+                                        Timeout, Worker, kill_all, pipes, running, sandbox_processes, stop_sandbox)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
+from autograder.sandbox.stack import Where, student_frame
 from autograder.sandbox.static.families import guarded
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
@@ -227,6 +228,9 @@ class _Session:
         self.spent: dict[str, float] = {}
         """Seconds each exercise's cases have run, over every worker started: the exercise limit is for them all."""
         self.crashes: dict[str, int] = {}
+        self.hangs: dict[str, tuple[str, Where | None]] = {}
+        """Exercise -> the case that ran out of its time limit and where the student's code was (feedback only)."""
+        self._where: Where | None = None
         self.baseline: Worker | None = None
         """The worker that runs speed cases' baselines (never student code), started at the first speed case."""
         self.baseline_home: Path | None = None
@@ -299,7 +303,7 @@ class _Session:
         if self._budget_left() <= 0:
             self.outcomes[call.key] = _budget_out(self.options.grading_seconds, ran=False)
         elif self.spent.get(call.exercise, 0.0) >= call.exercise_seconds:
-            self.outcomes[call.key] = _used_up(call)
+            self.outcomes[call.key] = _used_up(call, self.hangs.get(call.exercise))
         elif self.crashes.get(call.exercise, 0) >= MAX_CRASHES:
             self.outcomes[call.key] = Outcome(OutcomeKind.CRASHED, message=(
                 f"not run: {call.function} crashed the process in {MAX_CRASHES} earlier cases"))
@@ -374,6 +378,10 @@ class _Session:
             reason = "done"
         except Timeout:
             reason = "timeout"
+            if current is not None and current[0] == "call" and self._budget_left() > STACK_SECONDS:
+                # where it was, read before the worker is stopped (never past the grading's time budget)
+                files = {f"{m}.py" for m in self.functions} | {f"{c.module}.py" for c in calls}
+                self._where = student_frame(worker.stack(), files)
         except Stopped:
             reason = "exited"
         except ProtocolBreak as error:
@@ -642,7 +650,10 @@ class _Session:
             exhausted = self.spent.get(call.exercise, 0.0) >= call.exercise_seconds
             scope = f"the exercise's time limit of {call.exercise_seconds:g} s" if exhausted \
                 else f"the time limit of {limit:g} s"
-            self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded")
+            where, self._where = self._where, None
+            at = f"; it was still running {where}: look for a loop that never ends there" if where else ""
+            self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded{at}")
+            self.hangs[call.exercise] = (call.key.split("/", 1)[-1], where)
             return
         kind_ = OutcomeKind.PROTOCOL if reason == "protocol" else OutcomeKind.CRASHED
         self.outcomes[name] = Outcome(kind_, message=f"the process {what}" if kind_ is OutcomeKind.CRASHED else what)
@@ -729,6 +740,12 @@ def _budget_out(seconds: float | None, ran: bool) -> Outcome:
     return Outcome(OutcomeKind.TIMEOUT, message=f"{budget} ran out {when}: the earlier cases used it up")
 
 
-def _used_up(call: Call) -> Outcome:
+def _used_up(call: Call, hang: tuple[str, Where | None] | None = None) -> Outcome:
+    """A call not run because its exercise's time was used up; `hang`: the case that ran out of time, and where."""
+    if hang is not None:
+        case, where = hang
+        at = f" (still running {where})" if where else ""
+        return Outcome(OutcomeKind.TIMEOUT, message=f"not run: case {case} did not finish{at} and used up the "
+                                                    f"exercise's time limit of {call.exercise_seconds:g} s")
     return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
                                                 "was used up by earlier cases")

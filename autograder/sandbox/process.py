@@ -47,6 +47,11 @@ class OverCpu(Exception):
         self.seconds = seconds
 
 
+STACK_SECONDS = 0.5
+"""How long the host waits for a timed-out worker's stack dump (Worker.stack)."""
+STACK_BYTES = 16384
+
+
 @dataclass(frozen=True)
 class Channels:
     """The worker's ends of its pipes and arena, as the numbers it finds them at."""
@@ -111,6 +116,29 @@ class Worker:
                 raise Stopped("the worker closed its channel")
             data += chunk
         return bytes(data)
+
+    def stack(self, seconds: float = STACK_SECONDS, limit: int = STACK_BYTES) -> str:
+        """Feedback only: ask the worker (SIGUSR2, faulthandler's dump, autograder.sandbox.stack) where it is,
+        and read what comes on its response channel within `seconds`, at most `limit` bytes. Only after a
+        timeout, just before the worker is stopped: the channel's protocol is over by then. "" when nothing comes."""
+        try:
+            os.kill(self.pid, signal.SIGUSR2)
+        except OSError:
+            return ""
+        data = bytearray()
+        deadline = time.monotonic() + seconds
+        while len(data) < limit:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._selector.select(timeout=min(remaining, 0.1 if data else remaining)):
+                break  # nothing more within the time, or a pause after the dump
+            try:
+                chunk = os.read(self.response_fd, limit - len(data))
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace")
 
     def finish(self) -> int | None:
         self._selector.close()

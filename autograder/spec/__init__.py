@@ -16,8 +16,9 @@ naming the file, the line and the key.
 from autograder.spec.assignment import DEVICES, RAISABLE, load_assignment
 from autograder.spec.course import CUDA_UNAVAILABLE, ISOLATIONS, load_course
 from autograder.spec.model import (GENERATORS, AnswerSpec, AssignmentSpec, CaseSpec, Comparison, Const, CourseSpec,
-                                   DtypeRule, ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf, Location,
-                                   MapOf, MistakeSpec, QuestionSpec, Ref, Reporting, SpecError, SpeedSpec)
+                                   Distinction, DtypeRule, ExerciseSpec, Expr, Generate, HiddenDetail, Limits, ListOf,
+                                   Location, MapOf, MistakeSpec, QuestionSpec, Ref, Reporting, SpecError, SpeedSpec,
+                                   StudentIdRule)
 from autograder.spec.questions import ANSWER_TYPES
 from autograder.spec.settings import HIDDEN_VISIBILITIES
 from autograder.spec.solutions import MISTAKES_MODULE
@@ -25,6 +26,6 @@ from autograder.spec.values import DTYPES
 
 __all__ = ["ANSWER_TYPES", "CUDA_UNAVAILABLE", "DEVICES", "DTYPES", "GENERATORS", "HIDDEN_VISIBILITIES", "ISOLATIONS",
            "MISTAKES_MODULE", "RAISABLE", "AnswerSpec", "AssignmentSpec", "CaseSpec", "Comparison", "Const",
-           "CourseSpec", "DtypeRule", "ExerciseSpec", "Expr", "Generate", "HiddenDetail", "Limits", "ListOf",
-           "Location", "MapOf", "MistakeSpec", "QuestionSpec", "Ref", "Reporting", "SpecError", "SpeedSpec",
-           "load_assignment", "load_course"]
+           "CourseSpec", "Distinction", "DtypeRule", "ExerciseSpec", "Expr", "Generate", "HiddenDetail", "Limits",
+           "ListOf", "Location", "MapOf", "MistakeSpec", "QuestionSpec", "Ref", "Reporting", "SpecError", "SpeedSpec",
+           "StudentIdRule", "load_assignment", "load_course"]

@@ -8,6 +8,7 @@ from autograder.spec.model import (CaseSpec, Comparison, ExerciseSpec, HiddenDet
                                    SpecError, SpeedSpec, AssignmentSpec)
 from autograder.spec.nodes import (DOTTED, Node, display, identifier, labelled_by, matching, one_of, optional,
                                    positive_int, positive_number, read_yaml, unique)
+from autograder.spec.distinguish import read_distinguish
 from autograder.spec.late import late_rule, optional_late
 from autograder.spec.questions import read_questions
 from autograder.spec.settings import COMPARE_READERS, LIMIT_READERS, override, read_hidden_detail
@@ -50,7 +51,7 @@ def load_assignment(path: Path, root: Path | None = None, limits: Limits = Limit
     seen: dict[str, int] = {}
     exercises = tuple(_exercise(item, solutions, limits, compare, seen, hidden_detail)
                       for item in spec["exercises"].items(minimum=1))
-    questions = optional(spec, "questions", lambda q: read_questions(q, solutions), ())
+    questions = optional(spec, "questions", lambda q: read_questions(q, solutions, exercises), ())
     return AssignmentSpec(id=assignment_id, title=title, intro=intro, exercises=exercises,
                           directory=path.parent, solutions=solutions.folder, questions=questions,
                           late=late_rule(late or {}, optional_late(spec)))
@@ -77,14 +78,15 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
     forbidden = optional(spec, "forbidden", lambda f: tuple(matching(item, DOTTED, dotted) for item in f.items()), ())
     signature = solutions.signature(spec["module"], module, spec["id"], exercise_id)
     names: dict[str, int] = {}
-    cases = tuple(_case(item, signature, names) for item in spec["cases"].items(minimum=1))
     mistakes = optional(spec, "mistakes", lambda m: _mistakes(m, solutions, signature), ())
+    cases = tuple(_case(item, signature, names, solutions, mistakes) for item in spec["cases"].items(minimum=1))
     return ExerciseSpec(id=exercise_id, module=module, title=title, points=points, statement=statement,
                         compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location,
                         mistakes=mistakes,
                         hidden_detail=optional(spec, "hidden_detail", read_hidden_detail, hidden_detail),
                         devices=optional(spec, "devices", _devices, ()),
-                        value_hint=" ".join(optional(spec, "value_hint", Node.string, "").split()))
+                        value_hint=" ".join(optional(spec, "value_hint", Node.string, "").split()),
+                        solutions=solutions.folder)
 
 
 def _devices(n: Node) -> tuple[str, ...]:
@@ -129,10 +131,11 @@ def _mistake(n: Node, solutions: Solutions, signature: Signature, seen: dict[str
 _CASE_NAME = re.compile(r"[a-z0-9_]+")
 
 
-def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
+def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Solutions | None = None,
+          mistakes: tuple[MistakeSpec, ...] = ()) -> CaseSpec:
     n = labelled_by(n, "name")
     spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note",
-                                        "speed"))
+                                        "speed", "distinguish"))
     name = matching(spec["name"], _CASE_NAME, "a case name of lower-case letters, digits and _")
     unique(spec["name"], name, seen, "case name")
     if "count" in spec and "params" not in spec:
@@ -143,6 +146,9 @@ def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
     if "raises" in spec and "expect" in spec:
         raise spec["raises"].error("a case expects either a value (`expect`) or an exception (`raises`), not "
                                    "both; remove one")
+    if "distinguish" in spec and ("count" not in spec or "raises" in spec or "expect" in spec):
+        raise spec["distinguish"].error("`distinguish` retries the draw of a random case (with `count`) whose "
+                                        "value the reference computes (no `expect`, no `raises`); remove it here")
     params = optional(spec, "params", read_params, ())
     scope = Scope(tuple(param for param, _ in params))
     return CaseSpec(name=name, args=read_args(spec["args"], signature, scope),
@@ -152,7 +158,9 @@ def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
                     expect=optional(spec, "expect", lambda e: read_expr(e, scope)),
                     raises=optional(spec, "raises", lambda r: one_of(r, RAISABLE)),
                     note=optional(spec, "note", Node.string), location=n.location,
-                    speed=optional(spec, "speed", lambda v: _speed(v, spec)))
+                    speed=optional(spec, "speed", lambda v: _speed(v, spec)),
+                    distinguish=optional(spec, "distinguish",
+                                         lambda d: read_distinguish(d, solutions, signature, mistakes), ()))
 
 
 def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:

@@ -7,7 +7,7 @@ from pathlib import Path
 from autograder.spec.assignment import load_assignment
 from autograder.spec.budget import DEFAULT_GRADING_SECONDS, check_budget, grading_seconds
 from autograder.spec.late import optional_late
-from autograder.spec.model import Comparison, CourseSpec, Limits, Reporting
+from autograder.spec.model import Comparison, CourseSpec, Limits, Reporting, StudentIdRule
 from autograder.spec.nodes import Node, display, matching, one_of, optional, read_yaml, unique
 from autograder.spec.settings import COMPARE_READERS, LIMIT_READERS, REPORTING_READERS, override
 
@@ -23,7 +23,7 @@ def load_course(root: Path) -> CourseSpec:
     """Read and validate `root/course.yaml` and its assignments."""
     root = Path(root)
     course = read_yaml(root / "course.yaml", root).mapping(("code", "title", "term", "seed", "assignments"),
-                                                             ("defaults", "sandbox", "gpu", "late"))
+                                                             ("defaults", "sandbox", "gpu", "late", "student_id"))
     code, title, term = (course[key].string() for key in ("code", "title", "term"))
     seed = course["seed"].integer()
     defaults = optional(course, "defaults", lambda n: n.mapping((), ("limits", "compare", "reporting")), {})
@@ -39,6 +39,7 @@ def load_course(root: Path) -> CourseSpec:
     gpu = optional(course, "gpu", lambda n: n.mapping((), ("cuda_unavailable",)), {})
     cuda_unavailable = optional(gpu, "cuda_unavailable", lambda n: one_of(n, CUDA_UNAVAILABLE), "cpu")
     late = optional_late(course)
+    student_id = optional(course, "student_id", _student_id, StudentIdRule())
     assignments, seen = [], {}
     for item in course["assignments"].items(minimum=1):
         assignment_id = matching(item, _FOLDER_NAME, "an assignment id (a folder name: letters, digits, _ . -)")
@@ -54,7 +55,7 @@ def load_course(root: Path) -> CourseSpec:
     return CourseSpec(code=code, title=title, term=term, seed=seed, limits=limits, compare=compare,
                       reporting=reporting, assignments=tuple(assignments), root=root, isolation=isolation,
                       warm_pool=warm_pool, disk_mb=disk_mb, cuda_unavailable=cuda_unavailable,
-                      grading_seconds=budget)
+                      grading_seconds=budget, student_id=student_id)
 
 
 def _disk_mb(n: Node) -> int:
@@ -62,3 +63,25 @@ def _disk_mb(n: Node) -> int:
     if not 16 <= value <= 65536:
         raise n.error(f"disk_mb must be between 16 and 65536 (MB), not {value}")
     return value
+
+
+STUDENT_ID_CASES = ("sensitive", "insensitive")
+
+
+def _student_id(n: Node) -> StudentIdRule:
+    """`student_id: {pattern: "s[0-9]{7}", case: insensitive, example: s2026042}`: every key optional."""
+    spec = n.mapping((), ("pattern", "case", "example"))
+    pattern = optional(spec, "pattern", Node.string)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise spec["pattern"].error(f"not a regular expression: {error}") from None
+        if re.fullmatch(pattern, "") is not None:
+            raise spec["pattern"].error("the pattern matches an empty id; require at least one character")
+    case = optional(spec, "case", lambda c: one_of(c, STUDENT_ID_CASES), "sensitive")
+    rule = StudentIdRule(pattern=pattern, case_sensitive=case == "sensitive",
+                         example=optional(spec, "example", lambda e: str(e.scalar()), ""))
+    if rule.example and pattern is not None and rule.compiled().fullmatch(rule.example.strip()) is None:
+        raise spec["example"].error(f"{rule.example!r} does not match the pattern {pattern!r}")
+    return rule

@@ -125,6 +125,9 @@ class CaseSpec:
     location: Location | None = None
     speed: SpeedSpec | None = None
     """Set for a speed case (`speed:`): graded on time too, on the CPU only."""
+    distinguish: tuple[Distinction, ...] = ()
+    """For a random case: mistakes whose output every drawn case must tell apart from the reference's (the
+    draw retries, deterministically, until it does: autograder.cases)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class ExerciseSpec:
     value_hint: str = ""
     """Said once in the exercise's notes when a case returns a value of the right type and shape whose values are
     wrong and no known mistake explains it (learn_filter: "gradient descent did not converge"); "" for none."""
+    solutions: Path | None = None
+    """solutions/<assignment>/, where the reference and mistakes are: the host judges a random case family's
+    `distinguish:` with them (autograder.families); None in the student kit."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,19 @@ class AnswerSpec:
 
 
 @dataclass(frozen=True)
+class Distinction:
+    """A known mistake that a drawn variant must tell apart from the right answer (`distinguish:`): for every
+    student's numbers the mistake gives another answer (or none), so that it never passes
+    (autograder.questions.pool, autograder.distinguish)."""
+
+    name: str
+    """As written: a mistake id of the exercise the answer calls, or a function of the mistakes module."""
+    function: str
+    """The function's name in the assignment's mistakes module."""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     """A hand-computation question with per-student params (autograder.variants), answered in answers.yaml."""
 
@@ -180,6 +199,8 @@ class QuestionSpec:
     """Ordered (name, expression) pairs, drawn per student like a random case's params."""
     answer: AnswerSpec
     location: Location | None = None
+    distinguish: tuple[Distinction, ...] = ()
+    """Mistakes every variant must tell apart from the right answer; () draws the params as they come."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +244,22 @@ class AssignmentSpec:
 
 
 @dataclass(frozen=True)
+class StudentIdRule:
+    """The form of the course's student ids (`student_id:` in course.yaml; autograder.student_id)."""
+
+    pattern: str | None = None
+    """A regular expression the whole (trimmed) id must match; None: any id."""
+    case_sensitive: bool = True
+    """False (`case: insensitive`): the id is lower-cased before it seeds anything and before the match."""
+    example: str = ""
+    """An id of the form, shown when one is refused."""
+
+    def compiled(self) -> "re.Pattern[str]":
+        import re
+        return re.compile(self.pattern or ".*", 0 if self.case_sensitive else re.IGNORECASE)
+
+
+@dataclass(frozen=True)
 class CourseSpec:
     code: str
     title: str
@@ -245,6 +282,8 @@ class CourseSpec:
     grading_seconds: float = 420.0  # autograder.spec.budget.DEFAULT_GRADING_SECONDS
     """The whole grading's time budget, on the host's clock (`sandbox.grading_seconds`): every exercise's limits fit
     into it (checked at load, autograder.spec.budget), and no case runs past it (the sandbox's deadline)."""
+    student_id: StudentIdRule = StudentIdRule()
+    """The form of the student ids; by default any id, trimmed (autograder.student_id)."""
 
     def assignment(self, assignment_id: str | None = None) -> AssignmentSpec:
         """The named assignment, or the only one when no name is given."""

@@ -83,9 +83,29 @@ def conv_bias_per_weight(f: int, in_channels: int, filters: int) -> int:
     return int(2 * f * f * in_channels * filters)
 
 
-def cnn_shapes_height_width_swapped(input_shape: Sequence[int],
-                                    layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
-    """Reads the input as (width, height, channels): every shape comes out as (w', h', n)."""
+def output_size_padding_ignored(n: int, f: int, padding: int = 0, stride: int = 1) -> int:
+    """Leaves the padding out: floor((n - f) / s) + 1."""
+    _check_geometry(n, f, padding, stride)
+    return int((n - f) // stride + 1)
+
+
+def output_size_stride_ignored(n: int, f: int, padding: int = 0, stride: int = 1) -> int:
+    """Leaves the stride out, as if s = 1: n + 2p - f + 1."""
+    _check_geometry(n, f, padding, stride)
+    return int(n + 2 * padding - f + 1)
+
+
+def conv_channels_forgotten(f: int, in_channels: int, filters: int) -> int:
+    """A filter as f x f only, without the depth of its input: (f * f + 1) * filters."""
+    _check_positive(f=f, in_channels=in_channels, filters=filters)
+    return int((f * f + 1) * filters)
+
+
+def _cnn_shapes(input_shape: Sequence[int], layers: Sequence[Mapping[str, int]],
+                size=lambda n, f, p, s: (n + 2 * p - f) // s + 1,
+                order=lambda h, w, n: (h, w, n)) -> list[tuple[int, int, int]]:
+    """cnn_output_shapes with its input checks, each layer's size computed by `size` and each shape written by
+    `order`: the one place a shape mistake bends."""
     if len(input_shape) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}")
     h, w, c = (int(v) for v in input_shape)
@@ -95,32 +115,54 @@ def cnn_shapes_height_width_swapped(input_shape: Sequence[int],
     for layer in layers:
         if not isinstance(layer, Mapping) or any(key not in layer for key in "fspn") or layer["n"] < 1:
             raise ValueError(f"invalid layer {layer!r}")
-        for size in (h, w):
-            _check_geometry(size, layer["f"], layer["p"], layer["s"])
-        h = (h + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
-        w = (w + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
-        shapes.append((int(w), int(h), int(layer["n"])))
+        for dim in (h, w):
+            _check_geometry(dim, layer["f"], layer["p"], layer["s"])
+        h, w = (int(size(dim, layer["f"], layer["p"], layer["s"])) for dim in (h, w))
+        if min(h, w) < 1:  # the mistake's own sizes ran out: no shape to write
+            raise ValueError(f"a size below 1 ({h} x {w})")
+        shapes.append(tuple(int(v) for v in order(h, w, layer["n"])))
     return shapes
+
+
+def cnn_shapes_height_width_swapped(input_shape: Sequence[int],
+                                    layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Reads the input as (width, height, channels): every shape comes out as (w', h', n)."""
+    return _cnn_shapes(input_shape, layers, order=lambda h, w, n: (w, h, n))
 
 
 def cnn_shapes_channels_first(input_shape: Sequence[int],
                               layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
     """Writes each shape channels-first, as PyTorch does: (n, h', w') instead of (h', w', n)."""
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}")
-    h, w, c = (int(v) for v in input_shape)
-    if min(h, w, c) < 1:
-        raise ValueError(f"input_shape entries must be positive, got {(h, w, c)}")
-    shapes = []
-    for layer in layers:
-        if not isinstance(layer, Mapping) or any(key not in layer for key in "fspn") or layer["n"] < 1:
-            raise ValueError(f"invalid layer {layer!r}")
-        for size in (h, w):
-            _check_geometry(size, layer["f"], layer["p"], layer["s"])
-        h = (h + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
-        w = (w + 2 * layer["p"] - layer["f"]) // layer["s"] + 1
-        shapes.append((int(layer["n"]), int(h), int(w)))
-    return shapes
+    return _cnn_shapes(input_shape, layers, order=lambda h, w, n: (n, h, w))
+
+
+def cnn_shapes_ceil(input_shape: Sequence[int], layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Rounds each layer's size up: ceil((n + 2p - f) / s) + 1."""
+    return _cnn_shapes(input_shape, layers, size=lambda n, f, p, s: math.ceil((n + 2 * p - f) / s) + 1)
+
+
+def cnn_shapes_padding_once(input_shape: Sequence[int],
+                            layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Pads one side only at each layer: floor((n + p - f) / s) + 1."""
+    return _cnn_shapes(input_shape, layers, size=lambda n, f, p, s: (n + p - f) // s + 1)
+
+
+def cnn_shapes_padding_ignored(input_shape: Sequence[int],
+                               layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Leaves the padding out at each layer: floor((n - f) / s) + 1."""
+    return _cnn_shapes(input_shape, layers, size=lambda n, f, p, s: (n - f) // s + 1)
+
+
+def cnn_shapes_stride_ignored(input_shape: Sequence[int],
+                              layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Leaves the stride out at each layer, as if s = 1: n + 2p - f + 1."""
+    return _cnn_shapes(input_shape, layers, size=lambda n, f, p, s: n + 2 * p - f + 1)
+
+
+def cnn_shapes_no_plus_one(input_shape: Sequence[int],
+                           layers: Sequence[Mapping[str, int]]) -> list[tuple[int, int, int]]:
+    """Forgets the first position at each layer: floor((n + 2p - f) / s)."""
+    return _cnn_shapes(input_shape, layers, size=lambda n, f, p, s: (n + 2 * p - f) // s)
 
 
 # ---- filters.py and conv_numpy.py: one windowed sum, bent in one place per mistake ---------------------------

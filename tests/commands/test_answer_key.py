@@ -69,8 +69,8 @@ def test_after_a_seed_change_validate_fails_until_the_reference_answers_are_rewr
     course_yaml.write_text(course_yaml.read_text().replace("seed: 721", "seed: 2025"))
     assert main(["--course", str(root), "validate"]) == EXIT_FAILED
     out = capsys.readouterr().out
-    assert (f"problem: solutions/{ASSIGNMENT}/answers.yaml: stale for the course seed 2025: line 7: "
-            f"conv_layer_params: 14148 is given, where the default variant's answer is ") in out
+    assert (f"problem: solutions/{ASSIGNMENT}/answers.yaml: stale for the course seed 2025: line 6: "
+            f"conv_layer_params: 1089 is given, where the default variant's answer is ") in out
     assert "run `autograder answer-key --reference` to rewrite it" in out and "spec INVALID" in out
 
     assert main(["--course", str(root), "answer-key", "--reference"]) == EXIT_OK

@@ -85,6 +85,8 @@ def test_the_variant_cell_shows_each_students_own_numbers(notebook, course):
         assert shown == questions_text(draw_all(course, assignment, student), student)
         assert all(v.prompt.strip() in shown for v in draw_all(course, assignment, student))
     assert student_questions(namespace["data"], "alice") != student_questions(namespace["data"], "bob")
+    # One student id: the kernel's user name as the grader normalises it (trimmed, the course's case).
+    assert student_questions(namespace["data"], " ALICE\n") == student_questions(namespace["data"], "alice")
 
 
 def _answered(notebook: dict, answers: dict[str, str]) -> bytes:

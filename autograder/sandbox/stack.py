@@ -1,0 +1,51 @@
+"""Where a call that hit its time limit was: the student's file, line and function, read from the Python stack the
+worker dumped when the host asked (faulthandler, on SIGUSR2; autograder.sandbox.process.Worker.stack).
+
+Feedback only: the text comes from the student's process, so it decides nothing (the host's clock decided the
+timeout) and is parsed defensively: bounded, line by line, only frames in the student's own modules, and only
+their file name, line number and function name (nothing of the inputs: fit for hidden cases too).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"\n]{1,1000})", line (?P<line>\d{1,7}) '
+                    r'in (?P<function>[A-Za-z_<>][\w<>.]{0,99})\s*$')
+MAX_TEXT = 16384
+"""The most of the dump read (faulthandler writes at most 100 frames of each thread)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A frame of the student's code."""
+
+    file: str
+    """The module's file name only (`conv_numpy.py`), never a path."""
+    line: int
+    function: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} in {self.function}"
+
+
+def student_frame(dump: str, files: Iterable[str]) -> Where | None:
+    """The most recent frame of the first thread listed (faulthandler lists the current thread first, most recent
+    call first) whose file is one of the student's module files (`files`: names such as `conv_numpy.py`); None
+    when the dump holds none."""
+    names = set(files)
+    seen_thread = False
+    for line in dump[:MAX_TEXT].splitlines():
+        if line.startswith(("Current thread", "Thread ")):
+            if seen_thread:
+                break  # only the thread that runs the call (the current one, listed first)
+            seen_thread = True
+            continue
+        match = _FRAME.match(line)
+        if match is None:
+            continue
+        name = match["file"].replace("\\", "/").rsplit("/", 1)[-1]
+        if name in names:
+            return Where(file=name, line=int(match["line"]), function=match["function"])
+    return None
