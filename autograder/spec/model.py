@@ -103,6 +103,9 @@ class SpeedSpec:
     """The case's arguments, in the order `baseline` takes them positionally."""
     max_ratio: float
     repeats: int = 5
+    slow: str | None = None
+    """A right but slow implementation in the mistakes module (`slow:`, e.g. a loop over output pixels): what
+    `validate --speed` and `autograder speed` prove the case fails, within its time limit."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class CaseSpec:
     location: Location | None = None
     speed: SpeedSpec | None = None
     """Set for a speed case (`speed:`): graded on time too, on the CPU only."""
+    points: float | None = None
+    """The points the case is worth in all (`points:`), its concrete copies together; None: a share of the
+    exercise's other points by `weight`."""
 
 
 @dataclass(frozen=True)
