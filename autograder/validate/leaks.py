@@ -89,11 +89,21 @@ def _names(context: Context, material: Material, cases: dict[str, list[Case]], s
             pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
             found = [where for where, text in material.items() if pattern.search(text)]
             if found:
-                shown = "; ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+                shown = _by_route(found)
                 yield Problem(context.where(exercise, name),
                               f"the hidden case's name is in what students receive ({shown}){_origin(context, pattern)}"
                               f": reword that text (students may know how many hidden cases there are, never which)",
                               context.case_location(exercise, name))
+
+
+def _by_route(found: list[str]) -> str:
+    """'route: file' entries as 'route (file, file, ...)', each route once, at most three files each."""
+    routes: dict[str, list[str]] = {}
+    for entry in found:
+        route, _, file = entry.partition(": ")
+        routes.setdefault(route, []).append(file)
+    return "; ".join(f"{route}: {', '.join(files[:3])}" + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+                     for route, files in routes.items())
 
 
 def _origin(context: Context, pattern: re.Pattern) -> str:
