@@ -12,6 +12,12 @@ from tiny_course import write_tiny_course
 FEW = Options(students=40)
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Each test keeps the students proof's verdicts in a folder of its own (autograder.validate.cache)."""
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path / "cache"))
+
+
 def problems(root, options: Options = FEW) -> list[str]:
     course = load_course(root)
     return [str(p) for a in course.assignments for p in check_assignment(course, a, options).problems]
@@ -94,7 +100,28 @@ def test_an_unknown_placeholder_is_refused(tmp_path):
     assert any("windows/running_sum.statement: {{ speed.max_ratios }}" in p for p in found), found
 
 
+def test_kept_verdicts_give_the_same_problems_and_a_changed_solution_misses_them(tmp_path, monkeypatch):
+    """The students proof keeps the reference's verdicts: does a second run give the same problems without calling
+    the reference, and does an edit of the solutions run it again?"""
+    from autograder.reference import ReferenceSolutions
+
+    root = write_tiny_course(tmp_path / "course", ("n: {int: [$f, 12]}", "n: {int: [1, 12]}"))
+    first = [p for p in problems(root) if "random_fit" in p]
+    calls = []
+    real_call = ReferenceSolutions.call
+    monkeypatch.setattr(ReferenceSolutions, "call", lambda self, *a: calls.append(a) or real_call(self, *a))
+    course = load_course(root)
+    from autograder.validate.students import students
+    from autograder.validate.model import Context
+
+    assert [str(p) for p in students(Context(course, course.assignment(), FEW))] == first
+    assert calls == []
+    geometry = root / "solutions" / "windows" / "geometry.py"
+    geometry.write_text(geometry.read_text().replace("if f < 1 or f > n:", "if f < 1:"))
+    assert list(students(Context(load_course(root), course.assignment(), FEW))) == [] and calls
+
+
 def test_the_real_course_is_proved(course):
-    """Does every assignment of course.yaml pass every proof (40 students sampled here; `validate` draws 200)?"""
-    found = [str(p) for a in course.assignments for p in check_assignment(course, a, Options(students=40)).problems]
+    """Does every assignment of course.yaml pass every proof (20 students sampled here; `validate` draws 200)?"""
+    found = [str(p) for a in course.assignments for p in check_assignment(course, a, Options(students=20)).problems]
     assert found == []
