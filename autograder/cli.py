@@ -75,7 +75,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     chosen = [course.assignment(args.assignment)] if args.assignment else list(course.assignments)
     failed = False
     for assignment in chosen:
-        checked = check_assignment(course, assignment, Options(speed=args.speed))
+        checked = check_assignment(course, assignment, Options(speed=args.speed, students=args.students))
         for problem in checked.problems:
             print(f"problem: {problem}")
         failed = failed or bool(checked.problems)
@@ -294,6 +294,9 @@ def write_atomic(target: Path, content: str) -> None:
     temporary.replace(target)
 
 
+SAMPLE_STUDENTS = 200  # autograder.validate.model.SAMPLE_STUDENTS (not imported here: the parser stays light)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Auto-graded exercises for INF721 L10: "
                                      "check your work, grade submissions, validate the course.")
@@ -333,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--speed", action="store_true", help="also time every speed case in the sandbox: the "
                                                                "reference passes its ratio, a naive loop fails it "
                                                                "(seconds per speed case)")
+    validate.add_argument("--students", type=int, default=SAMPLE_STUDENTS, metavar="N",
+                          help=f"how many student ids the per-student proofs draw (default {SAMPLE_STUDENTS})")
     validate.set_defaults(func=cmd_validate)
 
     release = commands.add_parser("release", help="regenerate the student stubs from the solutions")
