@@ -74,7 +74,7 @@ exercises:
       - name: long_vector
         points: 0.5
         args: {x: {normal: [200000]}}
-        speed: {baseline: numpy.add.accumulate, args: [x], max_ratio: 20, slow: running_sum_loop}
+        speed: {baseline: numpy.add.accumulate, args: [x], max_ratio: 3, slow: running_sum_loop}
 """
 
 GEOMETRY = '''\
