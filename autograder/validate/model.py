@@ -69,8 +69,8 @@ class Context:
         return expand_exercise(self.course.seed, self.assignment.id, exercise, student)
 
     def where(self, exercise: ExerciseSpec, case_name: str | None = None) -> str:
-        base = case_name.split("[")[0].removesuffix("@cuda") if case_name else None
-        return f"{self.assignment.id}/{exercise.id}" + (f"/{case_name}" if base else "")
+        """The key of an exercise or of one of its concrete cases: 'assignment/exercise[/case]'."""
+        return f"{self.assignment.id}/{exercise.id}" + (f"/{case_name}" if case_name else "")
 
     def case_location(self, exercise: ExerciseSpec, case_name: str) -> Location | None:
         """Where the case that `case_name` (`name[i]`, `name@cuda`) was drawn from is written."""
