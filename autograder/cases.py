@@ -43,10 +43,27 @@ class Case:
     twin: str | None = None
     """For a CUDA copy, the name of the same case on the CPU (whose score it takes where there is no CUDA)."""
     speed: SpeedSpec | None = None
+    points: float | None = None
+    """The points its spec case carries in all (`points:`), shared by that case's concrete copies; None: a share
+    of the exercise's other points by `weight` (autograder.scoring.case_maxima)."""
+    params: dict[str, Any] | None = None
+    """A random case's drawn params (for messages naming a draw); None for a fixed case."""
 
     @property
     def key(self) -> str:
         return f"{self.exercise}/{self.name}"
+
+    @property
+    def spec_name(self) -> str:
+        """The name of the spec case it was drawn from: without `[i]` and `@cuda`."""
+        return self.name.split("[")[0].removesuffix(CUDA_SUFFIX)
+
+
+def case_maxima(points: float, cases: list[Case]) -> list[float]:
+    """Each case's maximum score in an exercise worth `points` whose concrete cases are `cases`."""
+    from autograder.scoring import case_maxima as maxima
+
+    return maxima(points, [c.weight for c in cases], [c.points for c in cases], [c.spec_name for c in cases])
 
 
 def case_seed(*parts: object) -> int:
@@ -124,7 +141,8 @@ def _concrete(exercise_id: str, name: str, spec: CaseSpec, rng: np.random.Genera
     args = {key: evaluate(expr, env, rng) for key, expr in spec.args}
     expect = NO_EXPECT if spec.expect is None else evaluate(spec.expect, env, rng)
     return Case(exercise=exercise_id, name=name, visible=spec.visible, weight=spec.weight, args=args,
-                expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed)
+                expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed, points=spec.points,
+                params=dict(env) if spec.params else None)
 
 
 def evaluate(expr: Expr, env: dict[str, Any], rng: np.random.Generator) -> Any:

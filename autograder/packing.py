@@ -3,9 +3,8 @@ known mistake's output, computed at build time on the instructor's side (trusted
 student's copy (kit or notebook) can check and diagnose without solutions/ or mistakes.py."""
 from __future__ import annotations
 
-from autograder import scoring
 from autograder.casepack import CasePack, MistakeOutput, PackedCase, PackedMistake
-from autograder.cases import Case
+from autograder.cases import Case, case_maxima
 from autograder.reference import ReferenceSolutions, expected_for
 from autograder.spec import MISTAKES_MODULE, ExerciseSpec
 
@@ -14,7 +13,7 @@ def packed_exercise(exercise: ExerciseSpec, all_cases: list[Case], chosen: list[
                     reference: ReferenceSolutions, with_mistakes: bool = True) -> list[PackedCase]:
     """The `chosen` cases of the exercise packed; `all_cases` are every case of the exercise, over which its
     points are shared (so a visible case is worth in the pack what it is worth when graded)."""
-    shares = dict(zip((c.key for c in all_cases), scoring.shares(exercise.points, [c.weight for c in all_cases])))
+    shares = dict(zip((c.key for c in all_cases), case_maxima(exercise.points, all_cases)))
     return [_packed(case, shares[case.key], exercise, reference, with_mistakes) for case in chosen]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from autograder import devices, scoring
-from autograder.cases import Case, expand_assignment
+from autograder.cases import Case, case_maxima, expand_assignment
 from autograder.reference import Expected, ReferenceError_, ReferenceSolutions, expected_for
 from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
 from autograder.codec import TensorData
@@ -326,7 +326,7 @@ def _assemble(assignment: AssignmentSpec, submission: Path, student: str | None,
         mine = [c for c in cases if c.exercise == exercise.id]
         if not mine:
             continue
-        maxima = scoring.shares(exercise.points, [c.weight for c in mine])
+        maxima = case_maxima(exercise.points, mine)
         found = (diagnoses or {}).get(exercise.id, ())
         results = []
         statuses = {c.name: verdicts[c.key].status for c in mine}

@@ -1,6 +1,8 @@
 """Points: pure functions from verdicts to scores.
 
-An exercise's points are shared among its cases by weight (partial credit per case). Shares are rounded to
+An exercise's points are shared among its cases by weight (partial credit per case); a case that carries its own
+`points:` gets exactly those (shared equally by its concrete copies: `name[i]`, `name@cuda`), and the others share
+what is left by weight (`case_maxima`). Shares are rounded to
 1/10000 of a point by the largest-remainder method, so that the shares of an exercise add up to exactly its
 points and a submission that passes every case gets exactly the maximum.
 
@@ -30,6 +32,31 @@ def shares(points: float, weights: list[float]) -> list[float]:
     for i in order[:left]:
         floors[i] += 1
     return [float(units * UNIT) for units in floors]
+
+
+def case_maxima(points: float, weights: list[float], fixed: list[float | None],
+                groups: list[str] | None = None) -> list[float]:
+    """Each concrete case's maximum score. `fixed[i]` is the points its spec case carries in all (None: shared by
+    weight); the concrete cases of one spec case (same `groups[i]`) split those equally. The exercise's other
+    points go to the cases without `points` by their weights. Sums exactly to `points` when some case has no
+    `points` and the fixed ones do not exceed it (validate refuses more)."""
+    groups = groups if groups is not None else [str(i) for i in range(len(weights))]
+    maxima: list[float] = [0.0] * len(weights)
+    members: dict[str, list[int]] = {}
+    for i, carried in enumerate(fixed):
+        if carried is not None:
+            members.setdefault(groups[i], []).append(i)
+    fixed_total = Fraction(0)
+    for indices in members.values():
+        carried = Fraction(fixed[indices[0]])
+        fixed_total += carried
+        for i, share in zip(indices, shares(float(carried), [1.0] * len(indices))):
+            maxima[i] = share
+    rest = [i for i, carried in enumerate(fixed) if carried is None]
+    left = max(Fraction(points) - fixed_total, Fraction(0))
+    for i, share in zip(rest, shares(float(left), [weights[i] for i in rest])):
+        maxima[i] = share
+    return maxima
 
 
 def score(status: Status, max_score: float) -> float:

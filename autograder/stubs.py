@@ -20,7 +20,7 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 from autograder import pyast
 
 BEGIN = "### BEGIN SOLUTION"
@@ -107,21 +107,27 @@ def display_name(solutions_dir: Path, name: str) -> str:
     return "/".join((*Path(solutions_dir).parts[-2:], f"{name}.py"))
 
 
-def stub_files(solutions_dir: Path, names: Iterable[str]) -> dict[str, str]:
-    """Module name -> stub text, for each listed module of `solutions_dir`."""
+Render = Callable[[str, str], str]
+"""(module, solution source) -> the source with its `{{ ... }}` placeholders rendered (autograder.statements)."""
+
+
+def stub_files(solutions_dir: Path, names: Iterable[str], render: Render | None = None) -> dict[str, str]:
+    """Module name -> stub text, for each listed module of `solutions_dir`; `render` fills in the docstrings'
+    placeholders first (the committed stubs and the kit's are rendered)."""
     stubs = {}
     for name in names:
         path = Path(solutions_dir) / f"{name}.py"
         if not path.is_file():
             raise StubError(str(path), 1, f"no solution module {name}.py in {solutions_dir}")
-        stubs[name] = make_stub(path.read_text(encoding="utf-8"), display_name(solutions_dir, name))
+        source = path.read_text(encoding="utf-8")
+        stubs[name] = make_stub(render(name, source) if render else source, display_name(solutions_dir, name))
     return stubs
 
 
-def drifted(solutions_dir: Path, assignment_dir: Path, names: Iterable[str]) -> list[str]:
+def drifted(solutions_dir: Path, assignment_dir: Path, names: Iterable[str], render: Render | None = None) -> list[str]:
     """The listed modules whose stub in `assignment_dir` is missing or differs from the one generated now."""
     stale = []
-    for name, text in stub_files(solutions_dir, names).items():
+    for name, text in stub_files(solutions_dir, names, render).items():
         committed = Path(assignment_dir) / f"{name}.py"
         # Text mode on both sides, so a checkout with CRLF line endings (Windows) is not reported as drift.
         if not committed.is_file() or committed.read_text(encoding="utf-8") != text:

@@ -136,3 +136,27 @@ def test_the_real_exercises_keep_exceptions_within_ten_percent(course, assignmen
         cases = expand_exercise(course.seed, assignment.id, exercise)
         share = exception_share([c.weight for c in cases], [c.raises is not None for c in cases])
         assert share <= EXCEPTION_SHARE, exercise.id
+
+
+# ---- points carried by cases (`points:`) ------------------------------------------------------------------------
+
+from autograder.scoring import case_maxima  # noqa: E402
+
+
+def test_a_case_with_points_gets_exactly_them_and_the_others_share_the_rest_by_weight():
+    """16 points, a speed case carrying 3, the others weighted 2, 2, 0.5 (with @cuda copies the weights count twice,
+    which gave 3.53 where 3 was announced): is the speed case worth exactly 3 and the rest 13 by weight?"""
+    maxima = case_maxima(16, [2, 2, 0.5, 2, 2, 0.5, 1], [None] * 6 + [3.0], [f"c{i}" for i in range(7)])
+    assert maxima[-1] == 3.0
+    assert sum(Fraction(m).limit_denominator(10_000) for m in maxima) == 16
+    assert maxima[:6] == shares(13, [2, 2, 0.5, 2, 2, 0.5])
+
+
+def test_the_copies_of_a_case_with_points_split_them():
+    """A random case of 3 draws carrying 1 point in all: do its copies add up to exactly 1?"""
+    maxima = case_maxima(4, [1, 1, 1, 1], [None, 1.0, 1.0, 1.0], ["a", "r", "r", "r"])
+    assert maxima[0] == 3.0 and sum(Fraction(m).limit_denominator(10_000) for m in maxima[1:]) == 1
+
+
+def test_without_points_the_maxima_are_the_weighted_shares():
+    assert case_maxima(7, [1, 2, 3], [None, None, None]) == shares(7, [1, 2, 3])

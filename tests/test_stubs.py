@@ -296,10 +296,13 @@ def _course_solutions() -> Path:
     return solutions
 
 
-def test_committed_stubs_match_the_solutions():
-    """Is every committed stub in assignments/l10_convolutions/ exactly what the solutions generate now?"""
+def test_committed_stubs_match_the_solutions(course, assignment):
+    """Is every committed stub in assignments/l10_convolutions/ exactly what the solutions generate now (their
+    docstrings' placeholders rendered, as `autograder release` writes them)?"""
+    from autograder.statements import Placeholders
+
     solutions = _course_solutions()
-    stale = drifted(solutions, REPO / "assignments" / ASSIGNMENT, MODULES)
+    stale = drifted(solutions, REPO / "assignments" / ASSIGNMENT, MODULES, Placeholders(course, assignment).render_module)
     named = ", ".join(f"assignments/{ASSIGNMENT}/{module}.py" for module in stale)
     assert not stale, (f"{named}: missing or different from the stubs generated from solutions/{ASSIGNMENT}/; "
                        "run `autograder release` to regenerate")

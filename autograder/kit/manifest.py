@@ -71,9 +71,13 @@ def find_kit(*starts: Path) -> Path | None:
 
 def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[str, str],
              forms: dict[str, AnswerForm]) -> str:
-    """kit.json's text; the same course gives the same text. A question with `distinguish:` carries which of its
-    candidate variants are accepted (judged here, with the reference solutions), never an answer."""
+    """kit.json's text; the same course gives the same text. Statements and intro are rendered
+    (autograder.statements). A question with `distinguish:` carries which of its candidate variants are accepted
+    (judged here, with the reference solutions), never an answer."""
+    from autograder.statements import Placeholders
+
     judged = judges(course.seed, assignment)
+    placeholders = Placeholders(course, assignment)
     data = {
         "format": FORMAT,
         "course": {"code": course.code, "title": course.title, "term": course.term, "seed": course.seed,
@@ -86,9 +90,9 @@ def manifest(course: CourseSpec, assignment: AssignmentSpec, signatures: dict[st
                                   "case_sensitive": course.student_id.case_sensitive,
                                   "example": course.student_id.example}},
         "assignment": {
-            "id": assignment.id, "title": assignment.title, "intro": assignment.intro,
+            "id": assignment.id, "title": assignment.title, "intro": placeholders.render_intro(),
             "exercises": [{"id": e.id, "module": e.module, "title": e.title, "points": e.points,
-                           "statement": e.statement, "compare": _compare(e.compare), "limits": _limits(e.limits),
+                           "statement": placeholders.render_statement(e), "compare": _compare(e.compare), "limits": _limits(e.limits),
                            "forbidden": list(e.forbidden), "hidden_detail": e.hidden_detail.value,
                            "devices": list(e.devices), "value_hint": e.value_hint, "signature": signatures[e.id],
                            "mistakes": [{"id": m.id, "message": m.message} for m in e.mistakes]}

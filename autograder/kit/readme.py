@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import re
 
-from autograder import scoring
-from autograder.cases import Case
+from autograder.cases import Case, case_maxima
 from autograder.questions.answers import FILE as ANSWERS
 from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec
+from autograder.statements import Placeholders
 
 
 def student_readme(course: CourseSpec, assignment: AssignmentSpec, cases: dict[str, list[Case]]) -> str:
     """README.md of the kit; `cases` are each exercise's concrete cases (without a student id)."""
     total = sum(e.points for e in assignment.exercises) + sum(q.points for q in assignment.questions)
+    placeholders = Placeholders(course, assignment)
     parts = [f"# {course.code} {course.title} ({course.term}) — {assignment.title}", "",
              f"This folder is what you need for the assignment: the stubs of your modules in `{assignment.id}/`, "
              f"the `autograder` command that checks them, and the visible test cases with their expected values. "
              f"It holds no solutions and none of the hidden cases. {_points(total)} in all.", "",
              _START.format(id=assignment.id, answers=ANSWERS), "",
-             _demoted(assignment.intro.strip()), "",
+             _demoted(placeholders.render_intro().strip()), "",
              "## The exercises", ""]
     for module in assignment.modules:
         exercises = [e for e in assignment.exercises if e.module == module]
@@ -30,7 +31,7 @@ def student_readme(course: CourseSpec, assignment: AssignmentSpec, cases: dict[s
         parts += [f"### `{assignment.id}/{module}.py` ({_points(points)})", ""]
         for exercise in exercises:
             parts += [f"#### `{exercise.id}`: {exercise.title} ({_points(exercise.points)})", "",
-                      exercise.statement.strip(), ""]
+                      placeholders.render_statement(exercise).strip(), ""]
     if assignment.questions:
         parts += ["### Questions computed by hand "
                   f"({_points(sum(q.points for q in assignment.questions))}, in `{assignment.id}/{ANSWERS}`)", ""]
@@ -77,7 +78,7 @@ def _grading(course: CourseSpec, assignment: AssignmentSpec, cases: dict[str, li
 
 
 def _speed(exercise: ExerciseSpec, cases: list[Case]) -> list[str]:
-    shares = scoring.shares(exercise.points, [c.weight for c in cases])
+    shares = case_maxima(exercise.points, cases)
     lines = []
     for case, share in zip(cases, shares):
         if case.speed is None:

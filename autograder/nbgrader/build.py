@@ -27,6 +27,7 @@ from autograder.nbgrader.testcode import cell_source
 from autograder.packing import pack_mistakes, packed_exercise
 from autograder.reference import ReferenceSolutions
 from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec
+from autograder.statements import Placeholders
 from autograder.stubs import display_name
 
 CONFIG = "nbgrader_config.py"
@@ -79,37 +80,39 @@ def _modules(assignment: AssignmentSpec, modules: tuple[str, ...] | None) -> tup
 def module_notebook(course: CourseSpec, assignment: AssignmentSpec, module: str,
                     reference: ReferenceSolutions) -> dict:
     """The instructor's notebook of one module (nbgrader's source version)."""
-    source = _module_source(assignment, module)
-    notebook = [cells.read_only_markdown(f"{module}_intro", _intro(assignment, module, source))]
+    placeholders = Placeholders(course, assignment)
+    source = _module_source(assignment, module, placeholders)
+    notebook = [cells.read_only_markdown(f"{module}_intro", _intro(assignment, module, source, placeholders))]
     if source.preamble:
         notebook.append(cells.plain_code(f"{module}_imports", source.preamble))
     for exercise_id, code in source.exercises:
         exercise = assignment.exercise(exercise_id)
-        notebook += [cells.read_only_markdown(f"{exercise.id}_statement", _statement(exercise)),
+        notebook += [cells.read_only_markdown(f"{exercise.id}_statement", _statement(exercise, placeholders)),
                      cells.solution_code(f"{exercise.id}_solution", code),
                      cells.autograded_code(f"{exercise.id}_tests", _test_cell(course, assignment, exercise, reference),
                                            exercise.points)]
     return cells.notebook(notebook)
 
 
-def _module_source(assignment: AssignmentSpec, module: str) -> ModuleSource:
+def _module_source(assignment: AssignmentSpec, module: str, placeholders: Placeholders) -> ModuleSource:
     path = assignment.solutions / f"{module}.py"
     name = display_name(assignment.solutions, module)
     if not path.is_file():
         raise BuildError(f"{name}: no reference solution for module {module} of assignment {assignment.id}")
     exercises = tuple(e.id for e in assignment.exercises if e.module == module)
-    return split_module(path.read_text(encoding="utf-8"), name, exercises)
+    return split_module(placeholders.render_module(module, path.read_text(encoding="utf-8")), name, exercises)
 
 
-def _intro(assignment: AssignmentSpec, module: str, source: ModuleSource) -> str:
+def _intro(assignment: AssignmentSpec, module: str, source: ModuleSource, placeholders: Placeholders) -> str:
     """The module's title and docstring, then the assignment's introduction (what to implement, the conventions,
     the slides' errata), as the student kit's README has it."""
-    intro = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", assignment.intro.strip(), flags=re.MULTILINE)
+    intro = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", placeholders.render_intro().strip(),
+                   flags=re.MULTILINE)
     return f"# {assignment.title}: `{module}`\n\n{source.docstring}".rstrip() + (f"\n\n{intro}" if intro else "")
 
 
-def _statement(exercise: ExerciseSpec) -> str:
-    return f"## {exercise.title} ({_points(exercise.points)})\n\n{exercise.statement.rstrip()}"
+def _statement(exercise: ExerciseSpec, placeholders: Placeholders) -> str:
+    return f"## {exercise.title} ({_points(exercise.points)})\n\n{placeholders.render_statement(exercise).rstrip()}"
 
 
 def _points(points: float) -> str:

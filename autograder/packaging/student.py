@@ -32,6 +32,7 @@ from autograder.questions.answers import FILE as ANSWERS
 from autograder.questions.grading import answer_forms
 from autograder.questions.render import answers_template
 from autograder.spec import AssignmentSpec, CourseSpec
+from autograder.statements import Placeholders
 from autograder.stubs import stub_files
 
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -44,6 +45,19 @@ class KitBuildError(Exception):
 
 def kit_files(course: CourseSpec, assignment: AssignmentSpec, package_root: Path) -> dict[str, bytes]:
     """Relative path -> bytes of every file of the kit; the same course gives the same bytes."""
+    files = kit_texts(course, assignment)
+    cases = {e.id: expand_exercise(course.seed, assignment.id, e) for e in assignment.exercises}
+    _refuse_hidden_names(files, [c for e in assignment.exercises for c in cases[e.id]])
+    wheel_name, wheel = build_wheel(package_root)
+    files |= {"setup": SETUP.format(wheel=wheel_name).encode(),
+              "constraints.txt": (package_root / "constraints.txt").read_bytes(),
+              f"wheels/{wheel_name}": wheel}
+    return dict(sorted(files.items()))
+
+
+def kit_texts(course: CourseSpec, assignment: AssignmentSpec) -> dict[str, bytes]:
+    """The kit's files made from the course (all but the set-up, the pins and the wheel), not yet checked for
+    hidden case names: what `autograder validate` searches for anything hidden (autograder.validate.leaks)."""
     truth = ReferenceTruth(assignment)
     cases = {e.id: expand_exercise(course.seed, assignment.id, e) for e in assignment.exercises}
     packed = []
@@ -53,23 +67,19 @@ def kit_files(course: CourseSpec, assignment: AssignmentSpec, package_root: Path
         packed += packed_exercise(exercise, cases[exercise.id], visible, truth.reference)
     signatures = {e.id: truth.signature(e) for e in assignment.exercises}
     forms = answer_forms(course, assignment)
-    wheel_name, wheel = build_wheel(package_root)
     files = {
         "README.md": student_readme(course, assignment, cases).encode(),
-        "setup": SETUP.format(wheel=wheel_name).encode(),
-        "constraints.txt": (package_root / "constraints.txt").read_bytes(),
-        f"wheels/{wheel_name}": wheel,
         ".gitignore": b".venv/\n__pycache__/\n*.pyc\n",
         f"{manifest.DATA_DIR}/{manifest.MANIFEST}": manifest.manifest(course, assignment, signatures, forms).encode(),
         f"{manifest.DATA_DIR}/{manifest.CASES}": (casepack.dumps(pack(list(assignment.exercises), packed)) + "\n")
         .encode(),
     }
-    for module, text in stub_files(assignment.solutions, assignment.modules).items():
+    for module, text in stub_files(assignment.solutions, assignment.modules,
+                                   Placeholders(course, assignment).render_module).items():
         files[f"{assignment.id}/{module}.py"] = text.encode()
     if assignment.questions:
         files[f"{assignment.id}/{ANSWERS}"] = answers_template(assignment).encode()
-    _refuse_hidden_names(files, [c for e in assignment.exercises for c in cases[e.id]])
-    return dict(sorted(files.items()))
+    return files
 
 
 def hidden_names(cases: list[Case]) -> set[str]:

@@ -80,6 +80,7 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
     names: dict[str, int] = {}
     mistakes = optional(spec, "mistakes", lambda m: _mistakes(m, solutions, signature), ())
     cases = tuple(_case(item, signature, names, solutions, mistakes) for item in spec["cases"].items(minimum=1))
+    _carried_points(spec["cases"], cases, points)
     return ExerciseSpec(id=exercise_id, module=module, title=title, points=points, statement=statement,
                         compare=compare, limits=limits, forbidden=forbidden, cases=cases, location=n.location,
                         mistakes=mistakes,
@@ -87,6 +88,23 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
                         devices=optional(spec, "devices", _devices, ()),
                         value_hint=" ".join(optional(spec, "value_hint", Node.string, "").split()),
                         solutions=solutions.folder)
+
+
+def _carried_points(n: Node, cases: tuple[CaseSpec, ...], points: float) -> None:
+    """The cases' own `points` fit in the exercise's: at most its points, and less where other cases share the
+    rest by weight (each of those would otherwise be worth nothing)."""
+    carried = [c for c in cases if c.points is not None]
+    total = sum(c.points for c in carried)
+    if not carried or (total < points - 1e-9):
+        return
+    listed = ", ".join(f"{c.name}: {c.points:g}" for c in carried)
+    others = len(cases) - len(carried)
+    if total > points + 1e-9:
+        raise n.error(f"the cases' own `points` add up to {total:g} ({listed}), more than the exercise's {points:g}; "
+                      f"lower them or raise the exercise's `points`")
+    if others:
+        raise n.error(f"the cases' own `points` take all {points:g} points of the exercise ({listed}), so the "
+                      f"{others} other case(s) would be worth nothing; lower them or give every case `points`")
 
 
 def _devices(n: Node) -> tuple[str, ...]:
@@ -131,11 +149,11 @@ def _mistake(n: Node, solutions: Solutions, signature: Signature, seen: dict[str
 _CASE_NAME = re.compile(r"[a-z0-9_]+")
 
 
-def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Solutions | None = None,
+def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Solutions,
           mistakes: tuple[MistakeSpec, ...] = ()) -> CaseSpec:
     n = labelled_by(n, "name")
     spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note",
-                                        "speed", "distinguish"))
+                                        "speed", "distinguish", "points"))
     name = matching(spec["name"], _CASE_NAME, "a case name of lower-case letters, digits and _")
     unique(spec["name"], name, seen, "case name")
     if "count" in spec and "params" not in spec:
@@ -143,6 +161,9 @@ def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Soluti
     if "params" in spec and "count" not in spec:
         raise spec["params"].error("`params` are drawn only in a random case: add `count: N` (how many concrete "
                                    "cases to draw), or remove `params`")
+    if "points" in spec and "weight" in spec:
+        raise spec["points"].error("a case carries either its own `points` or a `weight` (a share of the points no "
+                                   "case carries), not both; remove one")
     if "raises" in spec and "expect" in spec:
         raise spec["raises"].error("a case expects either a value (`expect`) or an exception (`raises`), not "
                                    "both; remove one")
@@ -158,14 +179,16 @@ def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Soluti
                     expect=optional(spec, "expect", lambda e: read_expr(e, scope)),
                     raises=optional(spec, "raises", lambda r: one_of(r, RAISABLE)),
                     note=optional(spec, "note", Node.string), location=n.location,
-                    speed=optional(spec, "speed", lambda v: _speed(v, spec)),
+                    speed=optional(spec, "speed", lambda v: _speed(v, spec, solutions, signature)),
                     distinguish=optional(spec, "distinguish",
-                                         lambda d: read_distinguish(d, solutions, signature, mistakes), ()))
+                                         lambda d: read_distinguish(d, solutions, signature, mistakes), ()),
+                    points=optional(spec, "points", positive_number))
 
 
-def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:
-    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N}` on a case that returns."""
-    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats",))
+def _speed(n: Node, case: dict[str, Node], solutions: Solutions, signature: Signature) -> SpeedSpec:
+    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N, slow: function}` on a case that
+    returns; `slow` is a right but slow implementation in the mistakes module, called like the reference."""
+    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats", "slow"))
     if "raises" in case:
         raise n.error("a speed case times a call that returns; remove `raises` or `speed`")
     given = tuple(case["args"].entries())
@@ -173,4 +196,15 @@ def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:
     return SpeedSpec(baseline=matching(entries["baseline"], DOTTED, "a dotted function name such as "
                                                                       "torch.nn.functional.conv2d"),
                      args=args, max_ratio=positive_number(entries["max_ratio"]),
-                     repeats=optional(entries, "repeats", positive_int, 5))
+                     repeats=optional(entries, "repeats", positive_int, 5),
+                     slow=optional(entries, "slow", lambda s: _slow(s, solutions, signature)))
+
+
+def _slow(n: Node, solutions: Solutions, signature: Signature) -> str:
+    function = identifier(n, "a function of the mistakes module")
+    slow = solutions.mistake(n, function)
+    missing = [k for k in signature.keywords if k not in slow.keywords and not slow.any_keyword]
+    if missing:
+        raise n.error(f"{slow} does not take {', '.join(map(repr, missing))}; the slow implementation is called "
+                      f"with the arguments of {signature}")
+    return function

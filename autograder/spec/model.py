@@ -103,6 +103,9 @@ class SpeedSpec:
     """The case's arguments, in the order `baseline` takes them positionally."""
     max_ratio: float
     repeats: int = 5
+    slow: str | None = None
+    """A right but slow implementation in the mistakes module (`slow:`, e.g. a loop over output pixels): what
+    `validate --speed` and `autograder speed` prove the case fails, within its time limit."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ class CaseSpec:
     distinguish: tuple[Distinction, ...] = ()
     """For a random case: mistakes whose output every drawn case must tell apart from the reference's (the
     draw retries, deterministically, until it does: autograder.cases)."""
+    points: float | None = None
+    """The points the case is worth in all (`points:`), its concrete copies together; None: a share of the
+    exercise's other points by `weight`."""
 
 
 @dataclass(frozen=True)

@@ -435,3 +435,27 @@ def conv2d_torch_im2col_weight_order(x, weight, bias=None, stride: int = 1, padd
     """im2col with the weights flattened as (F, k, k, C) (weight.permute(0, 2, 3, 1)), while the columns of
     unfold hold each patch in (C, k, k) order."""
     return _torch_layer(x, weight, bias, stride, padding, im2col_weight_order=True)
+
+
+def conv2d_torch_pixel_loop(x, weight, bias=None, stride: int = 1, padding: int = 0):
+    """Right but slow (the speed case's `slow`): a Python loop over the output pixels, one small matrix product
+    each, as a student who has not met im2col writes it."""
+    import torch
+    import torch.nn.functional as F
+
+    filters, channels, kh, kw = weight.shape
+    if channels != x.shape[1] or stride < 1 or padding < 0 or kh > x.shape[2] + 2 * padding \
+            or kw > x.shape[3] + 2 * padding:
+        raise ValueError("the geometry does not fit")
+    padded = F.pad(x, (padding, padding, padding, padding))
+    out_h = (padded.shape[2] - kh) // stride + 1
+    out_w = (padded.shape[3] - kw) // stride + 1
+    flat = weight.to(dtype=x.dtype, device=x.device).reshape(filters, -1)
+    out = torch.zeros(x.shape[0], filters, out_h, out_w, dtype=x.dtype, device=x.device)
+    for i in range(out_h):
+        for j in range(out_w):
+            patch = padded[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(x.shape[0], -1)
+            out[:, :, i, j] = patch @ flat.T
+    if bias is not None:
+        out = out + bias.to(dtype=x.dtype, device=x.device).reshape(1, filters, 1, 1)
+    return out

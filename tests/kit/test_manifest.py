@@ -6,6 +6,8 @@ import dataclasses
 import json
 
 import pytest
+
+from autograder.statements import Placeholders
 from support import ASSIGNMENT, REPO
 
 from autograder.kit.manifest import DATA_DIR, FORMAT, MANIFEST, KitError, find_kit, load_kit, manifest
@@ -37,8 +39,9 @@ def test_the_kit_reads_back_as_the_courses_settings_and_exercises(course, kit_ro
     original = course.assignment(ASSIGNMENT)
     for ours, theirs in zip(kit.assignment.exercises, original.exercises, strict=True):
         for field in dataclasses.fields(theirs):  # a field added to the spec must reach the kit (or be left out here)
-            if field.name not in ("cases", "location", "mistakes", "solutions"):  # the kit has no solutions
+            if field.name not in ("cases", "location", "mistakes", "solutions", "statement"):  # the kit has no solutions
                 assert getattr(ours, field.name) == getattr(theirs, field.name), (theirs.id, field.name)
+        assert ours.statement == Placeholders(course, original).render_statement(theirs)  # as students read it
         assert [(m.id, m.message) for m in ours.mistakes] == [(m.id, m.message) for m in theirs.mistakes]
         assert ours.cases == ()
     for field in dataclasses.fields(course):

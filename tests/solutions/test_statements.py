@@ -13,7 +13,7 @@ Decided rules, one test each:
 """
 from __future__ import annotations
 
-import inspect
+import ast
 import re
 
 import numpy as np
@@ -22,13 +22,13 @@ import torch
 import torch.nn.functional as F
 
 from autograder import codec
-from autograder.cases import expand_exercise
+from autograder.cases import case_maxima, expand_exercise
 from autograder.compare import compare
 from autograder.diagnose import diagnose_exercise
 from autograder.reference import ReferenceSolutions, expected_for
 from autograder.results import Status
 from autograder.sandbox import Outcome, OutcomeKind
-from autograder.scoring import shares
+from autograder.statements import Placeholders
 from autograder.verdict import Loading, judge
 
 from support import REPO
@@ -138,17 +138,23 @@ def test_python_loops_pass_the_numpy_exercises(course, assignment, solutions):
 
 
 def test_the_speed_case_is_announced_with_its_points_and_threshold(course, assignment, solutions):
-    """Does every exercise with a speed case say, in its statement and in its docstring, how many points the case
-    is worth and within how many times the baseline's time it must run?"""
+    """Does every exercise with a speed case say, in its statement and in its docstring as students get them
+    (placeholders rendered from the spec: autograder.statements), how many points the case is worth, within how
+    many times the baseline's time it must run, and on which input shape?"""
+    placeholders = Placeholders(course, assignment)
     announced = 0
     for exercise in assignment.exercises:
         cases = expand_exercise(course.seed, assignment.id, exercise)
-        maxima = shares(exercise.points, [c.weight for c in cases])
+        maxima = case_maxima(exercise.points, cases)
+        stub = (REPO / "assignments" / assignment.id / f"{exercise.module}.py").read_text()
         for case, share in zip(cases, maxima):
             if case.speed is None:
                 continue
-            docstring = inspect.getdoc(getattr(solutions.module(exercise.module), exercise.id))
-            for text in (" ".join(exercise.statement.split()), " ".join(docstring.split())):
+            docstring = ast.get_docstring(next(node for node in ast.parse(stub).body
+                                               if getattr(node, "name", None) == exercise.id))
+            shape = str(tuple(case.args[case.speed.args[0]].shape))
+            for text in (" ".join(placeholders.render_statement(exercise).split()), " ".join(docstring.split())):
+                assert shape in text, exercise.id
                 assert f"{share:g} of the" in text and f"{exercise.points:g} points" in text, exercise.id
                 assert f"{case.speed.max_ratio:g}x" in text and "speed" in text.lower(), exercise.id
                 assert case.name not in text, exercise.id  # a hidden case's name stays out of the student kit

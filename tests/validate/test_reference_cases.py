@@ -1,9 +1,12 @@
-"""`autograder validate`: the format's rule that cases expecting an exception weigh at most 10% of an exercise."""
+"""`autograder validate`'s reference_cases and questions proofs: the format's rule that cases expecting an exception
+weigh at most 10% of an exercise, and the reference's answers.yaml for the course seed."""
 from __future__ import annotations
 
 import dataclasses
 
 from autograder.validate import _exception_share, check_assignment
+from autograder.validate.questions import questions
+from autograder.validate.reference_cases import reference_cases
 
 
 def _with_weights(assignment, exercise_id: str, weight: float):
@@ -19,9 +22,9 @@ def _with_weights(assignment, exercise_id: str, weight: float):
 
 def test_validate_refuses_exception_cases_above_ten_percent(course, assignment):
     """Does validate name the exercise whose exception cases weigh more than 10% of its points?"""
-    checked = check_assignment(course, _with_weights(assignment, "same_padding", 1.0))
+    checked = check_assignment(course, _with_weights(assignment, "same_padding", 1.0), checks=(reference_cases,))
     problems = [str(p) for p in checked.problems]
-    assert any(p.startswith("l10_convolutions/same_padding: the cases expecting an exception weigh 40.0%")
+    assert any("l10_convolutions/same_padding: the cases expecting an exception weigh 40.0%" in p
                for p in problems), problems
     assert not any("exception weigh" in p for p in problems if "same_padding" not in p)
 
@@ -39,7 +42,8 @@ def test_validate_checks_the_reference_answers_for_the_course_seed(course, assig
     """A new term's seed: does validate file a problem under the reference's answers.yaml (which it passed before),
     and none with the seed the file was written for?"""
     questions_only = dataclasses.replace(assignment, exercises=())
-    assert check_assignment(course, questions_only).problems == ()
-    problems = check_assignment(dataclasses.replace(course, seed=course.seed + 1), questions_only).problems
+    assert check_assignment(course, questions_only, checks=(questions,)).problems == ()
+    problems = check_assignment(dataclasses.replace(course, seed=course.seed + 1), questions_only,
+                                checks=(questions,)).problems
     assert [p.where for p in problems] == ["solutions/l10_convolutions/answers.yaml"]
     assert problems[0].message.startswith(f"stale for the course seed {course.seed + 1}: line 6: conv_layer_params")
