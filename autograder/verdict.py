@@ -295,8 +295,8 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
              f"{speed.baseline} (measurements: {measured}; the limit is {speed.max_ratio:g}x)")
     if ratio <= speed.max_ratio:
         return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
-    return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
-                                  "a Python loop over pixels is this slow: use unfold and one matrix product",
+    advice = f"; {speed.hint}" if speed.hint else ""
+    return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice){advice}",
                    staff=staff, hidden=f"right, but slower than {limit}")
 
 

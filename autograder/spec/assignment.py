@@ -156,8 +156,9 @@ def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
 
 
 def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:
-    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N}` on a case that returns."""
-    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats",))
+    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N, hint: "..."}` on a case that
+    returns."""
+    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats", "hint"))
     if "raises" in case:
         raise n.error("a speed case times a call that returns; remove `raises` or `speed`")
     given = tuple(case["args"].entries())
@@ -165,4 +166,5 @@ def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:
     return SpeedSpec(baseline=matching(entries["baseline"], DOTTED, "a dotted function name such as "
                                                                       "torch.nn.functional.conv2d"),
                      args=args, max_ratio=positive_number(entries["max_ratio"]),
-                     repeats=optional(entries, "repeats", positive_int, 5))
+                     repeats=optional(entries, "repeats", positive_int, 5),
+                     hint=" ".join(optional(entries, "hint", Node.string, "").split()))

@@ -103,6 +103,9 @@ class SpeedSpec:
     """The case's arguments, in the order `baseline` takes them positionally."""
     max_ratio: float
     repeats: int = 5
+    hint: str = ""
+    """What makes the function fast enough (`hint:`), said to a student who is right but too slow, and in the kit's
+    README; "" for none (the feedback then names the limit only)."""
 
 
 @dataclass(frozen=True)
