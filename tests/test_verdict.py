@@ -448,6 +448,22 @@ def test_a_speed_case_needs_a_right_answer_within_its_ratio(timing, status, mess
     assert wrong.status is Status.FAILED and "slower" not in wrong.message  # fast but wrong earns nothing
 
 
+def test_the_advice_of_a_slow_speed_case_is_the_specs_hint_and_none_without_one():
+    """Does a right but slow answer read the exercise's own `hint:` (the grader has no advice of its own: it knows
+    no lecture), and nothing more without one?"""
+    from dataclasses import replace
+
+    from autograder.spec import SpeedSpec
+
+    hinted = SpeedSpec("torch.nn.functional.max_pool2d", ("x",), 10.0, hint="use Tensor.unfold and one reduction")
+    slow = returned(np.array([[1.0]]), timing=(0.2, 0.002))
+    result = verdict(slow, case=replace(make_case(), speed=hinted))
+    assert result.message.endswith("(CPU time, measured twice); use Tensor.unfold and one reduction")
+    plain = verdict(slow, case=replace(make_case(), speed=replace(hinted, hint="")))
+    assert plain.message.endswith("(CPU time, measured twice)")
+    assert "unfold" not in plain.message and "matrix" not in plain.message
+
+
 # ---- issue 14: sharper feedback ------------------------------------------------------------------------------
 
 def test_a_syntax_error_is_one_line_with_file_and_line_and_a_caret():
