@@ -73,7 +73,7 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
     statement = spec["statement"].string()
     compare = override(spec.get("compare"), compare, COMPARE_READERS)
     limits = override(spec.get("limits"), limits, LIMIT_READERS)
-    dotted = "a dotted API name such as torch.nn.functional.conv2d"
+    dotted = "a dotted API name such as numpy.linalg.inv"
     forbidden = optional(spec, "forbidden", lambda f: tuple(matching(item, DOTTED, dotted) for item in f.items()), ())
     signature = solutions.signature(spec["module"], module, spec["id"], exercise_id)
     names: dict[str, int] = {}
@@ -164,7 +164,7 @@ def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:
     given = tuple(case["args"].entries())
     args = tuple(one_of(item, given) for item in entries["args"].items(minimum=1))
     return SpeedSpec(baseline=matching(entries["baseline"], DOTTED, "a dotted function name such as "
-                                                                      "torch.nn.functional.conv2d"),
+                                                                      "torch.matmul"),
                      args=args, max_ratio=positive_number(entries["max_ratio"]),
                      repeats=optional(entries, "repeats", positive_int, 5),
                      hint=" ".join(optional(entries, "hint", Node.string, "").split()))

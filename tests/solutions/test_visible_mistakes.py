@@ -14,15 +14,16 @@ from autograder.compare import compare
 from autograder.reference import ReferenceSolutions, expected_for
 from autograder.spec import MISTAKES_MODULE, load_course
 
-from support import ASSIGNMENT, REPO
+from support import REPO
 
-_SPEC = load_course(REPO).assignment(ASSIGNMENT)
-MISTAKES = [(e.id, m.id) for e in _SPEC.exercises for m in e.mistakes]
+_COURSE = load_course(REPO)
+MISTAKES = [(a.id, e.id, m.id) for a in _COURSE.assignments for e in a.exercises for m in e.mistakes]
+"""(assignment, exercise, mistake) of every assignment course.yaml lists."""
 
 
 @pytest.fixture(scope="module")
-def reference(assignment):
-    return ReferenceSolutions(assignment.solutions, assignment.id)
+def references():
+    return {a.id: ReferenceSolutions(a.solutions, a.id) for a in _COURSE.assignments}
 
 
 def catching_cases(course, assignment, reference, exercise_id: str, mistake_id: str) -> list[str]:
@@ -45,12 +46,14 @@ def catching_cases(course, assignment, reference, exercise_id: str, mistake_id: 
 
 
 def test_every_exercise_with_visible_cases_is_checked():
-    """Does the parametrisation below cover every listed mistake of the assignment?"""
-    assert len(MISTAKES) == sum(len(e.mistakes) for e in _SPEC.exercises) > 0
+    """Does the parametrisation below cover every listed mistake of every assignment?"""
+    assert len(MISTAKES) == sum(len(e.mistakes) for a in _COURSE.assignments for e in a.exercises) > 0
 
 
-@pytest.mark.parametrize("exercise_id, mistake_id", MISTAKES, ids=[f"{e}-{m}" for e, m in MISTAKES])
-def test_a_visible_case_catches_the_mistake(course, assignment, reference, exercise_id, mistake_id):
+@pytest.mark.parametrize("assignment_id, exercise_id, mistake_id", MISTAKES,
+                         ids=[f"{a}-{e}-{m}" for a, e, m in MISTAKES])
+def test_a_visible_case_catches_the_mistake(course, references, assignment_id, exercise_id, mistake_id):
     """Does at least one visible case fail when the student makes this mistake?"""
-    assert catching_cases(course, assignment, reference, exercise_id, mistake_id), \
-        f"no visible case of {exercise_id} tells '{mistake_id}' apart from the reference: add one"
+    assignment = course.assignment(assignment_id)
+    assert catching_cases(course, assignment, references[assignment_id], exercise_id, mistake_id), \
+        f"no visible case of {assignment_id} {exercise_id} tells '{mistake_id}' apart from the reference: add one"
