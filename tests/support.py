@@ -55,6 +55,7 @@ def write_small_course(root: Path, limits: dict | None = None) -> Path:
 
     course = yaml.safe_load((REPO / "course.yaml").read_text())
     course["defaults"]["limits"].update(limits or {})
+    course["assignments"] = [ASSIGNMENT]  # whatever else the real course lists
     (root / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
     shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT,
                     ignore=shutil.ignore_patterns("__pycache__"))
