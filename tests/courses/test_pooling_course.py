@@ -148,3 +148,88 @@ def test_the_student_kit_checks_the_visible_cases_from_its_own_data(tmp_path, ca
         import sys
 
         subprocess.run([sys.executable, "-m", "autograder.kit.warm", "stop"], capture_output=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_gradescope_run_autograder_gives_what_grade_gives(pooling, tmp_path):
+    """Does the fixture's Gradescope zip, run as Gradescope runs it, grade the student of the metadata byte for byte
+    as `autograder grade --student` does?"""
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from support import REPO
+
+    from autograder.packaging.gradescope import build_zip
+
+    archive = build_zip(pooling, pooling.assignment(POOLING_ASSIGNMENT), tmp_path / "autograder.zip", REPO)
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as opened:
+        for info in opened.infolist():
+            target = root / "source" / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(opened.read(info))
+            target.chmod((info.external_attr >> 16) & 0o777)
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    submission = _changed(tmp_path / "work", "pool_numpy", "np.mean(windows[:rows, :columns]",
+                          "np.sum(windows[:rows, :columns]")
+    shutil.copytree(submission, root / "submission")
+    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"sid": "2024007", "email": "a@b.c"}]}))
+    (root / "results").mkdir()
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": str(Path(sys.executable).absolute())}
+    env.pop("AUTOGRADER_COURSE", None)
+    done = subprocess.run([str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600,
+                          cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    written.pop("execution_time", None)
+    expected = tmp_path / "expected.json"
+    assert main(["--course", str(POOLING), "grade", str(submission), "--student", "2024007", "--out", str(expected),
+                 "-q"]) == EXIT_OK
+    assert written == json.loads(expected.read_text(encoding="utf-8"))
+    assert written["extra_data"]["max_score"] == TOTAL and written["score"] < TOTAL
+    assert any("window's sum is returned" in test.get("output", "") for test in written["tests"])
+
+
+@pytest.mark.slow
+def test_nbgrader_build_and_record_write_the_sandboxs_grade(tmp_path, capsys):
+    """Does `nbgrader build` make the fixture's notebooks, and does `nbgrader record` write into nbgrader's gradebook
+    the sandbox's grade of the submitted notebooks: every point of the code cells for the reference's code?"""
+    api = pytest.importorskip("nbgrader.api", reason="nbgrader is not installed (pip install -e '.[nbgrader]')")
+    import os
+    import sys
+
+    folder = tmp_path / "nbgrader"
+    assert main(["--course", str(POOLING), "nbgrader", "build", "--out", str(folder)]) == EXIT_OK
+    source = folder / "source" / POOLING_ASSIGNMENT
+    assert sorted(p.name for p in source.iterdir()) == ["pool_numpy.ipynb", "pool_torch.ipynb", "questions.ipynb"]
+    built = "".join(p.read_text(encoding="utf-8") for p in source.iterdir())
+    assert "vectorised_speed" not in built and "random_volume" not in built  # no hidden case in a notebook
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{saved}"  # nbgrader runs alembic from PATH
+    try:  # what `nbgrader generate_assignment` and `autograde` leave in the gradebook
+        with api.Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+            gradebook.add_assignment(POOLING_ASSIGNMENT)
+            for path in sorted(source.iterdir()):
+                gradebook.add_notebook(path.stem, POOLING_ASSIGNMENT)
+                for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+                    meta = cell.get("metadata", {}).get("nbgrader", {})
+                    if meta.get("grade"):
+                        gradebook.add_grade_cell(meta["grade_id"], path.stem, POOLING_ASSIGNMENT,
+                                                 max_score=meta["points"], cell_type=cell["cell_type"])
+                    if meta.get("solution"):
+                        gradebook.add_solution_cell(meta["grade_id"], path.stem, POOLING_ASSIGNMENT)
+            gradebook.add_student("ana")
+            gradebook.add_submission(POOLING_ASSIGNMENT, "ana")
+    finally:
+        os.environ["PATH"] = saved
+    shutil.copytree(source, folder / "submitted" / "ana" / POOLING_ASSIGNMENT)
+    capsys.readouterr()
+    assert main(["--course", str(POOLING), "nbgrader", "record", str(folder), "--jobs", "1"]) == EXIT_OK, \
+        capsys.readouterr()
+    with api.Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        notebooks = gradebook.find_submission(POOLING_ASSIGNMENT, "ana").notebooks
+        code = {g.name: (g.auto_score, g.max_score) for n in notebooks if n.name != "questions" for g in n.grades}
+    assert code == {"pool_output_size_tests": (4, 4), "max_pool2d_tests": (6, 6), "avg_pool2d_tests": (4, 4),
+                    "maxpool_forward_torch_tests": (8, 8)}
