@@ -189,7 +189,7 @@ def test_gradescope_run_autograder_gives_what_grade_gives(pooling, tmp_path):
                  "-q"]) == EXIT_OK
     assert written == json.loads(expected.read_text(encoding="utf-8"))
     assert written["extra_data"]["max_score"] == TOTAL and written["score"] < TOTAL
-    assert any("window's sum is returned" in test.get("output", "") for test in written["tests"])
+    assert "the window's sum is returned" in json.dumps(written)  # the fixture's own diagnosis
 
 
 @pytest.mark.slow
