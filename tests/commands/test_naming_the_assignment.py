@@ -96,3 +96,21 @@ def test_nbgrader_build_of_a_second_assignment_keeps_the_first_and_the_course_ti
     assert "c.Execute.timeout = 25\n" in (tmp_path / "all" / "nbgrader_config.py").read_text()
     for assignment, module in ((ASSIGNMENT, "filters"), (POOLING_ASSIGNMENT, "pool_numpy")):
         assert (tmp_path / "all" / "source" / assignment / f"{module}.ipynb").is_file()
+
+
+def test_release_and_gradescope_all_cover_every_assignment(two, tmp_path, capsys):
+    """Does `release --all` regenerate (here: leave unchanged) every assignment's stubs, and `package gradescope
+    --all --out DIR` write DIR/<id>.zip for each, each grading its own assignment?"""
+    import zipfile
+
+    assert main(["--course", str(two), "release", "--all"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"unchanged assignments/{ASSIGNMENT}/shapes.py" in out
+    assert f"unchanged assignments/{POOLING_ASSIGNMENT}/pool_torch.py" in out
+    assert main(["--course", str(two), "package", "gradescope", "--all", "--out", str(tmp_path / "zips")]) == EXIT_OK
+    for assignment in (ASSIGNMENT, POOLING_ASSIGNMENT):
+        with zipfile.ZipFile(tmp_path / "zips" / f"{assignment}.zip") as archive:
+            assert f"--assignment {assignment}" in archive.read("run_autograder").decode()
+    assert main(["--course", str(two), "package", "gradescope", "--all", "--out", str(tmp_path / "x.zip")]) \
+        == EXIT_UNUSABLE
+    assert "names a folder" in capsys.readouterr().err
