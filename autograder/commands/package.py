@@ -93,8 +93,8 @@ def cmd_package_student(args: argparse.Namespace) -> int:
     if args.zip and Path(args.zip).suffix.lower() != ".zip":
         raise UsageError(f"--zip {args.zip}: name a .zip file")
     course = load(args)
-    for assignment in selected(course, args, "package student"):
-        files = _kit(course, assignment)
+    # every kit built before any is written: an assignment that cannot be packaged leaves no half of --all behind
+    for assignment, files in [(a, _kit(course, a)) for a in selected(course, args, "package student")]:
         if out is not None:
             folder = out / assignment.id if args.all else out
             _write_folder(files, folder)
@@ -142,8 +142,7 @@ def cmd_package_classroom(args: argparse.Namespace) -> int:
                          f"e.g. inf721/course")
     out = _new_folder(args.out)
     course = load(args)
-    for assignment in selected(course, args, "package classroom"):
-        files = _kit(course, assignment)
+    for assignment, files in [(a, _kit(course, a)) for a in selected(course, args, "package classroom")]:
         files[CHECK_WORKFLOW_PATH.as_posix()] = check_workflow(assignment.id).encode()
         if args.hidden_grading:
             files[WORKFLOW_PATH.as_posix()] = workflow(assignment.id, args.course_repo).encode()
