@@ -126,6 +126,20 @@ def test_grade_all_grades_a_class_as_grade_does(tmp_path):
     assert TOTAL - 3 <= ana["score"] <= TOTAL and bia["score"] == 0
 
 
+def test_classroom_grade_gives_the_grade_of_grade(tmp_path, capsys):
+    """Does `classroom-grade` (the opt-in Classroom workflow) give a repository holding the modules at its root the
+    points `grade` gives: `earned` is the grade, `missed` the rest?"""
+    submission = _changed(tmp_path / "repo", "pool_numpy", "np.mean(windows[:rows, :columns]",
+                          "np.sum(windows[:rows, :columns]")
+    run = _grade(submission, tmp_path / "graded")
+    out = tmp_path / "classroom.json"
+    assert main(["--course", str(POOLING), "classroom-grade", str(submission), "--output", str(out)]) == EXIT_OK
+    assert "the window's sum is returned" in capsys.readouterr().out
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["earned"]["max_score"] == pytest.approx(_score(run)) == pytest.approx(TOTAL - 4)
+    assert results["missed"]["max_score"] == pytest.approx(4)
+
+
 def test_the_student_kit_checks_the_visible_cases_from_its_own_data(tmp_path, capsys, monkeypatch):
     """Does `package student` build the fixture's kit (its README with the fixture's own speed and forbidden-API
     words, no convolution), and does `check` in it pass the reference and fail the stubs?"""
