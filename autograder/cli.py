@@ -69,6 +69,16 @@ def load(args: argparse.Namespace, *submissions: Path) -> CourseSpec:
     return load_course(find_course(args.course, *submissions))
 
 
+def chosen(course: CourseSpec, assignment_id: str | None, flag: str = "--assignment ID"):
+    """The assignment a command names (`--assignment ID`), or the course's only one. With several and none named,
+    the message lists the ids and how to name one, so every command asks the same way."""
+    if assignment_id is None and len(course.assignments) > 1:
+        ids = ", ".join(a.id for a in course.assignments)
+        raise UsageError(f"the course has {len(course.assignments)} assignments ({ids}): name one with {flag}, "
+                         f"e.g. {flag.split()[0]} {course.assignments[0].id}")
+    return course.assignment(assignment_id)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from autograder import distinguish
     from autograder.validate import Options, check_assignment
@@ -96,20 +106,25 @@ def cmd_release(args: argparse.Namespace) -> int:
     from autograder.stubs import drifted, stub_files
 
     course = load(args)
-    assignment = course.assignment(args.assignment)
-    render = Placeholders(course, assignment).render_module
+    named = args.assignment is not None or args.assignment_positional is not None
+    # --check only reads: without a name it checks every assignment, as validate does.
+    assignments = course.assignments if args.check and not named else selected(course, args, "release")
     if args.check:
-        stale = drifted(assignment.solutions, assignment.directory, assignment.modules, render)
-        for module in stale:
-            print(f"{assignment.directory / module}.py is out of date; run `autograder release {assignment.id}`")
+        stale = [(a, module) for a in assignments
+                 for module in drifted(a.solutions, a.directory, a.modules, Placeholders(course, a).render_module)]
+        for assignment, module in stale:
+            print(f"{assignment.directory / module}.py is out of date; run `autograder release --assignment "
+                  f"{assignment.id}`")
         return EXIT_FAILED if stale else EXIT_OK
-    for module, text in stub_files(assignment.solutions, assignment.modules, render).items():
-        target = assignment.directory / f"{module}.py"
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(course.root)}")
-        else:
-            print(f"unchanged {target.relative_to(course.root)}")
+    for assignment in assignments:
+        render = Placeholders(course, assignment).render_module
+        for module, text in stub_files(assignment.solutions, assignment.modules, render).items():
+            target = assignment.directory / f"{module}.py"
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+                print(f"wrote {target.relative_to(course.root)}")
+            else:
+                print(f"unchanged {target.relative_to(course.root)}")
     return EXIT_OK
 
 
@@ -131,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     else:
         course = load(args, *([folder] if folder else []))
-        assignment = course.assignment(args.assignment)
+        assignment = chosen(course, args.assignment)
         submission = folder or _default_submission(assignment.directory, assignment.id)
         _require_folder(submission)
         run = grade(course, assignment, submission, student=student_of(args.student, course), visible_only=True)
@@ -195,7 +210,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if not submission.exists():
             raise UsageError(f"{submission}: no such submission folder or file")
     course = load(args, *submissions)
-    assignment = course.assignment(args.assignment)
+    assignment = chosen(course, args.assignment)
     submitted_at = _submitted_at(args.submitted_at, assignment)
     student = student_of(args.student, course)
     runs = []
@@ -233,6 +248,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if len(submissions) > 1 or args.quiet:
         sys.stdout.write(text.score_table(runs, [_unique_name(s, submissions) for s in submissions]))
     return EXIT_OK
+
+
+def _named(args: argparse.Namespace, command: str) -> str | None:
+    """`--assignment ID`, or the deprecated positional ASSIGNMENT of `release`, `package ...` and `nbgrader build`
+    (kept working; both given must agree)."""
+    positional = getattr(args, "assignment_positional", None)
+    if positional is not None and args.assignment not in (None, positional):
+        raise UsageError(f"{command}: the assignment is named twice ({positional} and --assignment "
+                         f"{args.assignment}); give only --assignment ID")
+    if positional is not None:
+        print(f"autograder: {command} {positional}: naming the assignment without --assignment is deprecated; "
+              f"write --assignment {positional}", file=sys.stderr)
+    return args.assignment or positional
+
+
+def selected(course: CourseSpec, args: argparse.Namespace, command: str) -> tuple:
+    """The assignments a building command works on: every one with --all, else the one `chosen` names."""
+    if getattr(args, "all", False):
+        if args.assignment is not None or getattr(args, "assignment_positional", None) is not None:
+            raise UsageError(f"{command}: give --assignment ID or --all, not both")
+        return course.assignments
+    return (chosen(course, _named(args, command), "--assignment ID (or --all)"),)
+
+
+def add_assignment_arguments(parser: argparse.ArgumentParser, every: str | None = None) -> None:
+    """`--assignment ID` and the deprecated positional form of the commands that took one (hidden from -h); with
+    `every` (its help), also `--all`."""
+    parser.add_argument("assignment_positional", nargs="?", metavar="ASSIGNMENT", help=argparse.SUPPRESS)
+    parser.add_argument("--assignment", help="assignment id (default: the only one)")
+    if every:
+        parser.add_argument("--all", action="store_true", help=every)
 
 
 def _submitted_at(text: str | None, assignment):
@@ -316,8 +362,8 @@ SAMPLE_STUDENTS = 200  # autograder.validate.model.SAMPLE_STUDENTS (not imported
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description="Auto-graded exercises for INF721 L10: "
-                                     "check your work, grade submissions, validate the course.")
+    parser = argparse.ArgumentParser(prog="autograder", description="Auto-graded exercises: check your work, "
+                                     "grade submissions, validate the course.")
     parser.add_argument("--course", help="course root (folder with course.yaml); default: found from the "
                                          "current folder upwards, or $AUTOGRADER_COURSE; never from a "
                                          "submission")
@@ -359,8 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     release = commands.add_parser("release", help="regenerate the student stubs from the solutions")
-    release.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
-    release.add_argument("--check", action="store_true", help="only report stubs that are out of date")
+    add_assignment_arguments(release, every="every assignment of the course")
+    release.add_argument("--check", action="store_true", help="only report stubs that are out of date (of every "
+                                                              "assignment, unless one is named)")
     release.set_defaults(func=cmd_release)
 
     for name in COMMAND_MODULES:

@@ -297,8 +297,8 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
              f"{speed.baseline} (measurements: {measured}; the limit is {speed.max_ratio:g}x)")
     if ratio <= speed.max_ratio:
         return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
-    return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice); "
-                                  "a Python loop over pixels is this slow: use unfold and one matrix product",
+    advice = f"; {speed.hint}" if speed.hint else ""
+    return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice){advice}",
                    staff=staff, hidden=f"slower than {limit}")  # as _too_slow's: one text, however decided
 
 
@@ -310,9 +310,9 @@ def _too_slow(case: Case, outcome: Outcome) -> Verdict:
     student, baseline = outcome.timing
     staff = (f"stopped after {student * 1e3:.0f} ms of CPU time, {student / baseline:.0f}x the {baseline * 1e3:.3f} ms "
              f"per call of {speed.baseline} (the limit is {speed.max_ratio:g}x)")
+    advice = f"; {speed.hint}" if speed.hint else ""
     return Verdict(Status.FAILED, f"slower than {limit}: stopped before it returned, once its CPU time was "
-                                  "certainly over; a Python loop over pixels is this slow: use unfold and one matrix "
-                                  "product", staff=staff, hidden=f"slower than {limit}")
+                                  f"certainly over{advice}", staff=staff, hidden=f"slower than {limit}")
 
 
 def _whole_lists(got: object, expected: object) -> str:

@@ -13,7 +13,8 @@ from support import ASSIGNMENT, REPO
 def test_grade_writes_results_and_exits_zero_whatever_the_score(tmp_path, capsys):
     """Does `grade` on the untouched stubs exit 0, write results.json and print the feedback?"""
     out = tmp_path / "results.json"
-    code = main(["--course", str(REPO), "grade", str(REPO / "assignments" / ASSIGNMENT), "--out", str(out)])
+    code = main(["--course", str(REPO), "grade", "--assignment", ASSIGNMENT, str(REPO / "assignments" / ASSIGNMENT),
+                 "--out", str(out)])
     assert code == EXIT_OK
     results = json.loads(out.read_text())
     assert results["score"] == 0 and results["extra_data"] == {"max_score": 100}
@@ -22,7 +23,7 @@ def test_grade_writes_results_and_exits_zero_whatever_the_score(tmp_path, capsys
 
 def test_grade_several_prints_a_table(tmp_path, capsys):
     """Do several submissions give one results.json each under --out-dir and a score table?"""
-    code = main(["--course", str(REPO), "grade", str(REPO / "solutions" / ASSIGNMENT),
+    code = main(["--course", str(REPO), "grade", "--assignment", ASSIGNMENT, str(REPO / "solutions" / ASSIGNMENT),
                  str(REPO / "assignments" / ASSIGNMENT), "--out-dir", str(tmp_path)])
     assert code == EXIT_OK
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("results.json"))
@@ -34,7 +35,7 @@ def test_grade_several_prints_a_table(tmp_path, capsys):
 
 def test_missing_submission_is_a_usage_error(tmp_path, capsys):
     """Is a missing submission folder refused with exit 2 and its path named?"""
-    assert main(["--course", str(REPO), "grade", str(tmp_path / "nope")]) == EXIT_UNUSABLE
+    assert main(["--course", str(REPO), "grade", "--assignment", ASSIGNMENT, str(tmp_path / "nope")]) == EXIT_UNUSABLE
     assert "nope: no such submission folder" in capsys.readouterr().err
 
 
@@ -51,15 +52,17 @@ def test_bad_spec_is_reported_with_file_and_line(tmp_path, capsys):
 
 def test_check_exit_code_follows_the_visible_cases(capsys):
     """Does `check` exit 0 for the reference and 1 for the stubs, with a summary line?"""
-    assert main(["--course", str(REPO), "check", str(REPO / "solutions" / ASSIGNMENT)]) == EXIT_OK
+    assert main(["--course", str(REPO), "check", "--assignment", ASSIGNMENT,
+                 str(REPO / "solutions" / ASSIGNMENT)]) == EXIT_OK
     assert "visible cases pass" in capsys.readouterr().out
-    assert main(["--course", str(REPO), "check", str(REPO / "assignments" / ASSIGNMENT)]) == EXIT_FAILED
+    assert main(["--course", str(REPO), "check", "--assignment", ASSIGNMENT,
+                 str(REPO / "assignments" / ASSIGNMENT)]) == EXIT_FAILED
 
 
 def test_validate_and_release_check_pass_on_the_course(capsys):
     """Is the bundled course valid, with the reference passing all its cases and the stubs up to date?"""
     assert main(["--course", str(REPO), "validate", "--students", "20"]) == EXIT_OK, capsys.readouterr().out
-    assert main(["--course", str(REPO), "release", "--check"]) == EXIT_OK
+    assert main(["--course", str(REPO), "release", "--assignment", ASSIGNMENT, "--check"]) == EXIT_OK
 
 
 def test_course_is_found_from_the_working_directory(monkeypatch, capsys):

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from autograder.stubs import BEGIN, END, StubError, drifted, header, make_stub, stub_files
 
-from support import ASSIGNMENT, REPO
+from support import ASSIGNMENT, REPO, course_assignments
 
 GOLDEN = Path(__file__).parent / "golden" / "stubs"
 MODULES = ("shapes", "filters", "conv_numpy", "conv_torch")
@@ -296,16 +296,18 @@ def _course_solutions() -> Path:
     return solutions
 
 
-def test_committed_stubs_match_the_solutions(course, assignment):
-    """Is every committed stub in assignments/l10_convolutions/ exactly what the solutions generate now (their
-    docstrings' placeholders rendered, as `autograder release` writes them)?"""
+@pytest.mark.parametrize("assignment_id", course_assignments())
+def test_committed_stubs_match_the_solutions(course, assignment_id):
+    """Is every committed stub of every assignment course.yaml lists exactly what its solutions generate now
+    (their docstrings' placeholders rendered, as `autograder release` writes them)?"""
     from autograder.statements import Placeholders
 
-    solutions = _course_solutions()
-    stale = drifted(solutions, REPO / "assignments" / ASSIGNMENT, MODULES, Placeholders(course, assignment).render_module)
-    named = ", ".join(f"assignments/{ASSIGNMENT}/{module}.py" for module in stale)
-    assert not stale, (f"{named}: missing or different from the stubs generated from solutions/{ASSIGNMENT}/; "
-                       "run `autograder release` to regenerate")
+    assignment = course.assignment(assignment_id)
+    stale = drifted(assignment.solutions, assignment.directory, assignment.modules,
+                    Placeholders(course, assignment).render_module)
+    named = ", ".join(f"assignments/{assignment_id}/{module}.py" for module in stale)
+    assert not stale, (f"{named}: missing or different from the stubs generated from solutions/{assignment_id}/; "
+                       f"run `autograder release --assignment {assignment_id}` to regenerate")
 
 
 @pytest.mark.parametrize("module", MODULES)

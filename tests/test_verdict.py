@@ -469,6 +469,25 @@ def test_a_speed_case_stopped_by_its_cpu_time_fails_as_too_slow_with_one_hidden_
     assert plain.status is Status.TIMEOUT  # a wall-clock time-out without a CPU bound stays one
 
 
+def test_the_advice_of_a_slow_speed_case_is_the_specs_hint_and_none_without_one():
+    """Does a right but slow answer read the exercise's own `hint:` (the grader has no advice of its own: it knows
+    no lecture), and nothing more without one?"""
+    from dataclasses import replace
+
+    from autograder.spec import SpeedSpec
+
+    hinted = SpeedSpec("torch.nn.functional.max_pool2d", ("x",), 10.0, hint="use Tensor.unfold and one reduction")
+    slow = returned(np.array([[1.0]]), timing=(0.2, 0.002))
+    result = verdict(slow, case=replace(make_case(), speed=hinted))
+    assert result.message.endswith("(CPU time, measured twice); use Tensor.unfold and one reduction")
+    stopped = verdict(Outcome(OutcomeKind.TIMEOUT, message="stopped", timing=(0.1, 0.003)),
+                      case=replace(make_case(), speed=hinted))
+    assert stopped.message.endswith("certainly over; use Tensor.unfold and one reduction")
+    plain = verdict(slow, case=replace(make_case(), speed=replace(hinted, hint="")))
+    assert plain.message.endswith("(CPU time, measured twice)")
+    assert "unfold" not in plain.message and "matrix" not in plain.message
+
+
 # ---- issue 14: sharper feedback ------------------------------------------------------------------------------
 
 def test_a_syntax_error_is_one_line_with_file_and_line_and_a_caret():

@@ -28,13 +28,13 @@ def register(commands) -> None:
 
 
 def cmd_answer_key(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, student_of, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, chosen, load, student_of, write_atomic
     from autograder.questions.key import FORMATS, key_text, reference_answers_text, roster_key
     from autograder.reference import ReferenceError_
     from autograder.roster import RosterError, decode, read_roster
 
     course = load(args)
-    assignment = course.assignment(args.assignment)
+    assignment = chosen(course, args.assignment)
     if not assignment.questions:
         raise UsageError(f"assignment {assignment.id!r} has no `questions:` in its assignment.yaml: no answer key")
     try:

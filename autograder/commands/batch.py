@@ -121,10 +121,10 @@ def submissions_of(args: argparse.Namespace, folder: Path):
     """(course, assignment, discovered submissions) of a class folder, for grade-all and nbgrader record: the
     course found from `folder` (or --course), the assignment --assignment names; UsageError for a bad layout."""
     from autograder.batch.submissions import LayoutError, discover
-    from autograder.cli import UsageError, load
+    from autograder.cli import UsageError, chosen, load
 
     course = load(args, folder)
-    assignment = course.assignment(args.assignment)
+    assignment = chosen(course, args.assignment)
     try:
         return course, assignment, discover(folder, assignment.id)
     except LayoutError as error:

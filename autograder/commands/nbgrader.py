@@ -8,19 +8,22 @@ from pathlib import Path
 
 
 def register(commands) -> None:
+    from autograder.cli import add_assignment_arguments
+
     nbgrader = commands.add_parser("nbgrader", help="instructors: nbgrader notebooks made from the course "
                                                     "(see docs/nbgrader.md)")
     actions = nbgrader.add_subparsers(dest="nbgrader_command", required=True, metavar="ACTION")
     build = actions.add_parser("build", help="write an nbgrader course folder: nbgrader_config.py and "
                                              "source/<assignment>/<module>.ipynb, one notebook per module")
-    build.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    add_assignment_arguments(build, every="every assignment of the course, into the same nbgrader course folder")
     build.add_argument("--out", required=True, metavar="DIR", help="the nbgrader course folder to write")
     build.add_argument("--modules", nargs="+", metavar="MODULE", help="only these modules' notebooks "
                                                                       "(default: every module)")
     build.add_argument("--timeout", type=int, metavar="SECONDS", help="nbgrader's limit on one cell "
-                       "(c.Execute.timeout; default: the longest exercise_seconds of the exercises built)")
-    build.add_argument("--force", action="store_true", help="write into a folder that is not empty, "
-                                                            "overwriting nbgrader_config.py and the notebooks")
+                       "(c.Execute.timeout, one for the whole nbgrader course; default: the existing config's, "
+                       "else the longest exercise_seconds of the course)")
+    build.add_argument("--force", action="store_true", help="write into a folder that is not an nbgrader course "
+                                                            "folder, or over notebooks and a config that differ")
     build.set_defaults(func=cmd_build)
 
     record = actions.add_parser("record", help="grade nbgrader's submitted/ notebooks in the sandbox (as grade-all) "
@@ -39,29 +42,54 @@ def register(commands) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
-    from autograder.nbgrader.build import BuildError, build_course
+    """Build one assignment (or --all) into an nbgrader course folder. Another assignment's notebooks and the
+    course's config are kept: the config is the course's (its timeout kept once written), so a second assignment
+    builds into the same folder without --force; --force is needed only to write into a folder that is not an
+    nbgrader course folder, or over files of this build that differ from what it writes."""
+    import sys
+
+    from autograder.cli import EXIT_OK, UsageError, load, selected, write_atomic
+    from autograder.nbgrader.build import CONFIG, BuildError, build_course, default_timeout
+    from autograder.nbgrader.config import timeout_of
     from autograder.nbgrader.source import SourceError
     from autograder.reference import ReferenceError_
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder; --out names the nbgrader course folder to write")
-    if out.is_dir() and any(out.iterdir()) and not args.force:
-        raise UsageError(f"{out}: the folder is not empty; pass --force to overwrite nbgrader_config.py and the "
-                         f"notebooks there (the gradebook and nbgrader's other folders are kept)")
     if args.timeout is not None and args.timeout < 1:
         raise UsageError(f"--timeout {args.timeout}: give at least 1 second")
+    if args.all and args.modules:
+        raise UsageError("nbgrader build: --modules names modules of one assignment; give --assignment ID with it")
+    config = out / CONFIG
+    if out.is_dir() and any(out.iterdir()) and not config.is_file() and not args.force:
+        raise UsageError(f"{out}: the folder is not empty and holds no {CONFIG}; pass --force to write the nbgrader "
+                         f"course there (its other files are kept)")
     course = load(args)
-    assignment = course.assignment(args.assignment)
+    assignments = selected(course, args, "nbgrader build")
+    kept = timeout_of(config.read_text(encoding="utf-8")) if config.is_file() and args.timeout is None else None
+    files: dict[str, str] = {}
     try:
-        files = build_course(course, assignment, tuple(args.modules) if args.modules else None, args.timeout)
+        for assignment in assignments:
+            files.update(build_course(course, assignment, tuple(args.modules) if args.modules else None,
+                                      args.timeout or kept))
     except (BuildError, SourceError, ReferenceError_) as error:
         raise UsageError(str(error)) from None
+    differing = [relative for relative, text in files.items()
+                 if (out / relative).is_file() and (out / relative).read_text(encoding="utf-8") != text]
+    if differing and not args.force:
+        raise UsageError(f"{out}: {', '.join(differing)} would change; pass --force to overwrite (the gradebook and "
+                         f"nbgrader's other folders are kept)")
     for relative, text in files.items():
         write_atomic(out / relative, text)
         print(f"wrote {out / relative}")
-    print(f"next, in {out}: nbgrader generate_assignment {assignment.id}")
+    if kept is not None:
+        needed = max(default_timeout(a, a.modules) for a in assignments)
+        if kept < needed:
+            print(f"warning: {config} keeps its c.Execute.timeout = {kept}, less than the {needed} s an exercise "
+                  f"built here may take; rebuild with --timeout {needed} --force to raise it", file=sys.stderr)
+    for assignment in assignments:
+        print(f"next, in {out}: nbgrader generate_assignment {assignment.id}")
     return EXIT_OK
 
 

@@ -10,27 +10,32 @@ import sys
 from pathlib import Path
 
 
+ALL_HELP = "every assignment of the course, each into OUT/<assignment id> (--out names a folder then)"
+
+
 def register(commands) -> None:
+    from autograder.cli import add_assignment_arguments
+
     package = commands.add_parser(
         "package", help="instructors: build the student kit, the GitHub Classroom template or the Gradescope zip")
     platforms = package.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
 
     gradescope = platforms.add_parser("gradescope", help="the autograder zip to upload to Gradescope "
                                                          "(holds the solutions: keep it private)")
-    gradescope.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    add_assignment_arguments(gradescope, every=ALL_HELP)
     gradescope.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write")
     gradescope.set_defaults(func=cmd_package_gradescope)
 
     student = platforms.add_parser("student", help="the student kit: stubs, README, the visible cases as data and "
                                                    "the `autograder` command; no solutions, no hidden case")
-    student.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    add_assignment_arguments(student, every=ALL_HELP)
     student.add_argument("--out", metavar="DIR", help="folder to write the kit into (empty or new)")
     student.add_argument("--zip", metavar="FILE.zip", help="write the kit as a zip instead (or as well)")
     student.set_defaults(func=cmd_package_student)
 
     classroom = platforms.add_parser("classroom", help="the GitHub Classroom template repository: the student kit "
                                                        "and a workflow that runs the visible checks (no secret)")
-    classroom.add_argument("assignment", nargs="?", help="assignment id (default: the only one)")
+    add_assignment_arguments(classroom, every=ALL_HELP)
     classroom.add_argument("--out", required=True, metavar="DIR", help="folder to write the template into (new or "
                                                                       "empty)")
     classroom.add_argument("--hidden-grading", action="store_true",
@@ -76,46 +81,56 @@ def package_root() -> Path:
 
 
 def cmd_package_student(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.cli import EXIT_OK, UsageError, load, selected
     from autograder.packaging.student import zip_bytes
 
     if not args.out and not args.zip:
         raise UsageError("package student: give --out DIR (a folder) or --zip FILE.zip, or both")
+    if args.all and args.zip:
+        raise UsageError("package student --all: --zip names one file; give --out DIR, which gets one folder per "
+                         "assignment (or build each with --assignment ID --zip FILE.zip)")
     out = _new_folder(args.out) if args.out else None
     if args.zip and Path(args.zip).suffix.lower() != ".zip":
         raise UsageError(f"--zip {args.zip}: name a .zip file")
     course = load(args)
-    assignment = course.assignment(args.assignment)
-    files = _kit(course, assignment)
-    if out is not None:
-        _write_folder(files, out)
-        print(f"wrote the student kit of {assignment.id} into {out}/ ({len(files)} files)")
-    if args.zip:
-        target = Path(args.zip)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(zip_bytes(files, f"{course.code.lower()}-{assignment.id}"))
-        print(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    # every kit built before any is written: an assignment that cannot be packaged leaves no half of --all behind
+    for assignment, files in [(a, _kit(course, a)) for a in selected(course, args, "package student")]:
+        if out is not None:
+            folder = out / assignment.id if args.all else out
+            _write_folder(files, folder)
+            print(f"wrote the student kit of {assignment.id} into {folder}/ ({len(files)} files)")
+        if args.zip:
+            target = Path(args.zip)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zip_bytes(files, f"{course.code.lower()}-{assignment.id}"))
+            print(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     print("hand it to students as it is: it holds no solutions and no hidden case (docs/student-kit.md)")
     return EXIT_OK
 
 
 def cmd_package_gradescope(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.cli import EXIT_OK, UsageError, load, selected
     from autograder.packaging.gradescope import build_zip
 
     out = Path(args.out)
-    if out.suffix.lower() != ".zip":
+    if args.all:
+        if out.suffix.lower() == ".zip" or out.is_file():
+            raise UsageError(f"package gradescope --all: --out {args.out} names a folder, which gets one "
+                             f"<assignment id>.zip each")
+    elif out.suffix.lower() != ".zip":
         raise UsageError(f"--out {args.out}: Gradescope takes a .zip file; name it e.g. {out.stem or 'autograder'}.zip")
     course = load(args)
-    assignment = course.assignment(args.assignment)
-    build_zip(course, assignment, out, package_root())
-    print(f"wrote {out} ({out.stat().st_size // 1024} KiB): upload it as the autograder of {assignment.id} "
-          f"(docs/gradescope.md); it holds the reference solutions, keep it private")
+    for assignment in selected(course, args, "package gradescope"):
+        target = out / f"{assignment.id}.zip" if args.all else out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build_zip(course, assignment, target, package_root())
+        print(f"wrote {target} ({target.stat().st_size // 1024} KiB): upload it as the autograder of "
+              f"{assignment.id} (docs/gradescope.md); it holds the reference solutions, keep it private")
     return EXIT_OK
 
 
 def cmd_package_classroom(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load
+    from autograder.cli import EXIT_OK, UsageError, load, selected
     from autograder.packaging.classroom import (CHECK_WORKFLOW_PATH, WORKFLOW_PATH, check_workflow,
                                                 hidden_grading_notice, valid_repository, workflow)
 
@@ -127,16 +142,16 @@ def cmd_package_classroom(args: argparse.Namespace) -> int:
                          f"e.g. inf721/course")
     out = _new_folder(args.out)
     course = load(args)
-    assignment = course.assignment(args.assignment)
-    files = _kit(course, assignment)
-    files[CHECK_WORKFLOW_PATH.as_posix()] = check_workflow(assignment.id).encode()
-    if args.hidden_grading:
-        files[WORKFLOW_PATH.as_posix()] = workflow(assignment.id, args.course_repo).encode()
-    _write_folder(files, out)
-    print(f"wrote the GitHub Classroom template repository of {assignment.id} into {out}/ ({len(files)} files): "
-          f"the student kit and {CHECK_WORKFLOW_PATH.as_posix()}, which runs `autograder check` on every push with "
-          f"no secret. Push it as the assignment's template repository; grade the final commits with "
-          f"`autograder grade-all` (docs/classroom.md).")
+    for assignment, files in [(a, _kit(course, a)) for a in selected(course, args, "package classroom")]:
+        files[CHECK_WORKFLOW_PATH.as_posix()] = check_workflow(assignment.id).encode()
+        if args.hidden_grading:
+            files[WORKFLOW_PATH.as_posix()] = workflow(assignment.id, args.course_repo).encode()
+        folder = out / assignment.id if args.all else out
+        _write_folder(files, folder)
+        print(f"wrote the GitHub Classroom template repository of {assignment.id} into {folder}/ ({len(files)} "
+              f"files): the student kit and {CHECK_WORKFLOW_PATH.as_posix()}, which runs `autograder check` on every "
+              f"push with no secret. Push it as the assignment's template repository; grade the final commits with "
+              f"`autograder grade-all` (docs/classroom.md).")
     if args.hidden_grading:
         print(f"warning: {hidden_grading_notice()}", file=sys.stderr)
     return EXIT_OK
@@ -173,13 +188,13 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
     """Always writes ROOT/results/results.json, even when the course cannot be loaded, and exits 0."""
     import traceback
 
-    from autograder.cli import EXIT_OK, load
+    from autograder.cli import EXIT_OK, chosen, load
     from autograder.packaging.gradescope import run_submission, write_failure
 
     root = Path(args.root)
     try:
         course = load(args)
-        assignment = course.assignment(args.assignment)
+        assignment = chosen(course, args.assignment)
     except Exception:  # noqa: BLE001 (a bad package must still give the student a results.json)
         print(traceback.format_exc())
         write_failure(root)
@@ -189,7 +204,7 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
 
 
 def cmd_classroom_grade(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, chosen, load, write_atomic
     from autograder.packaging.classroom import submission_folder
     from autograder.pipeline import grade
     from autograder.reporters import classroom, text
@@ -198,7 +213,7 @@ def cmd_classroom_grade(args: argparse.Namespace) -> int:
     if not repository.is_dir():
         raise UsageError(f"{repository}: no such submission folder")
     course = load(args, repository)
-    assignment = course.assignment(args.assignment)
+    assignment = chosen(course, args.assignment)
     folder = submission_folder(repository, assignment)
     # The student reads this log: the feedback only, never staff details (a grader traceback shows solution code).
     # GitHub reads it too: a line the student printed, such as "::notice title=Autograding complete::Points

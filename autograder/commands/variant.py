@@ -20,14 +20,14 @@ def register(commands) -> None:
 
 
 def cmd_variant(args: argparse.Namespace) -> int:
-    from autograder.cli import EXIT_OK, UsageError, load, student_kit, student_of, write_atomic
+    from autograder.cli import EXIT_OK, UsageError, chosen, load, student_kit, student_of, write_atomic
     from autograder.questions.answers import FILE
     from autograder.questions.draw import draw_all
     from autograder.questions.render import answers_template, questions_markdown
 
     kit = student_kit(args, None)  # in the student kit: the questions' templates and the seed from its data
     course = kit.course if kit is not None else load(args)
-    assignment = course.assignment(args.assignment)
+    assignment = chosen(course, args.assignment)
     if not assignment.questions:
         raise UsageError(f"assignment {assignment.id!r} has no `questions:` in its assignment.yaml")
     student = student_of(args.student, course)  # as `grade --student` and every route take it

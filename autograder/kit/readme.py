@@ -67,7 +67,8 @@ def _grading(course: CourseSpec, assignment: AssignmentSpec, cases: dict[str, li
     rule = course.compare
     lines += ["", f"A value passes when every element satisfies `|got - expected| <= atol + rtol * |expected|` "
               f"(NumPy's `isclose`; by default rtol = {rule.rtol:g}, atol = {rule.atol:g}; NaN never passes). "
-              "Integers, strings and booleans compare exactly. What a case can end as:", "", _OUTCOMES]
+              "Integers, strings and booleans compare exactly. What a case can end as:", "",
+              _OUTCOMES.format(forbidden=_forbidden_example(assignment))]
     cuda = [e.id for e in assignment.exercises if "cuda" in e.devices]
     if cuda:
         lines += ["", f"{', '.join(f'`{e}`' for e in cuda)} also runs every case on a GPU (`<case>@cuda`); on a "
@@ -86,9 +87,21 @@ def _speed(exercise: ExerciseSpec, cases: list[Case]) -> list[str]:
         kind = "A visible" if case.visible else "A hidden"
         lines.append(f"{kind} speed case of `{exercise.id}` is worth {_points(share)}: besides being right, your "
                      f"function must run within {case.speed.max_ratio:g}x the time of `{case.speed.baseline}` on "
-                     "the same input (measured in your process). A vectorised implementation (unfold and one "
-                     "matrix product) is well within it; a Python loop over output pixels is not.")
+                     "the same input (measured in your process)." + _sentence(case.speed.hint))
     return lines
+
+
+def _sentence(hint: str) -> str:
+    """` Hint.` from a speed case's `hint:` clause, "" for none."""
+    return f" {hint[0].upper()}{hint[1:]}{'' if hint.endswith('.') else '.'}" if hint else ""
+
+
+def _forbidden_example(assignment: AssignmentSpec) -> str:
+    """` (e.g. `torch.x` in `exercise`)`, from the assignment's first exercise that forbids an API; "" if none."""
+    for exercise in assignment.exercises:
+        if exercise.forbidden:
+            return f" (e.g. `{exercise.forbidden[0]}` in `{exercise.id}`)"
+    return ""
 
 
 def _demoted(markdown: str) -> str:
@@ -125,7 +138,7 @@ _OUTCOMES = """\
 | `raise NotImplementedError()` left in place | not implemented | 0 |
 | ran past its time limit | timeout | 0 |
 | killed its process (`os._exit`, a segmentation fault, the memory limit) | crashed | 0 |
-| used an API the exercise forbids (e.g. `F.conv2d` in `conv2d_forward_torch`) | forbidden | 0 |
+| used an API the exercise forbids{forbidden} | forbidden | 0 |
 | module does not import, function missing or with another signature | ungradable | 0, with file and line |"""
 
 _HOW = """\

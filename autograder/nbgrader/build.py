@@ -42,16 +42,22 @@ def default_timeout(assignment: AssignmentSpec, modules: tuple[str, ...]) -> int
     return math.ceil(max(e.limits.exercise_seconds for e in assignment.exercises if e.module in modules))
 
 
+def course_timeout(course: CourseSpec) -> int:
+    """Seconds per cell for the whole nbgrader course (its config is one for every assignment): the longest
+    `exercise_seconds` of any exercise of the course, so that building one assignment never shortens another's."""
+    return max(default_timeout(a, a.modules) for a in course.assignments)
+
+
 def build_course(course: CourseSpec, assignment: AssignmentSpec, modules: tuple[str, ...] | None = None,
                  timeout: int | None = None) -> dict[str, str]:
-    """Relative path -> text of every file of the nbgrader course folder, for `modules` (default: all)."""
+    """Relative path -> text of every file of the nbgrader course folder, for `modules` (default: all); the
+    config's timeout is `timeout`, else the course's (`course_timeout`)."""
     if modules and questions.NOTEBOOK in modules and not assignment.questions:
         raise BuildError(f"assignment {assignment.id} has no questions: no {questions.NOTEBOOK} notebook to build")
     with_questions = bool(assignment.questions) and (modules is None or questions.NOTEBOOK in modules)
     chosen = _modules(assignment, tuple(m for m in modules if m != questions.NOTEBOOK) if modules else None)
     reference = ReferenceSolutions(assignment.solutions, assignment.id)
-    files = {CONFIG: config_text(course.code, assignment.id,
-                                 timeout or default_timeout(assignment, chosen or assignment.modules))}
+    files = {CONFIG: config_text(course.code, timeout or course_timeout(course))}
     for module in chosen:
         path = f"source/{assignment.id}/{module}.ipynb"
         files[path] = cells.dumps(module_notebook(course, assignment, module, reference))

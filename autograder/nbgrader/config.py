@@ -5,18 +5,21 @@ same course gives the same bytes wherever it is built.
 """
 from __future__ import annotations
 
+import re
+
 from autograder.nbgrader.questions import ANSWER_STUB
 from autograder.stubs import STUB_LINES
 
 DATABASE = "gradebook.db"
 
 
-def config_text(course_code: str, assignment_id: str, timeout: int) -> str:
-    """The config; `timeout` is nbgrader's limit (seconds) on one cell's execution (`c.Execute.timeout`)."""
+def config_text(course_code: str, timeout: int) -> str:
+    """The config, one for every assignment of the course; `timeout` is nbgrader's limit (seconds) on one cell's
+    execution (`c.Execute.timeout`)."""
     stub = "\n".join(STUB_LINES)
-    return f'''"""nbgrader configuration of {course_code}, written by `autograder nbgrader build {assignment_id}`.
+    return f'''"""nbgrader configuration of {course_code}, written by `autograder nbgrader build`.
 
-Run nbgrader's commands in this folder (docs/nbgrader.md). Rebuilding overwrites this file.
+Run nbgrader's commands in this folder (docs/nbgrader.md). Building another assignment keeps this file's timeout.
 """
 import os
 
@@ -39,3 +42,13 @@ c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 # ... and an answer cell's (questions.ipynb): the batch grader reads it as "not answered".
 c.ClearSolutions.text_stub = {ANSWER_STUB!r}
 '''
+
+
+_TIMEOUT = re.compile(r"^c\.Execute\.timeout = (\d+)$", re.MULTILINE)
+
+
+def timeout_of(text: str) -> int | None:
+    """The `c.Execute.timeout` of an existing config (None where it has none): the course's setting, which
+    building another assignment keeps."""
+    found = _TIMEOUT.search(text)
+    return int(found.group(1)) if found else None

@@ -107,7 +107,7 @@ def _step_output(name: str) -> str:
 
 
 _WORKFLOW = """\
-# GitHub Classroom autograding of {assignment} (INF721), written by `autograder package classroom --hidden-grading`.
+# GitHub Classroom autograding of {assignment}, written by `autograder package classroom --hidden-grading`.
 # It checks out the course repository (the grader and the reference solutions) outside this repository, grades
 # this repository with `autograder classroom-grade`, and reports the points to GitHub Classroom.
 # WEAKNESS: every student can edit this file in their repository and print the token below (and with it the

@@ -192,8 +192,8 @@ def _syntax(error: yaml.MarkedYAMLError) -> str:
     mark = error.problem_mark or error.context_mark
     where = f"{FILE}:{mark.line + 1}" if mark else FILE
     context = f"{error.context}, " if error.context else ""
-    return (f"{where}: YAML syntax error: {context}{error.problem}; each line is `question_id: answer`, e.g. "
-            f"`conv_layer_params: 280` or `cnn_volume_shape: [7, 7, 40]`")
+    return (f"{where}: YAML syntax error: {context}{error.problem}; each line is `question_id: answer`, where an "
+            f"answer is a whole number such as 280 or a list of whole numbers such as [7, 7, 40]")
 
 
 def _too_large(size: int) -> str:

@@ -74,7 +74,7 @@ def _exercise(n: Node, solutions: Solutions, limits: Limits, compare: Comparison
     statement = spec["statement"].string()
     compare = override(spec.get("compare"), compare, COMPARE_READERS)
     limits = override(spec.get("limits"), limits, LIMIT_READERS)
-    dotted = "a dotted API name such as torch.nn.functional.conv2d"
+    dotted = "a dotted API name such as numpy.linalg.inv"
     forbidden = optional(spec, "forbidden", lambda f: tuple(matching(item, DOTTED, dotted) for item in f.items()), ())
     signature = solutions.signature(spec["module"], module, spec["id"], exercise_id)
     names: dict[str, int] = {}
@@ -186,18 +186,20 @@ def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Soluti
 
 
 def _speed(n: Node, case: dict[str, Node], solutions: Solutions, signature: Signature) -> SpeedSpec:
-    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N, slow: function}` on a case that
-    returns; `slow` is a right but slow implementation in the mistakes module, called like the reference."""
-    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats", "slow"))
+    """`speed: {baseline: dotted.name, args: [names...], max_ratio: R, repeats: N, slow: function, hint: "..."}` on
+    a case that returns; `slow` is a right but slow implementation in the mistakes module, called like the
+    reference; `hint` what makes the function fast enough, said to a student who is right but too slow."""
+    entries = n.mapping(("baseline", "args", "max_ratio"), ("repeats", "slow", "hint"))
     if "raises" in case:
         raise n.error("a speed case times a call that returns; remove `raises` or `speed`")
     given = tuple(case["args"].entries())
     args = tuple(one_of(item, given) for item in entries["args"].items(minimum=1))
     return SpeedSpec(baseline=matching(entries["baseline"], DOTTED, "a dotted function name such as "
-                                                                      "torch.nn.functional.conv2d"),
+                                                                      "torch.matmul"),
                      args=args, max_ratio=positive_number(entries["max_ratio"]),
                      repeats=optional(entries, "repeats", positive_int, 5),
-                     slow=optional(entries, "slow", lambda s: _slow(s, solutions, signature)))
+                     slow=optional(entries, "slow", lambda s: _slow(s, solutions, signature)),
+                     hint=" ".join(optional(entries, "hint", Node.string, "").split()))
 
 
 def _slow(n: Node, solutions: Solutions, signature: Signature) -> str:

@@ -106,6 +106,9 @@ class SpeedSpec:
     slow: str | None = None
     """A right but slow implementation in the mistakes module (`slow:`, e.g. a loop over output pixels): what
     `validate --speed` and `autograder speed` prove the case fails, within its time limit."""
+    hint: str = ""
+    """What makes the function fast enough (`hint:`), said to a student who is right but too slow, and in the kit's
+    README; "" for none (the feedback then names the limit only)."""
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ def _answer(n: Node, solutions: Solutions, scope: Scope) -> AnswerSpec:
     """`{function: module.name, args: {...}, type: integer|shape, item: k}`."""
     spec = n.mapping(("function", "args", "type"), ("item",))
     dotted = matching(spec["function"], re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*"),
-                       "module.function of the reference solutions, such as shapes.conv_param_count")
+                       "module.function of the reference solutions: MODULE.FUNCTION for the function "
+                       "FUNCTION of solutions/<assignment id>/MODULE.py")
     module, function = dotted.split(".")
     if module == MISTAKES_MODULE:
         raise spec["function"].error(f"{MISTAKES_MODULE}.py holds wrong implementations; name a reference module")

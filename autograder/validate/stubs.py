@@ -14,4 +14,4 @@ def stubs(context: Context) -> Iterator[Problem]:
     render = Placeholders(context.course, assignment).render_module
     for module in drifted(assignment.solutions, assignment.directory, assignment.modules, render):
         yield Problem(f"{folder}/{module}.py", f"differs from the stub generated from the solutions; run "
-                                               f"`autograder release {assignment.id}`")
+                                               f"`autograder release --assignment {assignment.id}`")

@@ -18,7 +18,8 @@ def test_a_roster_gives_every_students_answers_in_roster_order(course, assignmen
     roster = tmp_path / "roster.csv"
     roster.write_text("First Name,Last Name,SID,Email\nAna,A,2024002,a@x\nBo,B,2024001,b@x\n")
     out = tmp_path / "key.csv"
-    assert main(["--course", str(REPO), "answer-key", "--roster", str(roster), "--out", str(out)]) == EXIT_OK
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--roster", str(roster), "--out",
+                 str(out)]) == EXIT_OK
     assert f"wrote {out}: 2 students, 3 questions each (course seed 721)" in capsys.readouterr().err
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["student"] for r in rows] == ["2024002"] * 3 + ["2024001"] * 3
@@ -27,26 +28,30 @@ def test_a_roster_gives_every_students_answers_in_roster_order(course, assignmen
         assert {r["question"]: r["answer"] for r in rows if r["student"] == student} == {
             q: str(list(a)) if isinstance(a, tuple) else str(a) for q, a in key.items()}
     first = out.read_bytes()
-    assert main(["--course", str(REPO), "answer-key", "--roster", str(roster), "--out", str(out)]) == EXIT_OK
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--roster", str(roster), "--out",
+                 str(out)]) == EXIT_OK
     assert out.read_bytes() == first
     for form in ("json", "md"):
-        assert main(["--course", str(REPO), "answer-key", "--roster", str(roster), "--out",
+        assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--roster", str(roster), "--out",
                      str(tmp_path / f"key.{form}")]) == EXIT_OK
     assert (tmp_path / "key.json").read_text().startswith('{\n "students": {\n  "2024002"')
     assert (tmp_path / "key.md").read_text().startswith("# Answer key: L10")
-    assert main(["--course", str(REPO), "answer-key", "--student", "2024001", "--format", "csv"]) == EXIT_OK
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--student", "2024001",
+                 "--format", "csv"]) == EXIT_OK
     assert capsys.readouterr().out == "".join(first.decode().splitlines(keepends=True)[i] for i in (0, 4, 5, 6))
 
 
 def test_a_bad_roster_is_a_usage_error_naming_the_line(tmp_path, capsys):
     roster = tmp_path / "ids.txt"
     roster.write_text("2024001\n2024002\n2024001\n")
-    assert main(["--course", str(REPO), "answer-key", "--roster", str(roster)]) == EXIT_UNUSABLE
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--roster",
+                 str(roster)]) == EXIT_UNUSABLE
     assert capsys.readouterr().err == (f"autograder: {roster}:3: student '2024001' again (first at line 1); list "
                                        f"each student once\n")
-    assert main(["--course", str(REPO), "answer-key", "--roster", str(tmp_path / "none.csv")]) == EXIT_UNUSABLE
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--roster",
+                 str(tmp_path / "none.csv")]) == EXIT_UNUSABLE
     assert "none.csv: cannot read the roster (No such file or directory)" in capsys.readouterr().err
-    assert main(["--course", str(REPO), "answer-key", "--student", " "]) == EXIT_UNUSABLE
+    assert main(["--course", str(REPO), "answer-key", "--assignment", ASSIGNMENT, "--student", " "]) == EXIT_UNUSABLE
     assert "--student is empty" in capsys.readouterr().err
 
 

@@ -82,7 +82,7 @@ def test_a_hijacking_submission_is_graded_by_the_real_course(hijack, nowhere, mo
     evil, marker = hijack
     monkeypatch.setenv("AUTOGRADER_COURSE", str(REPO))
     out = nowhere / "results.json"
-    assert main(["grade", str(evil), "--out", str(out), "-q"]) == EXIT_OK
+    assert main(["grade", "--assignment", ASSIGNMENT, str(evil), "--out", str(out), "-q"]) == EXIT_OK
     results = json.loads(out.read_text())
     same_padding = [t for t in results["tests"] if t["name"].startswith("same_padding: ")]
     assert same_padding and sum(t["score"] for t in same_padding) < 3 and results["score"] < 100

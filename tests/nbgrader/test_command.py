@@ -1,14 +1,14 @@
 """`autograder nbgrader build`: files written, and clear refusals (unknown assignment or module, a folder in use)."""
 from __future__ import annotations
 
-from support import ASSIGNMENT, REPO
+from support import ASSIGNMENT, REPO, course_assignments
 
 from autograder.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, main
 
 
 def _build(out, *extra):
-    return main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(out), "--modules", "shapes",
-                 *extra])
+    return main(["--course", str(REPO), "nbgrader", "build", "--assignment", ASSIGNMENT, "--out", str(out),
+                 "--modules", "shapes", *extra])
 
 
 def test_build_writes_the_config_and_the_notebooks(tmp_path, capsys):
@@ -24,16 +24,19 @@ def test_build_writes_the_config_and_the_notebooks(tmp_path, capsys):
 def test_a_folder_that_is_not_empty_needs_force(tmp_path, capsys):
     (tmp_path / "gradebook.db").write_text("")
     assert _build(tmp_path) == EXIT_UNUSABLE
-    assert f"autograder: {tmp_path}: the folder is not empty; pass --force" in capsys.readouterr().err
+    assert f"autograder: {tmp_path}: the folder is not empty and holds no nbgrader_config.py; pass --force" \
+        in capsys.readouterr().err
     assert _build(tmp_path, "--force") == EXIT_OK
     assert (tmp_path / "gradebook.db").exists() and (tmp_path / "nbgrader_config.py").exists()
 
 
 def test_an_unknown_assignment_or_module_is_refused(tmp_path, capsys):
-    assert main(["--course", str(REPO), "nbgrader", "build", "l11", "--out", str(tmp_path)]) == EXIT_UNUSABLE
-    assert "no assignment 'l11' in this course; known assignments: l10_convolutions" in capsys.readouterr().err
-    assert main(["--course", str(REPO), "nbgrader", "build", "--out", str(tmp_path), "--modules", "convs"]) \
+    assert main(["--course", str(REPO), "nbgrader", "build", "--assignment", "l99", "--out", str(tmp_path)]) \
         == EXIT_UNUSABLE
+    assert f"no assignment 'l99' in this course; known assignments: {', '.join(course_assignments())}" \
+        in capsys.readouterr().err
+    assert main(["--course", str(REPO), "nbgrader", "build", "--assignment", ASSIGNMENT, "--out", str(tmp_path),
+                 "--modules", "convs"]) == EXIT_UNUSABLE
     assert "no module 'convs' in assignment l10_convolutions; its modules are shapes, filters, conv_numpy, " \
            "conv_torch" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
@@ -55,7 +58,7 @@ def test_record_needs_nbgraders_submitted_folder_and_gradebook(tmp_path, capsys)
 
 
 def test_build_writes_the_questions_notebook_with_every_module(tmp_path):
-    assert main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(tmp_path / "c"),
+    assert main(["--course", str(REPO), "nbgrader", "build", "--assignment", ASSIGNMENT, "--out", str(tmp_path / "c"),
                  "--modules", "shapes", "questions"]) == EXIT_OK
     assert sorted(p.name for p in (tmp_path / "c" / "source" / ASSIGNMENT).iterdir()) == ["questions.ipynb",
                                                                                           "shapes.ipynb"]
@@ -115,8 +118,8 @@ def test_record_goes_on_past_a_student_it_cannot_record_and_says_whose_kernel_sc
         return Recorded(student, 3, 10.0, 100.0)
 
     monkeypatch.setattr(command, "_record_student", record)
-    assert main(["--course", str(REPO), "nbgrader", "record", str(tmp_path), "--out", str(tmp_path / "g")]) \
-        == EXIT_FAILED
+    assert main(["--course", str(REPO), "nbgrader", "record", str(tmp_path), "--assignment", ASSIGNMENT,
+                 "--out", str(tmp_path / "g")]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert written == ["alice", "carol"]
     assert "recording bob failed" in err and "UnicodeError: a name the gradebook cannot hold" in err

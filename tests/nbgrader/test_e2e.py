@@ -89,7 +89,7 @@ def _submission(release: dict, source: dict, changes: dict[str, tuple[str, str]]
 def graded(tmp_path_factory):
     """The course folder after generate_assignment, the submissions and autograde."""
     course = tmp_path_factory.mktemp("nbgrader_e2e")
-    assert main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(course),
+    assert main(["--course", str(REPO), "nbgrader", "build", "--assignment", ASSIGNMENT, "--out", str(course),
                  "--modules", "shapes", "--timeout", str(TIMEOUT)]) == EXIT_OK
     _nbgrader(course, "generate_assignment", ASSIGNMENT)
     source = json.loads((course / "source" / ASSIGNMENT / "shapes.ipynb").read_text())
@@ -166,8 +166,8 @@ def recorded(graded, tmp_path_factory):
     shutil.copytree(graded, course)
     shutil.rmtree(course / "submitted" / "carol")  # her endless loop costs the sandbox a minute: it times out
     done = subprocess.run([sys.executable, "-c", "import sys\nfrom autograder.cli import main\nsys.exit(main())",
-                           "--course", str(REPO), "nbgrader", "record", str(course)], env={**os.environ,
-                          "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=600)
+                           "--course", str(REPO), "nbgrader", "record", "--assignment", ASSIGNMENT, str(course)],
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return course, done.stdout + done.stderr
 

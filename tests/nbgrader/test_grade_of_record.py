@@ -149,7 +149,7 @@ def nbgrader_course(tmp_path_factory, course_spec):
     root = tmp_path_factory.mktemp("nbgrader_record")
     course, exchange, grades = root / "course", root / "exchange", root / "grades"
     exchange.mkdir()
-    assert main(["--course", str(REPO), "nbgrader", "build", ASSIGNMENT, "--out", str(course),
+    assert main(["--course", str(REPO), "nbgrader", "build", "--assignment", ASSIGNMENT, "--out", str(course),
                  "--timeout", str(TIMEOUT)]) == EXIT_OK
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"c.Exchange.root = {str(exchange)!r}\n")
@@ -179,8 +179,10 @@ def nbgrader_course(tmp_path_factory, course_spec):
     _nbgrader(course, "collect", ASSIGNMENT)
     autograde = _nbgrader(course, "autograde", ASSIGNMENT, "--force")
     kernel_scores = _totals(course)
-    assert main(["--course", str(REPO), "grade-all", str(course), "--out", str(grades), "--no-html"]) == EXIT_OK
-    assert main(["--course", str(REPO), "nbgrader", "record", str(course), "--out", str(grades)]) == EXIT_OK
+    assert main(["--course", str(REPO), "grade-all", "--assignment", ASSIGNMENT, str(course), "--out", str(grades),
+                 "--no-html"]) == EXIT_OK
+    assert main(["--course", str(REPO), "nbgrader", "record", "--assignment", ASSIGNMENT, str(course), "--out",
+                 str(grades)]) == EXIT_OK
     _nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
     _nbgrader(course, "release_feedback", ASSIGNMENT)
     _nbgrader(course, "export")
@@ -230,7 +232,8 @@ def _results(path: Path) -> dict:
 
 def _grade_py(py: Path, out: Path) -> subprocess.Popen:
     """`autograder grade --student S` on each student's .py files, one after the other, in another process."""
-    calls = [["--course", str(REPO), "grade", str(py / s), "--student", s, "--out", str(out / f"{s}.json"), "--quiet"]
+    calls = [["--course", str(REPO), "grade", "--assignment", ASSIGNMENT, str(py / s), "--student", s, "--out",
+             str(out / f"{s}.json"), "--quiet"]
              for s in STUDENTS]
     script = f"from autograder.cli import main\nfor args in {calls!r}:\n    assert main(args) == 0, args\n"
     return subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -33,7 +33,8 @@ def buggy(tmp_path_factory) -> Expected:
     from autograder.cli import main
 
     out = tmp_path_factory.mktemp("expected") / "results.json"
-    assert main(["--course", str(REPO), "grade", str(BUGGY), "--student", STUDENT, "--out", str(out), "-q"]) == 0
+    assert main(["--course", str(REPO), "grade", "--assignment", ASSIGNMENT, str(BUGGY), "--student", STUDENT,
+                 "--out", str(out), "-q"]) == 0
     return Expected(BUGGY, STUDENT, out.read_text(encoding="utf-8"))
 
 

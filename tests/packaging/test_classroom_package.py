@@ -107,7 +107,7 @@ def test_package_classroom_is_a_template_repository_whose_workflow_runs_check_wi
     from autograder.packaging.classroom import CHECK_WORKFLOW_PATH
 
     out = tmp_path / "classroom"
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out)]) == 0
+    assert main(["--course", str(REPO), "package", "classroom", "--assignment", ASSIGNMENT, "--out", str(out)]) == 0
     text = (out / CHECK_WORKFLOW_PATH).read_text()
     assert text == check_workflow(ASSIGNMENT) and "bash setup" in text and ".venv/bin/autograder check" in text
     assert "secrets." not in text and not (out / WORKFLOW_PATH).exists()
@@ -126,13 +126,15 @@ def test_the_hidden_grading_workflow_is_opt_in_and_says_its_weakness(tmp_path, c
     from autograder.cli import main
 
     out = tmp_path / "classroom"
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(out), "--hidden-grading",
-                 "--course-repo", "inf721/c"]) == 0
+    assert main(["--course", str(REPO), "package", "classroom", "--assignment", ASSIGNMENT, "--out", str(out),
+                 "--hidden-grading", "--course-repo", "inf721/c"]) == 0
     assert (out / WORKFLOW_PATH).read_text() == workflow(ASSIGNMENT, "inf721/c")
     assert "WEAKNESS" in workflow(ASSIGNMENT) and "print it" in capsys.readouterr().err
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(tmp_path / "b"), "--course-repo",
+    assert main(["--course", str(REPO), "package", "classroom", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "b"), "--course-repo",
                  "inf721/c"]) == 2
-    assert main(["--course", str(REPO), "package", "classroom", "--out", str(tmp_path / "c"), "--hidden-grading",
+    assert main(["--course", str(REPO), "package", "classroom", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "c"), "--hidden-grading",
                  "--course-repo", "x"]) == 2
     assert "OWNER/NAME" in capsys.readouterr().err
 

@@ -218,10 +218,12 @@ def test_package_gradescope_command_writes_the_zip(tmp_path, capsys):
     """Does `autograder package gradescope --out FILE.zip` write the zip, and refuse another extension?"""
     from autograder.cli import main
 
-    assert main(["--course", str(REPO), "package", "gradescope", "--out", str(tmp_path / "a.zip")]) == 0
+    assert main(["--course", str(REPO), "package", "gradescope", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "a.zip")]) == 0
     assert zipfile.is_zipfile(tmp_path / "a.zip")
     assert "keep it private" in capsys.readouterr().out
-    assert main(["--course", str(REPO), "package", "gradescope", ASSIGNMENT, "--out", str(tmp_path / "a.tar")]) == 2
+    assert main(["--course", str(REPO), "package", "gradescope", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "a.tar")]) == 2
     assert ".zip" in capsys.readouterr().err
 
 
@@ -235,7 +237,8 @@ def test_package_needs_a_source_checkout(monkeypatch, tmp_path, capsys):
     fake.parent.mkdir(parents=True)
     fake.touch()
     monkeypatch.setattr(autograder, "__file__", str(fake))
-    assert main(["--course", str(REPO), "package", "gradescope", "--out", str(tmp_path / "a.zip")]) == 2
+    assert main(["--course", str(REPO), "package", "gradescope", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "a.zip")]) == 2
     assert "source checkout" in capsys.readouterr().err
     assert not (tmp_path / "a.zip").exists()
 

@@ -31,8 +31,8 @@ MODULES = ("shapes", "filters", "conv_numpy", "conv_torch")
 def kit(tmp_path_factory) -> Path:
     """The kit built into an empty folder, with its zip beside it (kit.zip)."""
     out = tmp_path_factory.mktemp("kit")
-    assert main(["--course", str(REPO), "package", "student", "--out", str(out / "kit"), "--zip",
-                 str(out / "kit.zip")]) == 0
+    assert main(["--course", str(REPO), "package", "student", "--assignment", ASSIGNMENT, "--out", str(out / "kit"),
+                 "--zip", str(out / "kit.zip")]) == 0
     return out / "kit"
 
 
@@ -101,8 +101,8 @@ def test_nothing_in_the_kit_names_a_hidden_case_a_reference_body_or_a_known_mist
 
 def test_building_twice_gives_the_same_bytes(kit, tmp_path):
     """Is the kit, folder and zip, byte-identical when built again from the same course?"""
-    assert main(["--course", str(REPO), "package", "student", "--out", str(tmp_path / "again"), "--zip",
-                 str(tmp_path / "again.zip")]) == 0
+    assert main(["--course", str(REPO), "package", "student", "--assignment", ASSIGNMENT, "--out",
+                 str(tmp_path / "again"), "--zip", str(tmp_path / "again.zip")]) == 0
     assert dict(_files(tmp_path / "again")) == dict(_files(kit))
     assert (tmp_path / "again.zip").read_bytes() == (kit.parent / "kit.zip").read_bytes()
     modes = {p.name: p.stat().st_mode & 0o777 for p in (kit / "setup", kit / "README.md")}
@@ -139,7 +139,8 @@ def test_the_readme_has_the_conventions_errata_exercises_grading_and_how_to_subm
 
 def _course_check(folder: Path) -> tuple[int, str]:
     """`autograder check FOLDER` in the course repository, as a student there runs it."""
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(REPO), "check", str(folder)],
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(REPO), "check", "--assignment",
+                           ASSIGNMENT, str(folder)],
                           capture_output=True, text=True, cwd=REPO, timeout=600)
     return done.returncode, done.stdout
 
@@ -205,7 +206,8 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
     run = [sys.executable, "-m", "autograder.cli"]
     ours = subprocess.run(run + ["variant", "--student", "2024001"], cwd=kit, env=env, capture_output=True,
                           text=True, timeout=300)
-    theirs = subprocess.run(run + ["--course", str(REPO), "variant", "--student", "2024001"], cwd=REPO,
+    theirs = subprocess.run(run + ["--course", str(REPO), "variant", "--assignment", ASSIGNMENT, "--student",
+                                   "2024001"], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     assert ours.returncode == 0 and ours.stdout == theirs.stdout and "2024001" in ours.stdout
 
@@ -225,9 +227,9 @@ def test_check_and_variant_in_the_kit_need_no_course(kit, tmp_path):
 
 def test_package_student_refuses_a_folder_in_use_and_wants_a_target(kit, tmp_path, capsys):
     """Is a non-empty --out refused (a kit is never written over other files), and is a target required?"""
-    assert main(["--course", str(REPO), "package", "student", "--out", str(kit)]) == 2
+    assert main(["--course", str(REPO), "package", "student", "--assignment", ASSIGNMENT, "--out", str(kit)]) == 2
     assert "give a new or empty folder" in capsys.readouterr().err
-    assert main(["--course", str(REPO), "package", "student"]) == 2
+    assert main(["--course", str(REPO), "package", "student", "--assignment", ASSIGNMENT]) == 2
     assert "give --out DIR" in capsys.readouterr().err
 
 

@@ -9,6 +9,7 @@ the sandbox (tests/test_pipeline.py) then adds nothing that depends on the id.
 from __future__ import annotations
 
 import pytest
+from support import course_assignments
 
 from autograder import codec
 from autograder.cases import NO_EXPECT, expand_exercise
@@ -19,13 +20,16 @@ STUDENTS = [f"student-{n:02d}" for n in range(20)]
 
 
 @pytest.fixture(scope="module")
-def reference(assignment):
-    return ReferenceSolutions(assignment.solutions, assignment.id)
+def references(course):
+    return {a.id: ReferenceSolutions(a.solutions, a.id) for a in course.assignments}
 
 
+@pytest.mark.parametrize("assignment_id", course_assignments())
 @pytest.mark.parametrize("student", STUDENTS)
-def test_the_reference_passes_every_case_of_the_student(course, assignment, reference, student):
-    """For this student's cases, does the reference raise where a case expects it, and return every `expect`?"""
+def test_the_reference_passes_every_case_of_the_student(course, references, assignment_id, student):
+    """For this student's cases of every assignment course.yaml lists, does the reference raise where a case
+    expects it, and return every `expect`?"""
+    assignment, reference = course.assignment(assignment_id), references[assignment_id]
     failing = []
     for exercise in assignment.exercises:
         for case in expand_exercise(course.seed, assignment.id, exercise, student):

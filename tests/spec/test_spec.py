@@ -753,7 +753,7 @@ def test_devices_speed_and_gpu_policy_load(tmp_path):
     scale = course.assignment().exercise("scale")
     assert scale.devices == ("cpu", "cuda")
     assert (scale.cases[0].speed.baseline, scale.cases[0].speed.args, scale.cases[0].speed.max_ratio,
-            scale.cases[0].speed.repeats) == ("numpy.multiply", ("x", "factor"), 4.0, 5)
+            scale.cases[0].speed.repeats, scale.cases[0].speed.hint) == ("numpy.multiply", ("x", "factor"), 4.0, 5, "")
     assert (course.cuda_unavailable, course.warm_pool) == ("drop", False)
     (tmp_path / "plain").mkdir()
     defaults = load_course(make_course(tmp_path / "plain"))
@@ -780,6 +780,7 @@ BAD_SPEED = [
     ("{baseline: 'numpy multiply', args: [x], max_ratio: 4}", "baseline", "a dotted function name"),
     ("{baseline: numpy.multiply, args: [x], max_ratio: 0}", "max_ratio", ""),
     ("{baseline: numpy.multiply, args: [x]}", None, "missing required key 'max_ratio'"),
+    ("{baseline: numpy.multiply, args: [x], max_ratio: 4, hint: [vectorise]}", "hint", "expected a string"),
 ]
 
 
@@ -790,6 +791,15 @@ def test_bad_speed_case(tmp_path, speed, key, message):
     error = spec_error(make_course(tmp_path, text))
     at = f"{ONES}.speed"
     assert error.key == (f"{at}.{key}" if key else at) and message in error.message, str(error)
+
+
+def test_a_speed_cases_hint_is_the_exercises_own_advice(tmp_path):
+    """Is a speed case's `hint:` read as one line (the advice a right but slow answer reads)?"""
+    text = edited("        note: doubled\n", "        note: doubled\n        speed: {baseline: numpy.multiply, "
+                                            "args: [x], max_ratio: 4,\n                hint: \"multiply the whole "
+                                            "array\n                at once\"}\n")
+    speed = load_course(make_course(tmp_path, text)).assignment().exercise("scale").cases[0].speed
+    assert speed.hint == "multiply the whole array at once"
 
 
 def test_a_speed_case_cannot_expect_an_exception(tmp_path):
