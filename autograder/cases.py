@@ -43,6 +43,8 @@ class Case:
     twin: str | None = None
     """For a CUDA copy, the name of the same case on the CPU (whose score it takes where there is no CUDA)."""
     speed: SpeedSpec | None = None
+    rule: str | None = None
+    """The spec's `rule:` (autograder/rules.py)."""
 
     @property
     def key(self) -> str:
@@ -101,7 +103,7 @@ def _concrete(exercise_id: str, name: str, spec: CaseSpec, rng: np.random.Genera
     args = {key: evaluate(expr, env, rng) for key, expr in spec.args}
     expect = NO_EXPECT if spec.expect is None else evaluate(spec.expect, env, rng)
     return Case(exercise=exercise_id, name=name, visible=spec.visible, weight=spec.weight, args=args,
-                expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed)
+                expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed, rule=spec.rule)
 
 
 def evaluate(expr: Expr, env: dict[str, Any], rng: np.random.Generator) -> Any:

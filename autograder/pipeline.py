@@ -13,7 +13,7 @@ from typing import Callable, Protocol
 from autograder import devices, scoring
 from autograder.cases import Case, expand_assignment
 from autograder.reference import Expected, ReferenceError_, ReferenceSolutions, expected_for
-from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+from autograder.results import CaseResult, ExerciseResult, GradingRun, SpeedMeasure, Status
 from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
@@ -23,7 +23,7 @@ from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, Exercis
 from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
 from autograder.intake import ModuleSource, read_module, read_modules
 from autograder.late import apply_late
-from autograder.questions.grading import failed_questions, grade_questions
+from autograder.questions.grading import answer_forms, answer_problems, failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
                                student_view)
@@ -87,8 +87,13 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
     assignment's late penalty (autograder/late.py) to the finished run."""
     deadline = time.monotonic() + course.grading_seconds
     kept: list[CaseValues] = []
+    problems: tuple[str, ...] = ()
     try:  # answers.yaml first: it takes no time, and a partial run has it
+        if visible_only and assignment.questions and forms is None:
+            forms = answer_forms(course, assignment)
         questions, notes = grade_questions(course, assignment, submission, student, visible_only, forms)
+        if visible_only:
+            problems = answer_problems(submission, assignment, forms or {})
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
 
@@ -100,7 +105,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
                            partial)
-    run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
+    run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes, answers_problems=problems)
     return apply_late(run, late, submitted_at), tuple(kept)
 
 
@@ -220,7 +225,21 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
                  for e in assignment.exercises}
     run = _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
                     course.cuda_unavailable)
-    return replace(run, staff_notes=staff_notes)
+    speed = _speed_measures(cases, report.outcomes) if visible_only else ()
+    return replace(run, staff_notes=staff_notes, speed=speed)
+
+
+def _speed_measures(cases: list[Case], outcomes: dict[str, Outcome]) -> tuple[SpeedMeasure, ...]:
+    """The measured ratio of each speed case that was timed (`check` prints them; grading keeps them for staff)."""
+    found = []
+    for case in cases:
+        outcome = outcomes.get(case.key)
+        if case.speed is None or outcome is None or outcome.timing is None:
+            continue
+        student, baseline = outcome.timing
+        ratio = student / baseline if baseline > 0 else float("inf")
+        found.append(SpeedMeasure(case.exercise, case.name, ratio, case.speed.max_ratio, case.speed.baseline))
+    return tuple(found)
 
 
 def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[str, ModuleSource]) -> dict[str, Scan]:

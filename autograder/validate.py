@@ -16,6 +16,7 @@ from autograder.compare import compare
 from autograder.questions.draw import check_questions
 from autograder.questions.key import stale_reference_answers
 from autograder.reference import ReferenceError_, ReferenceSolutions, expected_for
+from autograder.rules import rule_problems
 from autograder.scoring import EXCEPTION_SHARE, exception_share
 from autograder.spec import AssignmentSpec, CourseSpec
 from autograder.spec.nodes import display
@@ -47,6 +48,7 @@ def check_assignment(course: CourseSpec, assignment: AssignmentSpec) -> Checked:
         cases = expand_exercise(course.seed, assignment.id, exercise)
         count += len(cases)
         problems += _exception_share(assignment.id, exercise.id, cases)
+        problems += [Problem(where, message) for where, message in rule_problems(assignment.id, exercise.id, cases)]
         for case in cases:
             where = f"{assignment.id}/{case.key}"
             try:

@@ -132,7 +132,7 @@ _CASE_NAME = re.compile(r"[a-z0-9_]+")
 def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
     n = labelled_by(n, "name")
     spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note",
-                                        "speed"))
+                                        "speed", "rule"))
     name = matching(spec["name"], _CASE_NAME, "a case name of lower-case letters, digits and _")
     unique(spec["name"], name, seen, "case name")
     if "count" in spec and "params" not in spec:
@@ -152,7 +152,16 @@ def _case(n: Node, signature: Signature, seen: dict[str, int]) -> CaseSpec:
                     expect=optional(spec, "expect", lambda e: read_expr(e, scope)),
                     raises=optional(spec, "raises", lambda r: one_of(r, RAISABLE)),
                     note=optional(spec, "note", Node.string), location=n.location,
-                    speed=optional(spec, "speed", lambda v: _speed(v, spec)))
+                    speed=optional(spec, "speed", lambda v: _speed(v, spec)),
+                    rule=optional(spec, "rule", _rule))
+
+
+def _rule(n: Node) -> str:
+    """`rule: text`: the graded rule the case tests (e.g. `f < 1 raises`), matched by a visible case's."""
+    text = n.string().strip()
+    if not text:
+        raise n.error("the rule is empty; name the rule the case tests, as a visible case names it too")
+    return text
 
 
 def _speed(n: Node, case: dict[str, Node]) -> SpeedSpec:

@@ -125,6 +125,9 @@ class CaseSpec:
     location: Location | None = None
     speed: SpeedSpec | None = None
     """Set for a speed case (`speed:`): graded on time too, on the CPU only."""
+    rule: str | None = None
+    """`rule:`, the graded rule the case tests, beyond what its arguments show (autograder/rules.py): every hidden
+    case's rule must have a visible case, so that `check` foretells the grade."""
 
 
 @dataclass(frozen=True)
