@@ -20,7 +20,7 @@ from autograder.sandbox.protocol import Timing
 from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox.static import Scan, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
-from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
+from autograder.diagnose import Diagnosis, RunMistake, called_exercises, diagnose_exercise, helpers_failing
 from autograder.intake import ModuleSource, read_module, read_modules
 from autograder.late import apply_late
 from autograder.questions.grading import answer_forms, answer_problems, failed_questions, grade_questions
@@ -221,7 +221,8 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
     notes = said + notes
     mistakes = truth.mistakes()
-    diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
+    failing = {case.exercise for case in cases if verdicts[case.key].status not in (Status.PASSED, Status.SKIPPED)}
+    diagnoses = {e.id: _diagnoses(e, assignment, cases, report.outcomes, expected, verdicts, mistakes, sources, failing)
                  for e in assignment.exercises}
     run = _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
                     course.cuda_unavailable)
@@ -240,6 +241,19 @@ def _speed_measures(cases: list[Case], outcomes: dict[str, Outcome]) -> tuple[Sp
         ratio = student / baseline if baseline > 0 else float("inf")
         found.append(SpeedMeasure(case.exercise, case.name, ratio, case.speed.max_ratio, case.speed.baseline))
     return tuple(found)
+
+
+def _diagnoses(exercise: ExerciseSpec, assignment: AssignmentSpec, cases: list[Case], outcomes: dict[str, Outcome],
+               expected: dict[str, Expected], verdicts: dict[str, Verdict], mistakes: RunMistake,
+               sources: dict[str, ModuleSource], failing: set[str]) -> tuple[Diagnosis, ...]:
+    """The exercise's known mistakes; where none explains its failures, first "also check <helper>" for each other
+    exercise it calls that fails too (a helper's bug hides this exercise's diagnosis), then its value hint."""
+    found = diagnose_exercise(exercise, cases, outcomes, expected, verdicts, mistakes)
+    if any(d.mistake for d in found):
+        return found
+    source = sources[exercise.module].text if exercise.module in sources else None
+    calls = called_exercises(source, exercise.id, [e.id for e in assignment.exercises])
+    return helpers_failing(exercise.id, calls, failing) + found
 
 
 def _static_scans(assignment: AssignmentSpec, submission: Path, sources: dict[str, ModuleSource]) -> dict[str, Scan]:
