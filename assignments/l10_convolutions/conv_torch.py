@@ -32,8 +32,7 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
 
     Args:
         x: input batch (N, C, H, W), a floating-point tensor on any device.
-        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way); it is used in
-            x's dtype and on x's device.
+        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way), with x's dtype.
         bias: None, or one bias per filter, shape (F,).
         stride: step between two kernel positions (>= 1).
         padding: zeros added on each side of H and W (>= 0).
@@ -46,7 +45,7 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
         ValueError: if the channel counts of x and weight differ, the kernel is larger than the padded
             input, or stride < 1.
 
-    Speed (3 of the exercise's 16 points, a hidden case, on the CPU): on a
+    Speed (3 of the exercise's 16 points, a visible case: `check` runs it too, on the CPU): on a
     (4, 8, 32, 32) float32 batch with 16 filters of 3 x 3 x 8, a right result taking at most 10x the time of
     ``torch.nn.functional.conv2d`` on the same input. Unfold and one matrix product take about 2x; a Python
     loop over output pixels takes 15x to 370x and loses these points.
