@@ -8,9 +8,11 @@ base64 lines (autograder.nbgrader.payload). One packer (`dumps`), one reader (`l
      "mistakes": [{"exercise", "id", "message"}, ...],
      "cases": [{"exercise", "name", "visible", "max_score", "weight", "note", "raises", "device", "twin",
                 "args": [[name, value], ...], "expected": value,
-                "mistakes": [[mistake id, {"value": value} | {"raises": class name}], ...]}, ...]}
+                "mistakes": [[mistake id, {"value": value} | {"raises": class name}], ...],
+                "speed": null | {"baseline", "args", "max_ratio", "repeats"}}, ...]}
 
-Every value is codec data (autograder.codec): plain JSON, arrays as `.npy` bytes read with
+A speed case carries its speed rule (`speed`, absent in packs written before it: no rule), so that the kit's
+`check` times it as grading does, against the same baseline. Every value is codec data (autograder.codec): plain JSON, arrays as `.npy` bytes read with
 `allow_pickle=False`; nothing is ever unpickled. The same cases give the same bytes.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograder import codec
+from autograder.spec import SpeedSpec
 
 FORMAT = 2
 """Version of the layout above; data of another version is refused with a rebuild hint."""
@@ -68,6 +71,8 @@ class PackedCase:
     twin: str | None = None
     mistakes: dict[str, MistakeOutput] = field(default_factory=dict)
     """Known mistake id -> its output on this case."""
+    speed: SpeedSpec | None = None
+    """A speed case's rule (baseline, its positional arguments, the largest ratio), as grading applies it."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +97,10 @@ def _case_data(case: PackedCase) -> dict[str, Any]:
             "args": [[key, codec.encode(value)] for key, value in case.args.items()],  # pairs: keep the order
             "mistakes": [[mistake, {"raises": output.raises} if output.raises is not None
                           else {"value": codec.encode(output.value)}]
-                         for mistake, output in case.mistakes.items()]}
+                         for mistake, output in case.mistakes.items()],
+            "speed": None if case.speed is None else {
+                "baseline": case.speed.baseline, "args": list(case.speed.args), "max_ratio": case.speed.max_ratio,
+                "repeats": case.speed.repeats}}
 
 
 def loads(text: str | bytes, tensors: str = "data", rebuild: str = "rebuild the student kit") -> CasePack:
@@ -123,7 +131,15 @@ def _case(item: dict[str, Any], tensors: str) -> PackedCase:
         raises=_optional(item["raises"]), device=_optional(item["device"]), twin=_optional(item["twin"]),
         expected=codec.decode(item["expected"]),
         args={str(key): codec.decode(value, tensors=tensors) for key, value in item["args"]},
-        mistakes={str(mistake): _mistake_output(output) for mistake, output in item["mistakes"]})
+        mistakes={str(mistake): _mistake_output(output) for mistake, output in item["mistakes"]},
+        speed=_speed(item.get("speed")))
+
+
+def _speed(data: Any) -> SpeedSpec | None:
+    if data is None:
+        return None
+    return SpeedSpec(baseline=str(data["baseline"]), args=tuple(str(a) for a in data["args"]),
+                     max_ratio=float(data["max_ratio"]), repeats=int(data["repeats"]))
 
 
 def _mistake_output(data: dict[str, Any]) -> MistakeOutput:

@@ -48,6 +48,8 @@ class Case:
     of the exercise's other points by `weight` (autograder.scoring.case_maxima)."""
     params: dict[str, Any] | None = None
     """A random case's drawn params (for messages naming a draw); None for a fixed case."""
+    rule: str | None = None
+    """The spec's `rule:` (autograder/rules.py)."""
 
     @property
     def key(self) -> str:
@@ -142,7 +144,7 @@ def _concrete(exercise_id: str, name: str, spec: CaseSpec, rng: np.random.Genera
     expect = NO_EXPECT if spec.expect is None else evaluate(spec.expect, env, rng)
     return Case(exercise=exercise_id, name=name, visible=spec.visible, weight=spec.weight, args=args,
                 expect=expect, raises=spec.raises, note=spec.note, speed=spec.speed, points=spec.points,
-                params=dict(env) if spec.params else None)
+                params=dict(env) if spec.params else None, rule=spec.rule)
 
 
 def evaluate(expr: Expr, env: dict[str, Any], rng: np.random.Generator) -> Any:

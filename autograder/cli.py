@@ -132,31 +132,57 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.pipeline import grade
     from autograder.reporters import text
 
-    folder = Path(args.directory) if args.directory else None
-    kit = student_kit(args, folder)
+    given = Path(args.directory) if args.directory else None
+    kit = student_kit(args, given)
     if kit is not None:  # the student kit: no course repository, the visible cases from its case pack
         from autograder.kit.check import check_kit
         from autograder.kit.manifest import KitError
 
-        submission = folder or _default_submission(kit.assignment.directory, kit.assignment.id)
-        _require_folder(submission)
-        try:
-            run = check_kit(kit, submission, student_of(args.student, kit.course))
-        except KitError as error:
-            raise UsageError(str(error)) from None
+        assignment = kit.assignment
+
+        def run_on(folder: Path):
+            try:
+                return check_kit(kit, folder, student_of(args.student, kit.course))
+            except KitError as error:
+                raise UsageError(str(error)) from None
     else:
-        course = load(args, *([folder] if folder else []))
+        course = load(args, *([given] if given else []))
         assignment = chosen(course, args.assignment)
-        submission = folder or _default_submission(assignment.directory, assignment.id)
-        _require_folder(submission)
-        run = grade(course, assignment, submission, student=student_of(args.student, course), visible_only=True)
+
+        def run_on(folder: Path):
+            return grade(course, assignment, folder, student=student_of(args.student, course), visible_only=True)
+    submission = given or _default_submission(assignment.directory, assignment.id)
+    run = _checked(submission, assignment, run_on)
     sys.stdout.write(text.feedback(run, show_points=False, verbose=args.verbose))
     cases = [c for e in run.exercises for c in e.cases if c.status is not Status.SKIPPED]
     skipped = sum(c.status is Status.SKIPPED for e in run.exercises for c in e.cases)
     good = sum(c.passed for c in cases)
     not_run = f" ({skipped} skipped: they need a GPU this machine does not have)" if skipped else ""
     print(f"\n{good}/{len(cases)} visible cases pass{not_run}. Hidden cases run when your work is graded.")
-    return EXIT_OK if good == len(cases) else EXIT_FAILED
+    for measure in run.speed:
+        print(f"Speed case {measure.text}.")
+    if run.answers_problems:
+        count = len(run.answers_problems)
+        print(f"answers.yaml: {count} problem{'' if count == 1 else 's'} (above) that grading would score 0: fix "
+              f"{'it' if count == 1 else 'them'} before you submit.")
+    return EXIT_OK if good == len(cases) and not run.answers_problems else EXIT_FAILED
+
+
+def _checked(submission: Path, assignment, run_on):
+    """`run_on` a submission folder, or on an upload file (a .zip, a module, a notebook) read as `grade` reads it
+    (autograder/upload.py), so that `check submission.zip` checks what grading will grade."""
+    if submission.is_dir():
+        return run_on(submission)
+    if not submission.exists():
+        raise UsageError(f"{submission}: no such submission folder or file")
+    from autograder.batch.unzip import SubmissionRejected
+    from autograder.upload import unpacked
+
+    try:
+        with unpacked(submission, assignment.modules, tuple(q.id for q in assignment.questions)) as folder:
+            return run_on(folder)
+    except (SubmissionRejected, OSError) as error:
+        raise UsageError(f"{submission}: cannot be checked: {error}") from None
 
 
 def student_of(raw: str | None, course: CourseSpec) -> str | None:
@@ -370,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="students: run the visible cases on your modules")
-    check.add_argument("directory", nargs="?", help="folder with your modules (default: the assignment folder)")
+    check.add_argument("directory", nargs="?", help="folder with your modules, or the .zip you will hand in "
+                                                    "(default: the assignment folder)")
     check.add_argument("--assignment", help="assignment id (default: the only one)")
     check.add_argument("--student", help="your student id: warns when answers.yaml records another")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")

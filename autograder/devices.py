@@ -27,16 +27,16 @@ class Cuda:
 def cuda() -> Cuda:
     """CUDA on this machine. AUTOGRADER_CUDA=0 hides it (a GPU machine grading as a CPU-only one would)."""
     if os.environ.get("AUTOGRADER_CUDA") == "0":
-        return Cuda(False, "CUDA is turned off on the grading machine (AUTOGRADER_CUDA=0)")
+        return Cuda(False, "CUDA is turned off on this machine (AUTOGRADER_CUDA=0)")
     if _cpu_only_build():  # what torch would say, without the second its import takes
-        return Cuda(False, f"the grading machine has no GPU for these cases ({CPU_ONLY})")
+        return Cuda(False, f"this machine has no GPU for these cases ({CPU_ONLY})")
     try:
         import torch
     except ImportError:
-        return Cuda(False, "PyTorch is not installed on the grading machine")
+        return Cuda(False, "PyTorch is not installed on this machine")
     if not torch.cuda.is_available():
         build = CPU_ONLY if torch.version.cuda is None else "no CUDA device"
-        return Cuda(False, f"the grading machine has no GPU for these cases ({build})")
+        return Cuda(False, f"this machine has no GPU for these cases ({build})")
     return Cuda(True, torch.cuda.get_device_name(0))
 
 

@@ -136,6 +136,40 @@ def diagnose_exercise(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: M
     return (Diagnosis("", exercise.value_hint, wrong_values),) if wrong_values else ()
 
 
+def called_exercises(source: str | None, function: str, exercises: Iterable[str]) -> tuple[str, ...]:
+    """The other `exercises` that the student's `function` calls by name (`conv_volume(...)`, `m.conv_volume(...)`),
+    read from its module's source as submitted (nothing of it runs here); () where it does not parse."""
+    import ast
+
+    try:
+        tree = ast.parse(source or "")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    names = set(exercises) - {function}
+    found: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call):
+                    called = inner.func.id if isinstance(inner.func, ast.Name) else \
+                        inner.func.attr if isinstance(inner.func, ast.Attribute) else None
+                    if called in names and called not in found:
+                        found.append(called)
+    return tuple(found)
+
+
+def helpers_failing(exercise: str, calls: Iterable[str], failing: Iterable[str]) -> tuple[Diagnosis, ...]:
+    """"Also check <helper>" where the exercise fails cases and calls another exercise of the student's that fails
+    its own: a known mistake is named only where it explains every failure, so a helper's bug hides this
+    exercise's diagnosis (and may be all that is wrong here)."""
+    wrong = set(failing)
+    if exercise not in wrong:
+        return ()
+    return tuple(Diagnosis("", f"`{exercise}` calls your `{helper}`, which fails cases of its own: fix `{helper}` "
+                               f"first, then check `{exercise}` again (its failures may come from `{helper}`)", ())
+                 for helper in calls if helper in wrong)
+
+
 def _only_values_differ(attempt: Attempt, rule: Comparison) -> bool:
     """The value has the expected type, shape, dtype and device; only its numbers (or NaN) are wrong."""
     if attempt.expected.raises is not None:

@@ -28,7 +28,7 @@ def _packed(case: Case, share: float, exercise: ExerciseSpec, reference: Referen
                 else MistakeOutput(value=value)
     return PackedCase(exercise=exercise.id, name=case.name, visible=case.visible, max_score=share, args=case.args,
                       expected=expected.value, raises=expected.raises, note=case.note, weight=case.weight,
-                      device=case.device, twin=case.twin, mistakes=mistakes)
+                      device=case.device, twin=case.twin, mistakes=mistakes, speed=case.speed)
 
 
 def pack_mistakes(exercises: list[ExerciseSpec]) -> tuple[PackedMistake, ...]:

@@ -13,7 +13,7 @@ from typing import Callable, Protocol
 from autograder import devices, scoring
 from autograder.cases import Case, case_maxima, expand_assignment
 from autograder.reference import Expected, ReferenceError_, ReferenceSolutions, expected_for
-from autograder.results import CaseResult, ExerciseResult, GradingRun, Status
+from autograder.results import CaseResult, ExerciseResult, GradingRun, SpeedMeasure, Status
 from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
@@ -21,11 +21,11 @@ from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox import groups as groups_
 from autograder.sandbox.static import Scan, imported_modules, scan_submission
 from autograder.spec import MISTAKES_MODULE, AssignmentSpec, CourseSpec, ExerciseSpec
-from autograder.diagnose import Diagnosis, RunMistake, diagnose_exercise
-from autograder.intake import ModuleSource, read_modules
+from autograder.diagnose import Diagnosis, RunMistake, called_exercises, diagnose_exercise, helpers_failing
+from autograder.intake import ModuleSource, read_module, read_modules
 from autograder.late import apply_late
 from autograder.student_id import canonical
-from autograder.questions.grading import failed_questions, grade_questions
+from autograder.questions.grading import answer_forms, answer_problems, failed_questions, grade_questions
 from autograder.values import CaseValues, visible_values
 from autograder.verdict import (GRADER_FAILED, Loading, Shown, Verdict, forbid_whole_exercises, judge,
                                student_view)
@@ -90,8 +90,13 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
     deadline = time.monotonic() + course.grading_seconds
     student = canonical(student, course.student_id)  # every route seeds with the same id (autograder.student_id)
     kept: list[CaseValues] = []
+    problems: tuple[str, ...] = ()
     try:  # answers.yaml first: it takes no time, and a partial run has it
+        if visible_only and assignment.questions and forms is None:
+            forms = answer_forms(course, assignment)
         questions, notes = grade_questions(course, assignment, submission, student, visible_only, forms)
+        if visible_only:
+            problems = answer_problems(submission, assignment, forms or {})
     except Exception:  # the grader's own bug: the questions say so, the code exercises stand
         questions, notes = () if visible_only else failed_questions(assignment, traceback.format_exc()), ()
 
@@ -103,7 +108,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
                            partial)
-    run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
+    run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes, answers_problems=problems)
     return apply_late(run, late, submitted_at), tuple(kept)
 
 
@@ -222,11 +227,39 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     notes, staff_notes = _run_notes(report.output, report.output_dropped, report.modules, hidden_ran)
     notes = said + notes
     mistakes = truth.mistakes()
-    diagnoses = {e.id: diagnose_exercise(e, cases, report.outcomes, expected, verdicts, mistakes)
+    failing = {case.exercise for case in cases if verdicts[case.key].status not in (Status.PASSED, Status.SKIPPED)}
+    diagnoses = {e.id: _diagnoses(e, assignment, cases, report.outcomes, expected, verdicts, mistakes, sources, failing)
                  for e in assignment.exercises}
     run = _assemble(assignment, submission, student, visible_only, cases, verdicts, notes, diagnoses,
                     course.cuda_unavailable)
-    return replace(run, staff_notes=staff_notes)
+    speed = _speed_measures(cases, report.outcomes) if visible_only else ()
+    return replace(run, staff_notes=staff_notes, speed=speed)
+
+
+def _speed_measures(cases: list[Case], outcomes: dict[str, Outcome]) -> tuple[SpeedMeasure, ...]:
+    """The measured ratio of each speed case that was timed (`check` prints them; grading keeps them for staff)."""
+    found = []
+    for case in cases:
+        outcome = outcomes.get(case.key)
+        if case.speed is None or outcome is None or outcome.timing is None:
+            continue
+        student, baseline = outcome.timing
+        ratio = student / baseline if baseline > 0 else float("inf")
+        found.append(SpeedMeasure(case.exercise, case.name, ratio, case.speed.max_ratio, case.speed.baseline))
+    return tuple(found)
+
+
+def _diagnoses(exercise: ExerciseSpec, assignment: AssignmentSpec, cases: list[Case], outcomes: dict[str, Outcome],
+               expected: dict[str, Expected], verdicts: dict[str, Verdict], mistakes: RunMistake,
+               sources: dict[str, ModuleSource], failing: set[str]) -> tuple[Diagnosis, ...]:
+    """The exercise's known mistakes; where none explains its failures, first "also check <helper>" for each other
+    exercise it calls that fails too (a helper's bug hides this exercise's diagnosis), then its value hint."""
+    found = diagnose_exercise(exercise, cases, outcomes, expected, verdicts, mistakes)
+    if any(d.mistake for d in found):
+        return found
+    source = sources[exercise.module].text if exercise.module in sources else None
+    calls = called_exercises(source, exercise.id, [e.id for e in assignment.exercises])
+    return helpers_failing(exercise.id, calls, failing) + found
 
 
 def worker_groups(assignment: AssignmentSpec, texts: dict[str, str]) -> tuple[groups_.WorkerGroup, ...]:

@@ -123,6 +123,25 @@ class LatePenalty:
 
 
 @dataclass(frozen=True)
+class SpeedMeasure:
+    """What `autograder check` says about a speed case it timed: the measured ratio and the limit. The times differ
+    from run to run, so a graded run (results.json, byte-identical for the same upload) never carries them."""
+
+    exercise: str
+    case: str
+    ratio: float
+    """The student's CPU time per call over the baseline's (the better of the measurements)."""
+    max_ratio: float
+    baseline: str
+
+    @property
+    def text(self) -> str:
+        verdict = "within" if self.ratio <= self.max_ratio else "over"
+        return (f"{self.exercise}: {self.case}: {self.ratio:.1f}x the CPU time of {self.baseline} on this machine "
+                f"({verdict} the limit, {self.max_ratio:g}x)")
+
+
+@dataclass(frozen=True)
 class GradingRun:
     assignment: str
     student: str | None
@@ -137,6 +156,11 @@ class GradingRun:
     process printed outside the calls while hidden cases ran, which can hold their inputs."""
     late: LatePenalty | None = None
     """The late penalty where the assignment has a deadline and the submission's time is known."""
+    speed: tuple[SpeedMeasure, ...] = field(default=())
+    """With `visible_only`: the speed cases' measured ratios, for `check` to print (never in results.json)."""
+    answers_problems: tuple[str, ...] = field(default=())
+    """With `visible_only` (`autograder check`): what is wrong with answers.yaml (unreadable, an answer left out or
+    not of its question's form), each costing points at grading; `check` fails on them. Its notes say them too."""
 
     @property
     def raw_score(self) -> float:
@@ -159,7 +183,8 @@ class GradingRun:
         return {"assignment": self.assignment, "student": self.student, "submission": self.submission,
                 "visible_only": self.visible_only, "score": self.score, "max_score": self.max_score,
                 "notes": list(self.notes), "staff_notes": list(self.staff_notes),
-                "exercises": [e.to_dict() for e in self.exercises], **late}
+                "exercises": [e.to_dict() for e in self.exercises], **late,
+                **({"answers_problems": list(self.answers_problems)} if self.answers_problems else {})}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GradingRun":
@@ -167,4 +192,5 @@ class GradingRun:
                    exercises=tuple(ExerciseResult.from_dict(e) for e in data["exercises"]),
                    visible_only=data["visible_only"], notes=tuple(data["notes"]),
                    staff_notes=tuple(data.get("staff_notes", ())),
-                   late=LatePenalty.from_dict(data["late"]) if data.get("late") else None)
+                   late=LatePenalty.from_dict(data["late"]) if data.get("late") else None,
+                   answers_problems=tuple(data.get("answers_problems", ())))

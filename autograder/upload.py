@@ -9,9 +9,11 @@ readable zip, none of the modules) gives a run whose every case says why, which 
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from autograder.results import GradingRun
 from autograder.spec import AssignmentSpec, CourseSpec
@@ -38,6 +40,20 @@ def grade_upload(course: CourseSpec, assignment: AssignmentSpec, upload: Path, s
         write_files(files, folder)
         return grade_with_values(course, assignment, folder, student=student, progress=progress,
                                  submitted_at=submitted_at)
+
+
+@contextmanager
+def unpacked(upload: Path, modules: tuple[str, ...], questions: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The upload at `upload` (a zip, a module, a notebook: what `grade` and Gradescope accept) read as grade_upload
+    reads it, written into a scratch folder that lives as long as the `with`; SubmissionRejected says why it cannot
+    be graded. `autograder check submission.zip` checks what grading will grade."""
+    from autograder.batch.submissions import read_upload
+
+    files = read_upload(upload, modules, questions)
+    with tempfile.TemporaryDirectory(prefix="autograder-upload-") as scratch:
+        folder = Path(scratch) / upload_name(upload)
+        write_files(files, folder)
+        yield folder
 
 
 def upload_name(upload: Path) -> str:

@@ -16,7 +16,7 @@ def fresh():
 def test_cuda_can_be_turned_off(monkeypatch, fresh):
     """Does AUTOGRADER_CUDA=0 hide CUDA, with a reason the skipped cases can show, and `auto` pick the CPU?"""
     monkeypatch.setenv("AUTOGRADER_CUDA", "0")
-    assert devices.cuda() == devices.Cuda(False, "CUDA is turned off on the grading machine (AUTOGRADER_CUDA=0)")
+    assert devices.cuda() == devices.Cuda(False, "CUDA is turned off on this machine (AUTOGRADER_CUDA=0)")
     assert devices.resolve("auto") == "cpu"
     assert (devices.resolve("cuda"), devices.resolve("cpu"), devices.resolve(None)) == ("cuda", "cpu", None)
 
@@ -45,7 +45,7 @@ def test_a_cpu_only_build_is_recognised_without_importing_torch(monkeypatch, fre
     monkeypatch.delenv("AUTOGRADER_CUDA", raising=False)
     assert devices._cpu_only_build() == (torch.version.cuda is None and torch.version.hip is None)
     if devices._cpu_only_build():
-        assert devices.cuda() == devices.Cuda(False, "the grading machine has no GPU for these cases "
+        assert devices.cuda() == devices.Cuda(False, "this machine has no GPU for these cases "
                                                      "(a CPU-only build of PyTorch)")
         code = "import sys; from autograder import devices; devices.cuda(); print('torch' in sys.modules)"
         assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "False\n"

@@ -16,7 +16,7 @@ import pytest
 
 from autograder.cases import expand_exercise
 from autograder.codec import TensorData
-from autograder.diagnose import Attempt, diagnose, diagnose_exercise
+from autograder.diagnose import Attempt, called_exercises, diagnose, diagnose_exercise, helpers_failing
 from autograder.pipeline import grade
 from autograder.reference import Expected, ReferenceSolutions, expected_for
 from autograder.reporters import gradescope
@@ -51,6 +51,9 @@ REQUIRED = {
     ("conv_layer_forward", "im2col_weight_order"), ("conv2d_forward_torch", "im2col_weight_order"),
     ("conv_volume", "channels_not_summed"), ("apply_filter_at", "window_top_left"),
     ("cnn_output_shapes", "channels_first"),
+    # issue 19: the stride ignored where each window starts, the output size right
+    *((exercise, "stride_ignored_in_window") for exercise in ("conv2d", "conv_volume", "conv_layer_forward",
+                                                              "conv2d_forward_torch")),
 }
 """The misconceptions issues 4 and 14 list, by the exercise they apply to."""
 
@@ -320,3 +323,40 @@ def test_a_submission_with_several_mistakes_is_told_each(course, assignment, tmp
     results = gradescope.dumps(run)
     assert "This looks like the known mistake 'flipped_kernel'" in results
     assert results == gradescope.dumps(type(run).from_dict(run.to_dict()))
+
+
+# ---- another exercise's bug ------------------------------------------------------------------------------
+
+LAYER = '''
+def conv_layer_forward(x, weights, biases, padding=0, stride=1, activation="relu"):
+    maps = [conv_volume(x, w, padding, stride) + b for w, b in zip(weights, biases)]
+    return helpers.stack(maps)
+
+
+def conv_volume(volume, kernel, padding=0, stride=1):
+    return volume
+
+
+def conv2d(image, kernel, padding=0, stride=1):
+    return conv2d(image, kernel)
+'''
+
+
+def test_the_exercises_a_function_calls_are_read_from_its_source():
+    """Are the other exercises a function calls (by name or as an attribute) read from its own body only, never
+    itself, and is a module that does not parse no calls at all?"""
+    exercises = ["conv_layer_forward", "conv_volume", "conv2d", "zero_pad"]
+    assert called_exercises(LAYER, "conv_layer_forward", exercises) == ("conv_volume",)
+    assert called_exercises(LAYER, "conv2d", exercises) == ()
+    assert called_exercises("def f(:\n", "conv_layer_forward", exercises) == ()
+    assert called_exercises("def zero_pad(x, p):\n    return m.conv2d(x)\n", "zero_pad", exercises) == ("conv2d",)
+
+
+def test_a_failing_helper_is_named_where_no_mistake_explains_the_failures():
+    """Is "also check conv_volume" said for a failing conv_layer_forward that calls a failing conv_volume, and
+    nothing where the exercise passes or the helper does?"""
+    [note] = helpers_failing("conv_layer_forward", ("conv_volume",), {"conv_layer_forward", "conv_volume"})
+    assert note.mistake == "" and note.text.startswith("`conv_layer_forward` calls your `conv_volume`, which fails "
+                                                       "cases of its own: fix `conv_volume` first")
+    assert helpers_failing("conv_layer_forward", ("conv_volume",), {"conv_volume"}) == ()
+    assert helpers_failing("conv_layer_forward", ("conv_volume",), {"conv_layer_forward"}) == ()

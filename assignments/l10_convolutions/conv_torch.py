@@ -32,8 +32,7 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
 
     Args:
         x: input batch (N, C, H, W), a floating-point tensor on any device.
-        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way); it is used in
-            x's dtype and on x's device.
+        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way), with x's dtype.
         bias: None, or one bias per filter, shape (F,).
         stride: step between two kernel positions (>= 1).
         padding: zeros added on each side of H and W (>= 0).
@@ -46,8 +45,8 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
         ValueError: if the channel counts of x and weight differ, the kernel is larger than the padded
             input, or stride < 1.
 
-    Speed (3 of the exercise's 16 points, a hidden case, on the CPU): on a
-    float32 batch x of shape (1, 3, 256, 256) with weights of shape
+    Speed (3 of the exercise's 16 points, a visible case: ``check`` runs it too, on
+    the CPU): on a float32 batch x of shape (1, 3, 256, 256) with weights of shape
     (8, 3, 3, 3), a right result taking at most 10x the time of
     ``torch.nn.functional.conv2d`` on the same input. Unfold and one matrix product are well within it; a Python
     loop over output pixels is far over it and loses these points.

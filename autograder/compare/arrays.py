@@ -1,6 +1,7 @@
 """NumPy arrays and torch tensors: type, shape, dtype, device, NaN/Inf, then values elementwise."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ def compare_tensor(got: Any, expected: TensorData, rule: Comparison, path: str =
                         kind="type")
     mismatch = _shape_and_dtype(got.array, expected.array, got.dtype, expected.dtype, rule, at)
     if mismatch is not None:
-        return mismatch
+        return _and_values(mismatch, got.array, expected.array, got.dtype, expected.dtype, rule, at)
     if got.device != expected.device:
         return Mismatch(f"{at}expected a tensor on {expected.device}, got one on {got.device} "
                         "(create new tensors on x.device)", kind="device")
@@ -81,7 +82,7 @@ def _compare_values(got: np.ndarray, expected: np.ndarray, got_dtype: Any, expec
                     rule: Comparison, at: str) -> Mismatch | None:
     mismatch = _shape_and_dtype(got, expected, got_dtype, expected_dtype, rule, at)
     if mismatch is not None:
-        return mismatch
+        return _and_values(mismatch, got, expected, got_dtype, expected_dtype, rule, at)
     if got.dtype.kind in "biu" and expected.dtype.kind in "biu":
         close = got == expected
     else:
@@ -101,6 +102,20 @@ def _compare_values(got: np.ndarray, expected: np.ndarray, got_dtype: Any, expec
     return Mismatch(f"{at}{count} of {got.size} elements differ beyond the tolerance "
                     f"(|got − expected| ≤ {rule.atol:g} + {rule.rtol:g}·|expected|)", _table(got, expected, wrong),
                     statistics=_statistics(got, expected, wrong))
+
+
+def _and_values(mismatch: Mismatch, got: np.ndarray, expected: np.ndarray, got_dtype: Any, expected_dtype: Any,
+                rule: Comparison, at: str) -> Mismatch:
+    """A numeric dtype that differs also says whether the values are right, so that fixing the dtype is not
+    followed by a second surprise: "the values are right" or what differs in them (with its table)."""
+    if mismatch.kind != "dtype" or got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf":
+        return mismatch
+    values = _compare_values(got, expected, got_dtype, expected_dtype, replace(rule, dtype=DtypeRule.ANY), at)
+    if values is None:
+        return replace(mismatch, summary=f"{mismatch.summary}; the values are right (within the tolerance)")
+    said = values.summary.removeprefix(at)
+    return replace(mismatch, summary=f"{mismatch.summary}; the values are wrong too: {said}", details=values.details,
+                   statistics=values.statistics)
 
 
 def _table(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:

@@ -56,7 +56,7 @@ def cases_of(pack: CasePack) -> list[Case]:
     """The pack's cases as the pipeline takes them. Each Case keeps its packed case's very argument mapping: the
     packed mistakes' outputs are found by it (casepack.mistake_runner)."""
     return [Case(exercise=c.exercise, name=c.name, visible=c.visible, weight=c.weight, args=c.args, raises=c.raises,
-                 note=c.note, device=c.device, twin=c.twin) for c in pack.cases]
+                 note=c.note, device=c.device, twin=c.twin, speed=c.speed) for c in pack.cases]
 
 
 def check_kit(kit: Kit, submission: Path, student: str | None = None) -> GradingRun:

@@ -86,8 +86,10 @@ def _speed(exercise: ExerciseSpec, cases: list[Case]) -> list[str]:
             continue
         kind = "A visible" if case.visible else "A hidden"
         lines.append(f"{kind} speed case of `{exercise.id}` is worth {_points(share)}: besides being right, your "
-                     f"function must run within {case.speed.max_ratio:g}x the time of `{case.speed.baseline}` on "
-                     "the same input (measured in your process)." + _sentence(case.speed.hint))
+                     f"function must run within {case.speed.max_ratio:g}x the CPU time of `{case.speed.baseline}` "
+                     "on the same input, both measured from outside your process (the baseline in a process of "
+                     "its own). " + ("`check` runs it too, on your machine, and prints the ratio and the limit."
+                                     if case.visible else "Only grading runs it.") + _sentence(case.speed.hint))
     return lines
 
 
@@ -163,9 +165,11 @@ the small CPU build of PyTorch (PyPI's is the CUDA one, gigabytes). Running it a
 made, what differed (type, shape, dtype, device, which elements and by how much), your traceback or what your
 code printed, and, where your wrong answer matches a common mistake, which one and how to fix it. It runs your
 code in a separate, limited process, exactly as the grader does, and prints what the grader's own `check` prints
-for the same code. It exits 0 when every visible case passes. It also reads `{id}/{answers}` and says which
-questions are answered and which answers are not of the form asked (a word where a number is asked, two numbers
-where a shape has three), with the line; whether an answer is right is only known when you are graded.
+for the same code. It also reads `{id}/{answers}` and says which questions are answered and which answers are
+not of the form asked (a word where a number is asked, two numbers where a shape has three), with the line;
+whether an answer is right is only known when you are graded. It exits 0 when every visible case passes and
+`{answers}` has no such problem, 1 otherwise (so a GitHub Classroom push shows red). `check submission.zip` checks
+the zip you will hand in, read as the grader reads it.
 
 The first `check` (on Linux) leaves a helper process running that keeps NumPy and PyTorch loaded, so that the
 next checks answer in about a second; it exits after 10 minutes without a check (and is never started when
@@ -184,7 +188,9 @@ shape as a list such as `[7, 7, 40]`.
 
 ## Submitting
 
-Submit the folder `{id}/` ({modules} and `{answers}`), as your instructor asks:
+Submit the folder `{id}/` ({modules} and `{answers}`), as your instructor asks. `QUESTIONS.md` need not be
+handed in: the grader draws your numbers again from your student id and reads only `{answers}` (handing it in
+does no harm).
 
 - **a folder or a zip**: zip the folder (`cd {id} && zip ../submission.zip *.py {answers}`) or hand in the
   folder itself; the modules may be at the zip's root or inside `{id}/`;

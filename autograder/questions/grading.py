@@ -208,6 +208,21 @@ def _example(length: int) -> str:
     return str([7, 7, 40, 3, 2, 1][:length]) if length <= 6 else f"[{', '.join(['7'] * length)}]"
 
 
+def answer_problems(submission: Path, assignment: AssignmentSpec, forms: dict[str, AnswerForm]) -> tuple[str, ...]:
+    """What `autograder check` fails on in the submission's answers.yaml: a file that cannot be read (no answer in
+    it counts), an answer that cannot be read, a question left out, an answer not of its question's form (each
+    would cost its points at grading). A missing file or a `null` answer is work not done yet, not a problem."""
+    if not assignment.questions:
+        return ()
+    ids = tuple(q.id for q in assignment.questions)
+    sheet = read_answers(submission, ids)
+    if not sheet.found:
+        return ()
+    if sheet.error:
+        return (sheet.error,)
+    return tuple(_problem_lines(sheet, ids, forms))
+
+
 def _summary(sheet: AnswerSheet, ids: tuple[str, ...], forms: dict[str, AnswerForm]) -> str:
     """The note of `autograder check`: what is answered, and what is wrong with the file or with the form of an
     answer; never whether an answer is right."""
@@ -219,6 +234,13 @@ def _summary(sheet: AnswerSheet, ids: tuple[str, ...], forms: dict[str, AnswerFo
     answered = [q for q in ids if q in sheet.answers and sheet.answers[q].value is not None]
     lines = [f"{FILE}: {len(answered)} of {len(ids)} questions answered; answers are checked when your work is "
              f"graded."]
+    lines += _problem_lines(sheet, ids, forms)
+    lines += list(sheet.unknown)
+    return "\n".join(lines)
+
+
+def _problem_lines(sheet: AnswerSheet, ids: tuple[str, ...], forms: dict[str, AnswerForm]) -> list[str]:
+    lines = []
     for qid in ids:
         if qid in sheet.problems:
             lines.append(sheet.problems[qid])
@@ -230,8 +252,7 @@ def _summary(sheet: AnswerSheet, ids: tuple[str, ...], forms: dict[str, AnswerFo
             problem = form_problem(sheet.answers[qid].value, forms[qid])
             if problem:
                 lines.append(f"{FILE}:{sheet.answers[qid].line}: {qid}: {problem}")
-    lines += list(sheet.unknown)
-    return "\n".join(lines)
+    return lines
 
 
 FORMS_TEXT = {"integer": "a whole number such as 280", "shape": "a shape as a list of whole numbers such as [7, 7, 40]"}

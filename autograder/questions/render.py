@@ -20,7 +20,9 @@ def questions_markdown(assignment: AssignmentSpec, variants: tuple[Variant, ...]
              f"Your version: {who}. Each student gets their own numbers, so compare methods with your classmates, "
              f"not answers.", "",
              f"Work each answer out on paper, then write it in `{FILE}` next to your modules, replacing `null`: "
-             f"{total:g} points in all. The grader checks your answers for your own numbers.", ""]
+             f"{total:g} points in all. The grader checks your answers for your own numbers.", "",
+             f"Hand in `{FILE}`, not this file: the grader draws your numbers again from your student id (this "
+             f"file in your submission does no harm).", ""]
     for number, variant in enumerate(variants, start=1):
         q = variant.question
         lines += [f"## {number}. {q.title} ({_points(q.points)})", "", variant.prompt.strip(), "",

@@ -1,6 +1,6 @@
 """A call's inputs as the host sends them, and the host's own check that the function left them as they were.
 
-NumPy arrays and CPU tensors at the top level of the arguments go into the worker's arena (wire.py): the worker
+NumPy arrays and CPU tensors (real ones, or the student kit's `TensorData`) at the top level of the arguments go into the worker's arena (wire.py): the worker
 maps that memory, so an in-place change is visible to the host, which compares the bytes after the call without
 asking the worker. Everything else (numbers, tuples, lists, dicts) travels as codec data; for those, and for
 tensors a CUDA case copies to the GPU, only the worker can say whether they changed ("changed" in its answer),
@@ -21,6 +21,10 @@ def placeable(value: Any) -> tuple[np.ndarray, dict | None] | None:
     """(the values as a NumPy array, tensor metadata or None) for a value the arena carries; None otherwise."""
     if type(value) is np.ndarray and not value.dtype.hasobject and value.dtype.names is None:
         return value, None
+    if type(value) is codec.TensorData and value.device == "cpu":  # the student kit's tensors, as plain data
+        found = placeable(value.array)
+        return None if found is None else (value.array, {"torch_dtype": value.dtype,
+                                                        "requires_grad": bool(value.requires_grad)})
     torch = sys.modules.get("torch")
     if torch is not None and type(value) in (torch.Tensor, torch.nn.Parameter) and value.device.type == "cpu" \
             and value.layout == torch.strided and not value.is_quantized:
@@ -36,6 +40,9 @@ def like(original: Any, values: np.ndarray) -> Any:
     """`values` in the form of `original` (a NumPy array, or a tensor of its dtype)."""
     if type(original) is np.ndarray:
         return values
+    if type(original) is codec.TensorData:
+        return codec.TensorData(values.astype(original.array.dtype), original.dtype, original.device,
+                                original.requires_grad)
     import torch
 
     return torch.from_numpy(values).to(original.dtype)

@@ -153,7 +153,7 @@ def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Soluti
           mistakes: tuple[MistakeSpec, ...] = ()) -> CaseSpec:
     n = labelled_by(n, "name")
     spec = n.mapping(("name", "args"), ("visible", "weight", "count", "params", "expect", "raises", "note",
-                                        "speed", "distinguish", "points"))
+                                        "speed", "distinguish", "points", "rule"))
     name = matching(spec["name"], _CASE_NAME, "a case name of lower-case letters, digits and _")
     unique(spec["name"], name, seen, "case name")
     if "count" in spec and "params" not in spec:
@@ -182,7 +182,16 @@ def _case(n: Node, signature: Signature, seen: dict[str, int], solutions: Soluti
                     speed=optional(spec, "speed", lambda v: _speed(v, spec, solutions, signature)),
                     distinguish=optional(spec, "distinguish",
                                          lambda d: read_distinguish(d, solutions, signature, mistakes), ()),
-                    points=optional(spec, "points", positive_number))
+                    points=optional(spec, "points", positive_number),
+                    rule=optional(spec, "rule", _rule))
+
+
+def _rule(n: Node) -> str:
+    """`rule: text`: the graded rule the case tests (e.g. `f < 1 raises`), matched by a visible case's."""
+    text = n.string().strip()
+    if not text:
+        raise n.error("the rule is empty; name the rule the case tests, as a visible case names it too")
+    return text
 
 
 def _speed(n: Node, case: dict[str, Node], solutions: Solutions, signature: Signature) -> SpeedSpec:

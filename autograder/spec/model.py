@@ -137,6 +137,9 @@ class CaseSpec:
     points: float | None = None
     """The points the case is worth in all (`points:`), its concrete copies together; None: a share of the
     exercise's other points by `weight`."""
+    rule: str | None = None
+    """`rule:`, the graded rule the case tests, beyond what its arguments show (autograder/rules.py): every hidden
+    case's rule must have a visible case, so that `check` foretells the grade."""
 
 
 @dataclass(frozen=True)

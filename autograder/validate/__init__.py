@@ -14,6 +14,7 @@ reference and a naive loop in the sandbox and runs only with `validate --speed`.
     questions        every student's questions have an answer; the reference's answers.yaml is right
     stubs            the committed stubs are the ones `autograder release` makes now
     distinguishing   every `distinguish:` mistake gives a wrong answer for every sampled student
+    rules            every rule a hidden case grades has a visible case (check foretells the grade)
     speed            (--speed) the baseline runs, the reference passes its ratio, a naive loop fails it
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from autograder.validate.mistakes import mistakes
 from autograder.validate.model import Check, Checked, Context, Options, Problem
 from autograder.validate.placeholders import placeholders
 from autograder.validate.questions import questions
+from autograder.validate.rules import rules
 from autograder.validate.reference_cases import _exception_share, reference_cases
 from autograder.validate.speed import speed
 from autograder.validate.stubs import stubs
@@ -41,6 +43,7 @@ CHECKS: tuple[Check, ...] = (
     questions,
     stubs,
     distinguishing,
+    rules,
 )
 """Every proof `validate` runs, in this order (each one's problems are reported under it)."""
 

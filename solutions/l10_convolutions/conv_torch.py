@@ -30,8 +30,7 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
 
     Args:
         x: input batch (N, C, H, W), a floating-point tensor on any device.
-        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way); it is used in
-            x's dtype and on x's device.
+        weight: filters (F, C, k, k) (rectangular (F, C, kh, kw) works the same way), with x's dtype.
         bias: None, or one bias per filter, shape (F,).
         stride: step between two kernel positions (>= 1).
         padding: zeros added on each side of H and W (>= 0).
@@ -44,8 +43,8 @@ def conv2d_forward_torch(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
         ValueError: if the channel counts of x and weight differ, the kernel is larger than the padded
             input, or stride < 1.
 
-    Speed ({{ speed.points }} of the exercise's {{ points }} points, a hidden case, on the CPU): on a
-    {{ speed.args.x.dtype }} batch x of shape {{ speed.args.x.shape }} with weights of shape
+    Speed ({{ speed.points }} of the exercise's {{ points }} points, a visible case: ``check`` runs it too, on
+    the CPU): on a {{ speed.args.x.dtype }} batch x of shape {{ speed.args.x.shape }} with weights of shape
     {{ speed.args.weight.shape }}, a right result taking at most {{ speed.max_ratio }}x the time of
     ``{{ speed.baseline }}`` on the same input. Unfold and one matrix product are well within it; a Python
     loop over output pixels is far over it and loses these points.

@@ -251,6 +251,14 @@ def conv2d_stride_ignored(image: np.ndarray, kernel: np.ndarray, padding: int = 
     return _conv2d(image, kernel, padding, 1)
 
 
+def conv2d_stride_in_window_ignored(image: np.ndarray, kernel: np.ndarray, padding: int = 0,
+                                    stride: int = 1) -> np.ndarray:
+    """The output size counts the stride, but window (i, j) starts at (i, j) instead of (i*s, j*s): the first
+    H' x W' values of the stride-1 result."""
+    height, width = _conv2d(image, kernel, padding, stride).shape
+    return np.ascontiguousarray(_conv2d(image, kernel, padding, 1)[:height, :width])
+
+
 def conv_volume_flipped(volume: np.ndarray, kernel: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
     """True convolution: the kernel rotated by 180 degrees in the spatial axes."""
     return _conv_volume(volume, np.asarray(kernel, dtype=np.float64)[::-1, ::-1, :], padding, stride)
@@ -268,6 +276,13 @@ def conv_volume_stride_ignored(volume: np.ndarray, kernel: np.ndarray, padding: 
     """Always steps by one pixel."""
     _check_conv(np.asarray(volume), np.shape(kernel)[:2], padding, stride)
     return _conv_volume(volume, kernel, padding, 1)
+
+
+def conv_volume_stride_in_window_ignored(volume: np.ndarray, kernel: np.ndarray, padding: int = 0,
+                                         stride: int = 1) -> np.ndarray:
+    """The right output size, windows starting at (i, j) instead of (i*s, j*s)."""
+    height, width = _conv_volume(volume, kernel, padding, stride).shape
+    return np.ascontiguousarray(_conv_volume(volume, kernel, padding, 1)[:height, :width])
 
 
 def conv_volume_kernel_channels_first(volume: np.ndarray, kernel: np.ndarray, padding: int = 0,
@@ -339,6 +354,13 @@ def conv_layer_padding_ignored(x, weights, biases, padding: int = 0, stride: int
 def conv_layer_stride_ignored(x, weights, biases, padding: int = 0, stride: int = 1, activation="relu"):
     """Always steps by one pixel."""
     return _layer(x, weights, biases, padding, stride, activation, step=False)
+
+
+def conv_layer_stride_in_window_ignored(x, weights, biases, padding: int = 0, stride: int = 1,
+                                        activation="relu"):
+    """The right output size, windows starting at (i, j) instead of (i*s, j*s)."""
+    height, width = _layer(x, weights, biases, padding, stride, activation).shape[:2]
+    return np.ascontiguousarray(_layer(x, weights, biases, padding, stride, activation, step=False)[:height, :width])
 
 
 def conv_layer_weights_channels_first(x, weights, biases, padding: int = 0, stride: int = 1, activation="relu"):
@@ -419,6 +441,12 @@ def conv2d_torch_padding_ignored(x, weight, bias=None, stride: int = 1, padding:
 def conv2d_torch_stride_ignored(x, weight, bias=None, stride: int = 1, padding: int = 0):
     """Always steps by one pixel."""
     return _torch_layer(x, weight, bias, stride, padding, step=False)
+
+
+def conv2d_torch_stride_in_window_ignored(x, weight, bias=None, stride: int = 1, padding: int = 0):
+    """The right output size, windows starting at (i, j) instead of (i*s, j*s)."""
+    height, width = _torch_layer(x, weight, bias, stride, padding).shape[2:]
+    return _torch_layer(x, weight, bias, stride, padding, step=False)[:, :, :height, :width].contiguous()
 
 
 def conv2d_torch_bias_per_element(x, weight, bias=None, stride: int = 1, padding: int = 0):

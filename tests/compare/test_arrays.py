@@ -280,3 +280,18 @@ def test_fails_exactly_when_some_element_exceeds_the_tolerance(data, expected, r
     assert (mismatch is not None) is bool(too_far.any())
     if mismatch is not None:
         assert f"{int(too_far.sum())} of {expected.size}" in mismatch.summary
+
+
+def test_a_dtype_failure_says_whether_the_values_are_right():
+    """Does a wrong dtype (float32 for float64) still say whether the values are right, and, where they are not,
+    what differs in them with the table, so that fixing the dtype is not followed by a second surprise?"""
+    expected = np.array([1.0, 2.0, 3.0])
+    right = compare(np.array([1.0, 2.0, 3.0], dtype=np.float32), expected, EXACT)
+    assert right.kind == "dtype"
+    assert right.summary == "dtype float32 differs from the expected float64; the values are right (within the tolerance)"
+    wrong = compare(tensor([1.0, 2.0, 4.0]), tensor([1.0, 2.0, 3.0], "float64"), EXACT)
+    assert wrong.kind == "dtype"
+    assert wrong.summary.startswith("dtype float32 differs from the expected float64; the values are wrong too: 1 of 3 "
+                                    "elements differ beyond the tolerance")
+    assert "Mismatched elements: 1 / 3" in wrong.details and "Mismatched elements: 1 / 3" in wrong.statistics
+    assert compare(np.array(["a"]), np.array([1.0]), EXACT).summary == "dtype <U1 differs from the expected float64"

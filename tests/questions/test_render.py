@@ -16,6 +16,12 @@ def test_markdown_shows_the_students_numbers(course, assignment):
     assert "## 3. Shapes through a small CNN (2 points)" in text
     assert "Answer in `answers.yaml` as `cnn_volume_shape: ...`, a shape as a list of whole numbers" in text
     assert "{" not in text.replace("{{", "")  # every placeholder filled
+    assert "Hand in `answers.yaml`, not this file" in text  # QUESTIONS.md lands in the submission folder
+
+
+def test_the_template_ends_with_a_newline(assignment):
+    """Does the answers.yaml template (the kit's stub) end with its last line's newline?"""
+    assert answers_template(assignment).endswith(": null\n")
 
 
 def test_the_template_is_all_nulls_and_is_the_stub_folders(assignment):
