@@ -72,6 +72,7 @@ exercises:
           n: {int: [1, 20]}
         args: {x: {normal: [$n]}}
       - name: long_vector
+        visible: true
         points: 0.5
         args: {x: {normal: [200000]}}
         speed: {baseline: numpy.add.accumulate, args: [x], max_ratio: 3, slow: running_sum_loop}
