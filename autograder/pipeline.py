@@ -99,7 +99,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
             progress(apply_late(replace(run, exercises=run.exercises + questions), late, submitted_at))
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
-                           partial)
+                           partial if progress is not None else None)  # no partial runs that nobody reads
     run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes)
     return apply_late(run, late, submitted_at), tuple(kept)
 

@@ -177,6 +177,8 @@ class _Session:
         self.baseline: Worker | None = None
         """The worker that runs speed cases' baselines (never student code), started at the first speed case."""
         self.baseline_home: Path | None = None
+        self.others_seen: list[int] | None = None
+        """The sandbox's other processes at the last look (`_others`), None before one."""
 
     def run(self, calls: list[Call]) -> SandboxReport:
         try:
@@ -296,7 +298,7 @@ class _Session:
                     continue
                 current = ("call", call.key)
                 outcome = self._call(worker, call)
-                if watch.check():
+                if watch.check(self.others_seen):  # the processes _call found after the answer: one sweep of /proc
                     raise Stopped("over the disk quota")
                 if call.timing is not None and outcome.kind is OutcomeKind.RETURNED:
                     self.outcomes[call.key] = outcome  # settled already, should the timing fail
@@ -354,8 +356,9 @@ class _Session:
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
 
     def _others(self, worker: Worker) -> list[int]:
-        """The live processes of the sandbox other than the worker."""
-        return sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
+        """The live processes of the sandbox other than the worker (kept in `others_seen` for the disk watch)."""
+        self.others_seen = sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
+        return self.others_seen
 
     def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
         """The speed case's timing (speed.py), against a baseline worker that never runs student code."""
