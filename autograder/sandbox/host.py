@@ -288,6 +288,8 @@ class _Session:
                     finally:
                         self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
                     load = answers.module_load(call.module, answer)
+                    if not load.ok and call.module in self.modules:
+                        load = _failed_again(load)
                     if call.module not in self.modules or not load.ok:
                         self.modules[call.module] = load
                     imported.add(call.module)
@@ -592,6 +594,16 @@ def _stop_reason(reason: str, detail: str, returncode: int | None, memory_mb: in
         hint = f" (possibly the memory limit of {memory_mb} MB)" if number in (signal.SIGABRT, signal.SIGBUS) else ""
         return f"crashed with signal {number} ({name}){hint}"
     return f"exited with status {returncode} (sys.exit or os._exit?)"
+
+
+def _failed_again(load: ModuleLoad) -> ModuleLoad:
+    """A module that imported before and fails in a replacement worker: its error text (and what it printed) is
+    the student's code's choice, made after earlier cases, hidden ones among them, could leave their inputs in the
+    folder for it to read, so the student reads only that it happened (docs/security.md, "What a hidden case
+    tells")."""
+    return replace(load, message=f"{load.module}.py imported the first time but could not be imported again in a new "
+                                 "process (after a crash or a time-out); its error is not shown", traceback="",
+                   stdout="")
 
 
 def _budget_out(seconds: float | None, ran: bool) -> Outcome:
