@@ -101,6 +101,16 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _wait_gone(killed: list[int], seconds: float = 5.0) -> list[int]:
+    """Wait until the processes `killed` (SIGKILL sent) are gone or zombies; those still running after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while killed and time.monotonic() < deadline:
+        killed = [pid for pid in killed if running(pid)]
+        if killed:
+            time.sleep(0.005)
+    return killed
+
+
 def kill_strays(scratch: Path, uid: int | None = None) -> int:
     """Kill every process of the sandbox (`process.sandbox_processes`: the scratch folder's marker or working
     folder, the private uid), the worker included. Returns how many are still running after 5 s (0 normally).
@@ -352,7 +362,8 @@ class _Session:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
         left = self._others(worker)
         escaped = escaped or (bool(call.forbidden) and bool(left))
-        kill_all(left)
+        # SIGKILL lands when the process is next scheduled: the next call's look must not find it still running
+        _wait_gone(kill_all(left))
         mutated = arguments.changed_in_place(worker.arena, placed)
         outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
