@@ -107,7 +107,7 @@ def grade_with_values(course: CourseSpec, assignment: AssignmentSpec, submission
             progress(apply_late(replace(run, exercises=run.exercises + questions), late, submitted_at))
 
     run = _grade_exercises(course, assignment, submission, student, visible_only, kept, truth, cases, deadline,
-                           partial)
+                           partial if progress is not None else None)  # no partial runs that nobody reads
     run = replace(run, exercises=run.exercises + questions, notes=run.notes + notes, answers_problems=problems)
     return apply_late(run, late, submitted_at), tuple(kept)
 
@@ -336,13 +336,16 @@ def _run_notes(output: str, dropped: int, modules: dict[str, ModuleLoad],
     notes, staff = [], []
     if output.strip():
         printed = "Your code printed outside the graded calls:\n" + output.rstrip()[:4000]
-        if hidden_ran:
+        if hidden_ran:  # not even how much: a count is a number the student's code chose
             staff.append(printed)
-            notes.append(f"Your code printed {len(output.strip())} characters outside the graded calls (os.write, "
-                         f"a thread or a child process); they are not shown, as hidden cases ran meanwhile")
+            notes.append("Your code printed outside the graded calls (os.write, a thread or a child process); it is "
+                         "not shown, as hidden cases ran meanwhile")
         else:
             notes.append(printed)
-    if dropped:
+    if dropped and hidden_ran:
+        staff.append(f"{dropped} more bytes of output were dropped (the output limit was reached)")
+        notes.append("more output was dropped (the output limit was reached)")
+    elif dropped:
         notes.append(f"{dropped} more bytes of output were dropped (the output limit was reached)")
     for load in modules.values():
         if load.ok and load.stdout.strip():

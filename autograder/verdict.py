@@ -32,18 +32,74 @@ class Verdict:
     """Shown for visible cases only."""
     staff: str = ""
     hidden: str = ""
-    """What a hidden case shows instead of `message` when that would reveal the expected value."""
+    """What a hidden case shows instead of `message`: one of HIDDEN_MESSAGES (anything else shows its status's
+    HIDDEN_BY_STATUS line)."""
     summary: str = ""
-    """An array mismatch's counts and largest differences, without the table: what a hidden case shows
-    with `hidden_detail: summary`."""
+    """An array mismatch's share of wrong elements and largest difference in fixed categories (hidden_summary):
+    what a hidden case adds with `hidden_detail: summary`."""
 
     @property
     def hidden_message(self) -> str:
-        return self.hidden or self.message
+        """The grader's own words for a hidden case: never a number or text derived from the student's output."""
+        if self.status is Status.PASSED:
+            return HIDDEN_PASSED
+        return self.hidden if self.hidden in HIDDEN_MESSAGES else HIDDEN_BY_STATUS[self.status]
 
 
+# A hidden case's feedback is built from these words only (docs/security.md, "What a hidden case tells"): a
+# message of the student's process, a count or a difference its output chose, could carry the case's inputs out
+# (a red team returned right values with one element off by 1000·H + W, and read every hidden geometry from
+# "Max absolute difference"). tests/test_verdict.py enumerates them.
 HIDDEN_NO_DETAIL = "did not pass (this hidden case shows no details)"
 HIDDEN_CRASH = "the process stopped while running this hidden case (a crash, an exit or the memory limit)"
+HIDDEN_PASSED = "passed"
+HIDDEN_BY_STATUS = {
+    Status.PASSED: HIDDEN_PASSED,
+    Status.FAILED: "did not pass",
+    Status.ERROR: "raised an exception",
+    Status.TIMEOUT: "stopped: it ran past a time limit",
+    Status.CRASHED: HIDDEN_CRASH,
+    Status.FORBIDDEN: "uses an API this exercise does not allow (the visible cases name it)",
+    Status.NOT_IMPLEMENTED: "not implemented yet (the function raises NotImplementedError)",
+    Status.UNGRADABLE: "could not be graded (the visible cases of this exercise say why)",
+    Status.GRADER_ERROR: GRADER_FAILED,
+    Status.SKIPPED: "skipped: no GPU on the grading machine",
+}
+HIDDEN_PHRASES = {
+    "type": "the returned value has the wrong type", "length": "the returned sequence has the wrong length",
+    "keys": "the returned mapping has the wrong keys", "shape": "the result has the wrong shape",
+    "dtype": "the result has the wrong dtype", "device": "the result is on the wrong device",
+    "nan": "the result contains NaN", "value": "the returned values are wrong",
+}
+HIDDEN_RETURNED_FOR_INVALID = "should raise an exception for this invalid input, but returned a value"
+HIDDEN_OTHER_EXCEPTION = "expected an exception for this invalid input, but it raised another one"
+HIDDEN_RAISED = "raised an exception"
+HIDDEN_MEMORY = "ran out of memory (MemoryError)"
+HIDDEN_MUTATED = "modified its input in place; work on a copy"
+HIDDEN_SLOW = "slower than the speed case allows"
+HIDDEN_UNTIMED = "right, but the speed case could not be timed"
+HIDDEN_PROTOCOL = "the process broke the grading protocol"
+HIDDEN_FORBIDDEN = "used an API this exercise does not allow while a hidden case ran"
+HIDDEN_MESSAGES = frozenset({
+    *HIDDEN_BY_STATUS.values(), *HIDDEN_PHRASES.values(), HIDDEN_RETURNED_FOR_INVALID, HIDDEN_OTHER_EXCEPTION,
+    HIDDEN_RAISED, HIDDEN_MEMORY, HIDDEN_MUTATED, HIDDEN_SLOW, HIDDEN_UNTIMED, HIDDEN_PROTOCOL})
+"""Every line a hidden case that did not pass may show (besides HIDDEN_NO_DETAIL)."""
+HIDDEN_SHARES = ((1.0, "every element"), (0.5, "more than half of the elements"), (0.0, "at most half of the elements"))
+HIDDEN_SIZES = ((1.0, "1 or more"), (1e-3, "between 0.001 and 1"), (0.0, "below 0.001"))
+HIDDEN_SUMMARIES = frozenset(f"Mismatched: {share}; largest difference: {size}"
+                             for _, share in HIDDEN_SHARES for _, size in HIDDEN_SIZES)
+"""Every summary line a hidden case may show with `hidden_detail: summary`: 9, log2(9) < 3.2 bits."""
+
+
+def hidden_summary(wrong_fraction: float | None, largest: float | None) -> str:
+    """An array mismatch in fixed categories: the share of wrong elements (all, more than half, at most half) and
+    the size of the largest difference (1 or more, to 0.001, below): what `hidden_detail: summary` shows."""
+    if wrong_fraction is None or largest is None:
+        return ""
+    share = HIDDEN_SHARES[0][1] if wrong_fraction >= 1.0 else HIDDEN_SHARES[1][1] if wrong_fraction > 0.5 \
+        else HIDDEN_SHARES[2][1]
+    size = next(text for bound, text in HIDDEN_SIZES if not largest < bound)  # inf and NaN: "1 or more"
+    return f"Mismatched: {share}; largest difference: {size}"
 MAX_SIGNATURE_CHARS = 4096
 """The longest signature text (as the student's process reports it) the grader parses; a real one is < 200."""
 
@@ -67,19 +123,11 @@ def student_view(verdict: Verdict, visible: bool, detail: HiddenDetail, note: st
         return Shown(verdict.message, _join(*diagnoses, noted, verdict.details), verdict.staff)
     staff = _join(verdict.message, verdict.details, verdict.staff)
     if verdict.status is Status.PASSED:
-        return Shown(verdict.message, "", staff)
+        return Shown(HIDDEN_PASSED, "", staff)
     if detail is HiddenDetail.NONE:
         return Shown(HIDDEN_NO_DETAIL, "", staff)
-    summary = verdict.summary if detail is HiddenDetail.SUMMARY else ""
+    summary = verdict.summary if detail is HiddenDetail.SUMMARY and verdict.summary in HIDDEN_SUMMARIES else ""
     return Shown(verdict.hidden_message, _join(*diagnoses, summary), staff)
-
-
-HIDDEN_PHRASES = {
-    "type": "the returned value has the wrong type", "length": "the returned sequence has the wrong length",
-    "keys": "the returned mapping has the wrong keys", "shape": "the result has the wrong shape",
-    "dtype": "the result has the wrong dtype", "device": "the result is on the wrong device",
-    "nan": "the result contains NaN", "value": "the returned values are wrong",
-}
 
 
 @dataclass(frozen=True)
@@ -112,7 +160,7 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
     if outcome.kind is OutcomeKind.TIMEOUT:
         return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
     if outcome.kind is OutcomeKind.PROTOCOL:
-        return Verdict(Status.FAILED, outcome.message, _printed(outcome.stdout))
+        return Verdict(Status.FAILED, outcome.message, _printed(outcome.stdout), hidden=HIDDEN_PROTOCOL)
     if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):  # an exit status or signal the code chose can
         return Verdict(Status.CRASHED, outcome.message or "the student's process stopped",  # carry an input
                        _printed(outcome.stdout), hidden=HIDDEN_CRASH)
@@ -227,7 +275,7 @@ def forbid_whole_exercises(cases: list[Case], verdicts: dict[str, Verdict]) -> d
     that exercise: raising cases too, which may return before reaching the forbidden call. Cases the grader
     could not judge (grader error) or skipped (no CUDA, scored by their CPU twin) keep their verdict."""
     first: dict[str, tuple[Case, Verdict]] = {}
-    for case in cases:
+    for case in sorted(cases, key=lambda case: not case.visible):  # a visible case's finding first, if any
         verdict = verdicts.get(case.key)
         if verdict is not None and verdict.status is Status.FORBIDDEN:
             first.setdefault(case.exercise, (case, verdict))
@@ -238,8 +286,11 @@ def forbid_whole_exercises(cases: list[Case], verdicts: dict[str, Verdict]) -> d
                                                                   Status.SKIPPED):
             continue
         where, forbidden = found
-        spread[case.key] = Verdict(Status.FORBIDDEN, f"{forbidden.message} (case {where.name}); a forbidden API "
-                                                     "anywhere in an exercise gives 0 for all of its cases")
+        # Found only while a hidden case ran: which case, and which of the forbidden names, were the student's
+        # choice there and could carry that case's inputs; the visible cases say only that it happened.
+        what = f"{forbidden.message} (case {where.name})" if where.visible else HIDDEN_FORBIDDEN
+        spread[case.key] = Verdict(Status.FORBIDDEN, f"{what}; a forbidden API anywhere in an exercise gives 0 for "
+                                                     "all of its cases", staff=forbidden.message)
     return spread
 
 
@@ -250,17 +301,18 @@ def _raised(case: Case, expected: Expected, outcome: Outcome, memory_mb: int) ->
         return Verdict(Status.NOT_IMPLEMENTED, "not implemented yet (the function raises NotImplementedError)")
     if expected.raises is not None and expected.raises in outcome.error_mro:
         if outcome.mutated:
-            return Verdict(Status.FAILED, _mutated_message(outcome.mutated), details)
+            return Verdict(Status.FAILED, _mutated_message(outcome.mutated), details, hidden=HIDDEN_MUTATED)
         return Verdict(Status.PASSED, f"raised {expected.raises} as expected")
     if outcome.error_type == "MemoryError":
-        return Verdict(Status.ERROR, f"memory limit of {memory_mb} MB exceeded (MemoryError)", details)
+        return Verdict(Status.ERROR, f"memory limit of {memory_mb} MB exceeded (MemoryError)", details,
+                       hidden=HIDDEN_MEMORY)
     # A hidden case says only that an exception was raised: its message is the student's text, which can hold the
     # hidden inputs (`raise ValueError(repr(image))`), and so can the choice of its class (a red team read each
     # hidden image's height from which built-in exception was raised). The student reproduces it on visible cases.
     if expected.raises is not None:
         return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments, but it raised {error}", details,
-                       hidden=f"expected {expected.raises} for these arguments, but it raised another exception")
-    return Verdict(Status.ERROR, f"raised {error}", details, hidden="raised an exception")
+                       hidden=HIDDEN_OTHER_EXCEPTION)
+    return Verdict(Status.ERROR, f"raised {error}", details, hidden=HIDDEN_RAISED)
 
 
 def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison) -> Verdict:
@@ -268,16 +320,17 @@ def _returned(case: Case, expected: Expected, outcome: Outcome, rule: Comparison
         return Verdict(Status.FAILED, f"expected {expected.raises} for these arguments (invalid input), "
                                       f"but it returned {describe(outcome.value)}",
                        _join(_call_text(case), _printed(outcome.stdout)),
-                       hidden=f"should raise {expected.raises} for this invalid input, but returned a value")
+                       hidden=HIDDEN_RETURNED_FOR_INVALID)
     if outcome.mutated:
-        return Verdict(Status.FAILED, _mutated_message(outcome.mutated), _call_text(case))
+        return Verdict(Status.FAILED, _mutated_message(outcome.mutated), _call_text(case), hidden=HIDDEN_MUTATED)
     mismatch = compare(outcome.value, expected.value, rule)
     if mismatch is None:
         return _timed(case, outcome) if case.speed is not None else Verdict(Status.PASSED, "passed")
     return Verdict(Status.FAILED, mismatch.summary,
                    _join(_call_text(case), _whole_lists(outcome.value, expected.value), mismatch.details,
                          _printed(outcome.stdout)),
-                   hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]), summary=mismatch.statistics)
+                   hidden=HIDDEN_PHRASES.get(mismatch.kind, HIDDEN_PHRASES["value"]),
+                   summary=hidden_summary(mismatch.wrong_fraction, mismatch.largest))
 
 
 def _timed(case: Case, outcome: Outcome) -> Verdict:
@@ -289,7 +342,7 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
     limit = f"{speed.max_ratio:g}x the time of {speed.baseline} on the same input"
     if outcome.timing is None:
         return Verdict(Status.FAILED, f"right, but the speed case could not be timed: {outcome.timing_problem}",
-                       staff=outcome.timing_problem)
+                       staff=outcome.timing_problem, hidden=HIDDEN_UNTIMED)
     student, baseline = outcome.timing
     ratio = student / baseline if baseline > 0 else float("inf")
     measured = ", ".join(f"{r:.1f}x" for r in outcome.timing_ratios) or f"{ratio:.1f}x"
@@ -299,7 +352,7 @@ def _timed(case: Case, outcome: Outcome) -> Verdict:
         return Verdict(Status.PASSED, f"passed: right, and within {limit}", staff=staff)
     advice = f"; {speed.hint}" if speed.hint else ""
     return Verdict(Status.FAILED, f"right, but slower than {limit} (CPU time, measured twice){advice}",
-                   staff=staff, hidden=f"slower than {limit}")  # as _too_slow's: one text, however decided
+                   staff=staff, hidden=HIDDEN_SLOW)  # as _too_slow's: one text, however decided
 
 
 def _too_slow(case: Case, outcome: Outcome) -> Verdict:
@@ -312,7 +365,7 @@ def _too_slow(case: Case, outcome: Outcome) -> Verdict:
              f"per call of {speed.baseline} (the limit is {speed.max_ratio:g}x)")
     advice = f"; {speed.hint}" if speed.hint else ""
     return Verdict(Status.FAILED, f"slower than {limit}: stopped before it returned, once its CPU time was "
-                                  f"certainly over{advice}", staff=staff, hidden=f"slower than {limit}")
+                                  f"certainly over{advice}", staff=staff, hidden=HIDDEN_SLOW)
 
 
 def _whole_lists(got: object, expected: object) -> str:

@@ -10,6 +10,7 @@ from autograder import devices
 from autograder.pipeline import grade
 from autograder.reporters import gradescope
 from autograder.results import Status
+from autograder.verdict import HIDDEN_BY_STATUS
 
 from support import ASSIGNMENT, REPO, make_variant
 
@@ -79,7 +80,10 @@ def test_a_syntax_error_costs_only_its_module(graded, tmp_path, assignment):
     for exercise in run.exercises:
         if exercise.module == "filters":
             assert exercise.score == 0
-            assert all(c.status is Status.UNGRADABLE and "filters.py, line" in c.message for c in exercise.cases)
+            assert all(c.status is Status.UNGRADABLE for c in exercise.cases)
+            assert all("filters.py, line" in c.message for c in exercise.cases if c.visible)
+            # hidden cases: the grader's own words only (the visible ones say where)
+            assert all(c.message == HIDDEN_BY_STATUS[Status.UNGRADABLE] for c in exercise.cases if not c.visible)
         else:
             assert exercise.score == exercise.points, exercise.id
     from autograder.reporters import text

@@ -94,14 +94,14 @@ def _compare_values(got: np.ndarray, expected: np.ndarray, got_dtype: Any, expec
             first = tuple(int(i) for i in np.argwhere(nan)[0])
             return Mismatch(f"{at}the result contains NaN at {int(nan.sum())} of {got.size} positions "
                             f"(first at index {first})", _table(got, expected, ~close), kind="nan",
-                            statistics=_statistics(got, expected, ~close))
+                            statistics=_statistics(got, expected, ~close), **_extent(got, expected, ~close))
     if bool(np.all(close)):
         return None
     wrong = ~close
     count = int(wrong.sum())
     return Mismatch(f"{at}{count} of {got.size} elements differ beyond the tolerance "
                     f"(|got − expected| ≤ {rule.atol:g} + {rule.rtol:g}·|expected|)", _table(got, expected, wrong),
-                    statistics=_statistics(got, expected, wrong))
+                    statistics=_statistics(got, expected, wrong), **_extent(got, expected, wrong))
 
 
 def _and_values(mismatch: Mismatch, got: np.ndarray, expected: np.ndarray, got_dtype: Any, expected_dtype: Any,
@@ -139,6 +139,18 @@ def _statistics(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str
         if rel.size:
             lines.append(f"Max relative difference: {rel.max():.6g}")
     return "\n".join(lines)
+
+
+def _extent(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> dict[str, float]:
+    """Mismatch's wrong_fraction and largest (the largest finite absolute difference among the wrong elements,
+    inf where none is finite)."""
+    g = got.astype(np.float64) if got.dtype.kind != "c" else got
+    e = expected.astype(np.float64) if expected.dtype.kind != "c" else expected
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        absolute = np.abs(g - e)
+    finite = np.isfinite(absolute) & wrong
+    return {"wrong_fraction": float(wrong.sum()) / max(got.size, 1),
+            "largest": float(absolute[finite].max()) if finite.any() else float("inf")}
 
 
 def _rows(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:

@@ -19,7 +19,12 @@ class Mismatch:
     """What differed: type, length, keys, shape, dtype, device, nan or value (hidden cases show only this)."""
     statistics: str = ""
     """For arrays: mismatched elements k / n and the largest absolute and relative differences, without
-    the table. Reveals no value, so a hidden case may show it (`hidden_detail: summary`)."""
+    the table (visible cases: its numbers are chosen by the returned value)."""
+    wrong_fraction: float | None = None
+    """For arrays: the share of elements that differ (0 to 1); None for other values."""
+    largest: float | None = None
+    """For arrays: the largest absolute difference among them (inf where none is finite); None for other values.
+    A hidden case shows these two only in a few fixed categories (verdict.hidden_summary)."""
 
 
 def describe(value: Any) -> str:

@@ -101,8 +101,13 @@ def _tests(number: int, exercise: ExerciseResult, hidden_visibility: str) -> lis
 
 
 def _one_reason(cases) -> str | None:
-    """The message of cases that are all ungradable with the same message (and details), else None."""
-    seen = {(c.status, c.message, c.details) for c in cases}
+    """The message of cases that are all ungradable with the same message (and details), else None. Hidden cases
+    say only that they could not be graded (verdict.HIDDEN_BY_STATUS): the visible ones give the reason."""
+    cases = list(cases)
+    if any(c.status is not Status.UNGRADABLE for c in cases):
+        return None
+    visible = [c for c in cases if c.visible] or cases
+    seen = {(c.status, c.message, c.details) for c in visible}
     if len(seen) != 1:
         return None
     status, message, _ = seen.pop()

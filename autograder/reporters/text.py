@@ -68,11 +68,13 @@ def shown(text: str) -> str:
 
 def _one_import_error(exercise: ExerciseResult) -> CaseResult | None:
     """The case standing for all of them where every case is ungradable with one message (a module that does
-    not import): said once, not once per case."""
+    not import): said once, not once per case. Hidden cases say only that they could not be graded
+    (verdict.HIDDEN_BY_STATUS): the visible ones give the reason."""
     ran = [c for c in exercise.cases if c.status is not Status.SKIPPED]
-    if not ran or any(c.status is not Status.UNGRADABLE for c in ran) or len({c.message for c in ran}) != 1:
+    if not ran or any(c.status is not Status.UNGRADABLE for c in ran):
         return None
-    return ran[0]
+    visible = [c for c in ran if c.visible] or ran
+    return visible[0] if len({c.message for c in visible}) == 1 else None
 
 
 def _import_error_lines(exercise: ExerciseResult, case: CaseResult, reported: set[str]) -> list[str]:

@@ -16,6 +16,7 @@ import os
 import signal
 import stat
 import threading
+import time
 from pathlib import Path
 
 POLL_SECONDS = 0.2
@@ -76,22 +77,31 @@ class Watch:
         self.folder, self.limit, self.pid = folder, disk_mb * 2**20, pid
         self.others, self.ignore = others, ignore
         self.exceeded = ""
+        self._last = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
-            if self.check():
+        """A look every POLL_SECONDS at least: none where the host has just looked (after an answer), since each
+        look reads /proc for the sandbox's processes."""
+        while True:
+            wait = self._last + POLL_SECONDS - time.monotonic()
+            if wait > 0:
+                if self._stop.wait(wait):
+                    return
+            elif self.check():
                 return
 
-    def check(self) -> bool:
-        """Measure now (the host also does after each answer, so a burst between two looks is not missed); True,
-        with the worker killed, when it holds too much."""
+    def check(self, others: list[int] | None = None) -> bool:
+        """Measure now (the host also does after each answer, so a burst between two looks is not missed), with
+        `others`, the sandbox's other processes, where the host has just found them; True, with the worker
+        killed, when it holds too much."""
+        self._last = time.monotonic()
         if self.exceeded:
             return True
         size, entries = usage(self.folder) if self.folder is not None else (0, 0)
-        size += unnamed_open_files([self.pid, *self.others()], self.ignore)
+        size += unnamed_open_files([self.pid, *(self.others() if others is None else others)], self.ignore)
         if size <= self.limit and entries <= MAX_ENTRIES:
             return False
         self.exceeded = f"more than {MAX_ENTRIES} files" if entries > MAX_ENTRIES else f"{size // 2**20} MB written"

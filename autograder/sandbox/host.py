@@ -145,6 +145,16 @@ def default_groups(calls: Sequence[Call], sources: Mapping[str, str]) -> tuple[g
     return groups_.plan(exercises.values(), sources, imports)
 
 
+def _wait_gone(killed: list[int], seconds: float = 5.0) -> list[int]:
+    """Wait until the processes `killed` (SIGKILL sent) are gone or zombies; those still running after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while killed and time.monotonic() < deadline:
+        killed = [pid for pid in killed if running(pid)]
+        if killed:
+            time.sleep(0.005)
+    return killed
+
+
 def kill_strays(scratch: Path, uid: int | None = None) -> int:
     """Kill every process of the sandbox (`process.sandbox_processes`: the scratch folder's marker or working
     folder, the private uid), the worker included. Returns how many are still running after 5 s (0 normally).
@@ -234,6 +244,8 @@ class _Session:
         self.baseline: Worker | None = None
         """The worker that runs speed cases' baselines (never student code), started at the first speed case."""
         self.baseline_home: Path | None = None
+        self.others_seen: list[int] | None = None
+        """The sandbox's other processes at the last look (`_others`), None before one."""
 
     def run(self, calls: list[Call]) -> SandboxReport:
         try:
@@ -353,6 +365,8 @@ class _Session:
                     finally:
                         self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
                     load = answers.module_load(call.module, answer)
+                    if not load.ok and call.module in self.modules:
+                        load = _failed_again(load)
                     if call.module not in self.modules or not load.ok:
                         self.modules[call.module] = load
                     imported.add(call.module)
@@ -363,7 +377,7 @@ class _Session:
                     continue
                 current = ("call", call.key)
                 outcome = self._call(worker, call)
-                if watch.check():
+                if watch.check(self.others_seen):  # the processes _call found after the answer: one sweep of /proc
                     raise Stopped("over the disk quota")
                 if call.timing is not None and outcome.kind is OutcomeKind.RETURNED:
                     self.outcomes[call.key] = outcome  # settled already, should the timing fail
@@ -431,7 +445,8 @@ class _Session:
             self.spent[call.exercise] = self.spent.get(call.exercise, 0.0) + time.monotonic() - started
         left = self._others(worker)
         escaped = escaped or (bool(call.forbidden) and bool(left))
-        kill_all(left)
+        # SIGKILL lands when the process is next scheduled: the next call's look must not find it still running
+        _wait_gone(kill_all(left))
         mutated = arguments.changed_in_place(worker.arena, placed)
         outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
@@ -473,8 +488,9 @@ class _Session:
         (self.scratch / "tmp").mkdir()
 
     def _others(self, worker: Worker) -> list[int]:
-        """The live processes of the sandbox other than the worker."""
-        return sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
+        """The live processes of the sandbox other than the worker (kept in `others_seen` for the disk watch)."""
+        self.others_seen = sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
+        return self.others_seen
 
     def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
         """The speed case's timing (speed.py), against a baseline worker that never runs student code."""
@@ -731,6 +747,16 @@ def _stop_reason(reason: str, detail: str, returncode: int | None, memory_mb: in
         hint = f" (possibly the memory limit of {memory_mb} MB)" if number in (signal.SIGABRT, signal.SIGBUS) else ""
         return f"crashed with signal {number} ({name}){hint}"
     return f"exited with status {returncode} (sys.exit or os._exit?)"
+
+
+def _failed_again(load: ModuleLoad) -> ModuleLoad:
+    """A module that imported before and fails in a replacement worker: its error text (and what it printed) is
+    the student's code's choice, made after earlier cases, hidden ones among them, could leave their inputs in the
+    folder for it to read, so the student reads only that it happened (docs/security.md, "What a hidden case
+    tells")."""
+    return replace(load, message=f"{load.module}.py imported the first time but could not be imported again in a new "
+                                 "process (after a crash or a time-out); its error is not shown", traceback="",
+                   stdout="")
 
 
 def _budget_out(seconds: float | None, ran: bool) -> Outcome:

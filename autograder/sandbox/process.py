@@ -202,25 +202,67 @@ def sandbox_cpu(pid: int, scratch: Path, uid: int | None) -> float:
 def sandbox_processes(scratch: Path, uid: int | None, exclude: int | None = None, live_only: bool = False) -> list[int]:
     """The processes of a worker's sandbox: marked by its scratch folder (in their environment, or working in it),
     or owned by its private uid; children that left the worker's process group (setsid, a double fork) included.
-    `exclude` leaves one out (the worker itself), `live_only` leaves out zombies. Linux only (reads /proc)."""
+    `exclude` leaves one out (the worker itself), `live_only` leaves out zombies. Linux only (reads /proc).
+
+    A sweep runs after every graded call and a few times a second, over every process of the machine, so the
+    processes found outside the sandbox are remembered per scratch folder (`_Outside`) and not read again: a
+    process outside it cannot come in, since whatever the sandbox starts inherits its uid, working folder and
+    environment from the first instant. A process is known by its pid and the inode number of its /proc folder,
+    which the kernel gives anew to a new process that reuses the pid."""
     marker = f"AUTOGRADER_SCRATCH={scratch}".encode()
+    folder = str(scratch)
+    outside = _outside(folder)
     found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        pid = int(entry.name)
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if not name.isdigit():
+            continue
+        pid = int(name)
         if pid == exclude:
             continue
         try:
-            if not (uid is not None and entry.stat().st_uid == uid):
-                environ = (entry / "environ").read_bytes()
-                cwd = os.readlink(entry / "cwd")
-                if marker not in environ.split(b"\0") and cwd != str(scratch) \
-                        and not cwd.startswith(f"{scratch}{os.sep}"):
+            info = os.stat(f"/proc/{name}")
+            if not (uid is not None and info.st_uid == uid):
+                known = (pid, info.st_ino)
+                if known in outside:
+                    continue
+                with open(f"/proc/{name}/environ", "rb") as handle:
+                    environ = handle.read()
+                cwd = os.readlink(f"/proc/{name}/cwd")
+                if marker not in environ.split(b"\0") and cwd != folder and not cwd.startswith(folder + os.sep):
+                    outside.add(known)
                     continue
         except OSError:
             continue
         if not live_only or running(pid):
             found.append(pid)
     return found
+
+
+class _Outside:
+    """The processes found outside each recent sandbox, by scratch folder (a few sandboxes run at once: one per
+    thread of a threaded grade-all); the oldest folder is forgotten first."""
+
+    KEEP = 32
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sets: dict[str, set[tuple[int, int]]] = {}
+
+    def __call__(self, folder: str) -> set[tuple[int, int]]:
+        with self.lock:
+            found = self.sets.pop(folder, None)
+            found = set() if found is None else found
+            self.sets[folder] = found  # the most recent last
+            while len(self.sets) > self.KEEP:
+                del self.sets[next(iter(self.sets))]
+            return found
+
+
+_outside = _Outside()
 
 
 def running(pid: int) -> bool:

@@ -513,3 +513,25 @@ def test_names_in_an_answer_come_from_a_fixed_vocabulary(tmp_path):
     outcome = run(folder, forging).outcomes["forge/case"]
     assert outcome.kind is OutcomeKind.RETURNED and outcome.value == 1
     assert outcome.forbidden == ("numpy.convolve",) and outcome.mutated == ("x",)
+
+
+def test_a_module_that_fails_only_when_imported_again_shows_no_text_of_its_own(tmp_path):
+    """A case writes its input to the folder and crashes the worker; the replacement worker's import reads it
+    back and raises it. Does the module's failure say only that it failed again, never the text its code chose
+    (which could carry a hidden case's inputs out), while the first, clean import's failure would say why?"""
+    folder = submission(tmp_path, m="""
+        import os
+        if os.path.exists("left.txt"):
+            raise ImportError("secret=" + open("left.txt").read())
+        def leave(x):
+            open("left.txt", "w").write(str(x))
+            os._exit(3)
+        def other():
+            return 1
+    """)
+    # Process isolation: the folder is the same for every worker (with namespaces each gets a fresh copy)
+    report = run(folder, call("leave", x=9012), call("other"), isolation=Policy.PROCESS)
+    load = report.modules["m"]
+    assert not load.ok and "could not be imported again" in load.message
+    assert "9012" not in load.message + load.traceback + load.stdout
+    assert report.outcomes["leave/case"].kind is OutcomeKind.CRASHED
