@@ -52,6 +52,7 @@ REFUSED_MODULES: dict[str, str] = {
     "doctest": f"runs the code written in docstrings: {_DYNAMIC}",
     "pydoc": f"finds objects by dotted names given as text (pydoc.locate): {_DYNAMIC}",
     "sympy": f"evaluates expressions given as text (sympify, lambdify): {_DYNAMIC}",
+    "dis": f"hands out functions' code objects (Bytecode(f).codeobj), from which new functions are built: {_DYNAMIC}",
     **{name: f"imports modules from files or names chosen at run time: {_UNREAD}"
        for name in ("site", "zipimport", "pkgutil", "imp")},
 }
@@ -102,6 +103,14 @@ REFUSED_PATHS: dict[str, str] = {
     "unittest.defaultTestLoader": f"imports tests by dotted names given as text: {_DYNAMIC}",
     "unittest.main": f"imports tests by dotted names given as text: {_DYNAMIC}",
     "unittest.loader": f"imports tests by dotted names given as text: {_DYNAMIC}",
+    # A function built from bytecode written as bytes (a red team: 16 of 16 points with F.conv2d, guards off)
+    "types.CodeType": f"builds code from bytecode written as bytes: {_DYNAMIC}",
+    "types.FunctionType": f"builds a function from a code object: {_DYNAMIC}",
+    "types.LambdaType": f"builds a function from a code object: {_DYNAMIC}",
+    **{f"yaml.{name}": f"builds objects by dotted names written in the text (!!python/name, /object/apply): {_DYNAMIC}"
+       for name in ("load", "load_all", "full_load", "full_load_all", "unsafe_load", "unsafe_load_all", "Loader",
+                    "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader", "loader", "cyaml",
+                    "constructor")},  # yaml.safe_load stays allowed
     "string.Formatter": f"gets attributes and items by names given as text (get_field): {_DYNAMIC}",
     "operator.methodcaller": f"calls methods by computed names: {_DYNAMIC}",
     **{f"{module}.{name}": f"starts another program: {_PROCESS}"
