@@ -157,8 +157,9 @@ def judge(case: Case, expected: Expected, outcome: Outcome, loading: Loading, ru
                                                             loading.static_refusals))
     if outcome.kind is OutcomeKind.TIMEOUT and case.speed is not None and outcome.timing is not None:
         return _too_slow(case, outcome)  # stopped by its CPU time (sandbox/speed.py's bound), not by the clock
-    if outcome.kind is OutcomeKind.TIMEOUT:
-        return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout))
+    if outcome.kind is OutcomeKind.TIMEOUT:  # where it hung is the code's choice: a hidden case does not say it
+        hidden = f"stopped: {outcome.hidden_message}" if outcome.hidden_message else ""
+        return Verdict(Status.TIMEOUT, f"stopped: {outcome.message}", _printed(outcome.stdout), hidden=hidden)
     if outcome.kind is OutcomeKind.PROTOCOL:
         return Verdict(Status.FAILED, outcome.message, _printed(outcome.stdout), hidden=HIDDEN_PROTOCOL)
     if outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.NOT_RUN):  # an exit status or signal the code chose can

@@ -420,6 +420,28 @@ def test_a_hidden_case_shows_no_text_the_code_chose(outcome, expected, shown):
     assert "image=[[1, 2]" in visible.message + visible.details  # a visible case shows it all
 
 
+@pytest.mark.parametrize("message, hidden", [
+    ("the time limit of 10 s exceeded; it was still running conv_torch.py:424 in _H5_W6: look for a loop that never "
+     "ends there", "the time limit of 10 s exceeded"),
+    ("not run: case one_by_one did not finish (still running conv_torch.py:424 in _H5_W6) and used up the "
+     "exercise's time limit of 25 s", "not run: case one_by_one did not finish and used up the exercise's time "
+                                       "limit of 25 s"),
+])
+def test_a_hidden_case_that_hung_does_not_say_where(message, hidden):
+    """Where a call hung comes from the student's own stack dump, so its function name and line are the code's
+    choice: a red team carried each hidden case's geometry out in them (`_H5` and line 424 for H=5, W=6). Does a
+    hidden case show only the grader's words at every level, while a visible one and staff keep the place?"""
+    result = verdict(Outcome(OutcomeKind.TIMEOUT, message=message, hidden_message=hidden),
+                     case=make_case(visible=False))
+    assert result.status is Status.TIMEOUT
+    for detail in HiddenDetail:
+        view = student_view(result, False, detail)
+        assert "_H5" not in view.message + view.details and "424" not in view.message + view.details, view
+    assert student_view(result, False, HiddenDetail.MESSAGE).message == f"stopped: {hidden}"
+    assert "conv_torch.py:424 in _H5_W6" in student_view(result, False, HiddenDetail.SUMMARY).staff
+    assert "conv_torch.py:424 in _H5_W6" in student_view(result, True, HiddenDetail.SUMMARY).message
+
+
 def test_a_passing_hidden_case_says_passed_at_every_level():
     """Does a hidden case that passed say so, whatever the level?"""
     passed = verdict(returned(np.array([[1.0]])))

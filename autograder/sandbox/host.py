@@ -668,7 +668,8 @@ class _Session:
                 else f"the time limit of {limit:g} s"
             where, self._where = self._where, None
             at = f"; it was still running {where}: look for a loop that never ends there" if where else ""
-            self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded{at}")
+            self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded{at}",
+                                          hidden_message=f"{scope} exceeded")
             self.hangs[call.exercise] = (call.key.split("/", 1)[-1], where)
             return
         kind_ = OutcomeKind.PROTOCOL if reason == "protocol" else OutcomeKind.CRASHED
@@ -771,7 +772,8 @@ def _used_up(call: Call, hang: tuple[str, Where | None] | None = None) -> Outcom
     if hang is not None:
         case, where = hang
         at = f" (still running {where})" if where else ""
-        return Outcome(OutcomeKind.TIMEOUT, message=f"not run: case {case} did not finish{at} and used up the "
-                                                    f"exercise's time limit of {call.exercise_seconds:g} s")
+        used_up = f"and used up the exercise's time limit of {call.exercise_seconds:g} s"
+        return Outcome(OutcomeKind.TIMEOUT, message=f"not run: case {case} did not finish{at} {used_up}",
+                       hidden_message=f"not run: case {case} did not finish {used_up}")
     return Outcome(OutcomeKind.TIMEOUT, message=f"the exercise's time limit of {call.exercise_seconds:g} s "
                                                 "was used up by earlier cases")

@@ -89,6 +89,10 @@ class Outcome:
     timing_problem: str = ""
     timing_ratios: tuple[float, ...] = ()
     """Each measurement's ratio (a second one is made when the first is over the limit), for staff."""
+    hidden_message: str = ""
+    """What a hidden case shows instead of `message` where `message` holds text the student's process chose: where
+    a call was when it ran out of time (file, line and function, from the worker's own stack dump). A red team
+    carried each hidden case's geometry out in that function's name and line number."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ worker dumped when the host asked (faulthandler, on SIGUSR2; autograder.sandbox.
 
 Feedback only: the text comes from the student's process, so it decides nothing (the host's clock decided the
 timeout) and is parsed defensively: bounded, line by line, only frames in the student's own modules, and only
-their file name, line number and function name (nothing of the inputs: fit for hidden cases too).
+their file name, line number and function name. Visible cases only: the code chooses its function's name and the
+line it hangs on, so a hidden case's timeout does not say where (Outcome.hidden_message; docs/security.md).
 """
 from __future__ import annotations
 

@@ -110,6 +110,7 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "forbidden_runtime": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"importlib.*computed attribute name")},
     "forbidden_numpy": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate")},
     "forbidden_torch_ops": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\.ops")},
+    "forbidden_code_as_text": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"timeit.*given as text")},
     "forbidden_private_functions": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"torch\._C")},
     "forbidden_computed_import": {"conv2d_forward_torch": Broken(Status.FORBIDDEN,
                                                                  r"__import__.*computed attribute name")},

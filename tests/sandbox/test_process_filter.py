@@ -93,6 +93,13 @@ attempt("process_vm_readv(parent)", raw(310, parent, 0, 0, 0, 0, 0))
 attempt("fcntl(F_SETOWN, parent)", lambda: fcntl.fcntl(sys.stdin.fileno(), fcntl.F_SETOWN, parent))
 attempt("fcntl(F_SETOWN + 2**32)", raw(72, 0, 8 + 2**32, parent))
 attempt("memfd_create", lambda: os.memfd_create("held"))
+attempt("shmget", raw(29, 0, 4096, 0o1600))  # IPC_PRIVATE | IPC_CREAT
+attempt("shmat", raw(30, 0, 0, 0))
+attempt("shmctl", raw(31, 0, 0, 0))
+attempt("msgget", raw(68, 0, 0o1600))
+attempt("msgsnd", raw(69, 0, 0, 0, 0))
+attempt("semget", raw(64, 0, 1, 0o1600))
+attempt("semop", raw(65, 0, 0, 0))
 attempt("thread", thread)
 attempt("kill(self, 0)", lambda: os.kill(os.getpid(), 0))
 attempt("signal to itself", lambda: __import__("signal").pthread_kill(threading.get_ident(), 0))
@@ -114,9 +121,12 @@ def attempts():
     "syscall fork", "syscall vfork", "syscall clone(SIGCHLD)", "syscall clone(CLONE_VM|CLONE_VFORK)",
     "syscall execveat", "kill(parent, 0)", "kill(-1, 0)", "kill(parent + 2**32, 0)", "tgkill(parent)",
     "tkill(parent)", "pidfd_open(parent)", "ptrace(PEEKDATA, parent)", "process_vm_readv(parent)",
-    "fcntl(F_SETOWN, parent)", "fcntl(F_SETOWN + 2**32)", "memfd_create"])
+    "fcntl(F_SETOWN, parent)", "fcntl(F_SETOWN + 2**32)", "memfd_create",
+    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "semget", "semop"])
 def test_the_kernel_refuses_it(attempts, name):
-    """Is each way to a new process, another program, or another process's signals and memory refused (EPERM)?"""
+    """Is each way to a new process, another program, or another process's signals and memory refused (EPERM)?
+    System V IPC too: a red team held 3 GB in shmget segments, outside RLIMIT_AS and every folder's size, and
+    without an IPC namespace (isolation: process) they outlived the grading."""
     assert attempts[name] == "EPERM", attempts
 
 

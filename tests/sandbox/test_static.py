@@ -410,6 +410,44 @@ def test_dynamic_import_and_attribute_modules_are_refused(statement):
     """) == [1]
 
 
+@pytest.mark.parametrize("statement", [
+    "import timeit; timeit.timeit('import torch', number=1)", "from timeit import Timer",
+    "import doctest", "import pydoc; g = pydoc.locate('torch.nn.functional')", "import sympy",
+    "import torch.utils.benchmark as b; t = b.Timer('x')", "import torch; g = torch.serialization.load",
+    "import torch; g = torch.utils.model_zoo.load_url", "import numpy as np; g = np.lib.format.read_array",
+    "from numpy.lib import npyio", "import pandas; g = pandas.read_pickle",
+    "import typing; g = typing.get_type_hints", "from typing import ForwardRef",
+    "import functools; g = functools.singledispatch", "from functools import singledispatchmethod",
+    "import logging.config", "from unittest import mock", "import unittest; g = unittest.TestLoader",
+    "import unittest; g = unittest.defaultTestLoader", "import string; g = string.Formatter().get_field",
+    "import types; g = types.CodeType", "from types import FunctionType", "import types; g = types.LambdaType",
+    "import dis; g = dis.Bytecode(len).codeobj", "import yaml; g = yaml.full_load('a')",
+    "import yaml; g = yaml.load('a', Loader=yaml.SafeLoader)", "from yaml import unsafe_load",
+])
+def test_routines_that_run_text_or_find_objects_by_names_in_text_are_refused(statement):
+    """Is each library routine that compiles text (timeit, doctest, torch.utils.benchmark, sympy), evaluates
+    annotations written as text (typing.get_type_hints, singledispatch), unpickles (torch.serialization,
+    model_zoo, numpy.lib.format) or finds objects by dotted names in text (pydoc.locate, logging.config's ext://,
+    mock.patch, test loaders, Formatter.get_field) or builds functions from bytecode (types.CodeType, FunctionType,
+    dis's code objects) refused? A red team ran torch's private guard switches and F.conv2d from a string given to
+    timeit, and again from a function built with types.CodeType, and kept every point both times
+    (tests/hostile/submissions/forbidden_code_as_text.py)."""
+    assert refused(f"""
+        {statement}
+        def f(x):
+            return x
+    """) == [1], statement
+
+
+def test_yaml_safe_load_stays_allowed():
+    """Is yaml.safe_load (plain data only) still fine where its other loaders are refused?"""
+    assert scan("""
+        import yaml
+        def f(x):
+            return yaml.safe_load(x)
+    """) == Scan()
+
+
 def test_a_module_passed_around_as_a_value_is_refused():
     """Is a module (a prefix of a forbidden name) passed, stored or returned refused, as in `helper(F)`?"""
     assert refused("""

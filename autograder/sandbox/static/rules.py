@@ -46,6 +46,13 @@ REFUSED_MODULES: dict[str, str] = {
     "pty": f"starts another process on a terminal: {_PROCESS}",
     "webbrowser": f"starts another program: {_PROCESS}",
     "signal": "changes how the process handles signals (child processes, alarms), which the grader relies on",
+    # Code given as text, or objects found by dotted names written as text, through library routines (a red team,
+    # issue 21 round 4, ran torch's private guard switches and F.conv2d from a string given to timeit: 16/16)
+    "timeit": f"compiles and runs statements given as text: {_DYNAMIC}",
+    "doctest": f"runs the code written in docstrings: {_DYNAMIC}",
+    "pydoc": f"finds objects by dotted names given as text (pydoc.locate): {_DYNAMIC}",
+    "sympy": f"evaluates expressions given as text (sympify, lambdify): {_DYNAMIC}",
+    "dis": f"hands out functions' code objects (Bytecode(f).codeobj), from which new functions are built: {_DYNAMIC}",
     **{name: f"imports modules from files or names chosen at run time: {_UNREAD}"
        for name in ("site", "zipimport", "pkgutil", "imp")},
 }
@@ -80,6 +87,31 @@ REFUSED_PATHS: dict[str, str] = {
     "threading.settrace": "installs a trace hook, which can change what the grader's checks see",
     "threading.setprofile": "installs a profile hook, which can change what the grader's checks see",
     "operator.attrgetter": f"gets attributes by computed names: {_DYNAMIC}",
+    "torch.utils.benchmark": f"compiles and runs statements given as text (Timer): {_DYNAMIC}",
+    "torch.serialization": f"unpickles a file (torch.serialization.load is torch.load): {_PICKLE}",
+    "torch.utils.model_zoo": f"downloads and unpickles a file: {_PICKLE}",
+    "numpy.lib.format": f"reads arrays that may be pickled objects (read_array with allow_pickle): {_PICKLE}",
+    "numpy.lib.npyio": f"reads files that may hold pickled objects (NpzFile with allow_pickle): {_PICKLE}",
+    "pandas.read_pickle": f"unpickles a file: {_PICKLE}",
+    "typing.get_type_hints": f"evaluates annotations written as text (eval): {_DYNAMIC}",
+    "typing.ForwardRef": f"evaluates an annotation written as text (eval): {_DYNAMIC}",
+    "functools.singledispatch": f"evaluates its functions' annotations written as text (eval): {_DYNAMIC}",
+    "functools.singledispatchmethod": f"evaluates its methods' annotations written as text (eval): {_DYNAMIC}",
+    "logging.config": f"builds objects from dotted names given as text (ext://, '()'): {_DYNAMIC}",
+    "unittest.mock": f"finds and replaces objects by dotted names given as text (patch): {_DYNAMIC}",
+    "unittest.TestLoader": f"imports tests by dotted names given as text: {_DYNAMIC}",
+    "unittest.defaultTestLoader": f"imports tests by dotted names given as text: {_DYNAMIC}",
+    "unittest.main": f"imports tests by dotted names given as text: {_DYNAMIC}",
+    "unittest.loader": f"imports tests by dotted names given as text: {_DYNAMIC}",
+    # A function built from bytecode written as bytes (a red team: 16 of 16 points with F.conv2d, guards off)
+    "types.CodeType": f"builds code from bytecode written as bytes: {_DYNAMIC}",
+    "types.FunctionType": f"builds a function from a code object: {_DYNAMIC}",
+    "types.LambdaType": f"builds a function from a code object: {_DYNAMIC}",
+    **{f"yaml.{name}": f"builds objects by dotted names written in the text (!!python/name, /object/apply): {_DYNAMIC}"
+       for name in ("load", "load_all", "full_load", "full_load_all", "unsafe_load", "unsafe_load_all", "Loader",
+                    "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader", "loader", "cyaml",
+                    "constructor")},  # yaml.safe_load stays allowed
+    "string.Formatter": f"gets attributes and items by names given as text (get_field): {_DYNAMIC}",
     "operator.methodcaller": f"calls methods by computed names: {_DYNAMIC}",
     **{f"{module}.{name}": f"starts another program: {_PROCESS}"
        for module in ("os", "posix", "nt")  # posix and nt: what os takes its process functions from
