@@ -19,7 +19,8 @@ starts with none of them. CONFIG (written by `autograder.sandbox.isolation`) hol
                 this size): what the worker writes in all is bounded, not only file by file (RLIMIT_FSIZE).
 
 The new root is an empty tmpfs holding only those paths, a fresh /tmp, /dev and a /proc that shows only the
-worker's own processes (hidepid). Everything else, the course repository and its solutions included, does not
+worker's own processes (hidepid). What the worker can write (its folder, /tmp, /dev/shm) is mounted noexec: no file
+the submission brings or writes can be mapped as code (a red team loaded a shared object named `payload.bin`). Everything else, the course repository and its solutions included, does not
 exist for the worker. A network namespace with no interfaces up refuses every connection.
 `python -I -S jail.py --probe MODE` exits 0 when MODE can be set up here, and prints why not otherwise.
 """
@@ -86,7 +87,7 @@ def _enter_namespaces(mode):
     _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing done here propagates to the host
 
 
-def _bind(source, root, writable):
+def _bind(source, root, writable, executable=True):
     target = root + source
     if os.path.isdir(source):
         os.makedirs(target, exist_ok=True)
@@ -94,7 +95,7 @@ def _bind(source, root, writable):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         open(target, "a").close()
     _mount(source, target, None, MS_BIND | MS_REC)
-    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if writable else MS_RDONLY)
+    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if writable else MS_RDONLY) | (0 if executable else MS_NOEXEC)
     try:
         _mount(None, target, None, flags)
     except JailError:  # a mount with locked flags (nodev, noexec) in a user namespace: keep them
@@ -109,7 +110,7 @@ def _build_root(config, root):
     for name in ("/tmp", "/dev/shm"):
         os.makedirs(root + name, exist_ok=True)
         size = min(64, int(disk_mb)) if disk_mb else 64
-        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size}m,mode=1777")
+        _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={size}m,mode=1777")
     for path in config["visible"]:
         if os.path.exists(path):
             _bind(path, root, writable=False)
@@ -132,7 +133,7 @@ def _build_root(config, root):
         if disk_mb:
             _copy_to_tmpfs(path, root, int(disk_mb))
         else:
-            _bind(path, root, writable=True)
+            _bind(path, root, writable=True, executable=False)
     _mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
@@ -141,7 +142,7 @@ def _copy_to_tmpfs(path, root, disk_mb):
     the worker's writes fill that file system and stop there ("No space left on device")."""
     target = root + path
     os.makedirs(target, exist_ok=True)
-    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_mb}m,mode=755")
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={disk_mb}m,mode=755")
     for name in os.listdir(path):
         source = os.path.join(path, name)
         if os.path.realpath(source) == os.path.realpath(root) or root.startswith(source + os.sep):

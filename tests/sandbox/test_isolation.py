@@ -180,3 +180,51 @@ def test_the_disk_quota_bounds_what_a_worker_writes_in_all(tmp_path, monkeypatch
         assert outcome.kind.value == "crashed" and "disk limit of 64 MB" in outcome.message, outcome
     else:
         assert outcome.kind.value == "raised" and "No space left on device" in outcome.message, outcome
+
+
+NATIVE = """
+    import ctypes, os, shutil
+
+    def load(library):
+        seen = {}
+        for where in (".", "/tmp", "/dev/shm"):  # the data file as the submission brought it, and copies the code made
+            path = os.path.join(where, "payload.bin")
+            if where != ".":
+                shutil.copyfile("payload.bin", path)
+            try:
+                ctypes.CDLL(os.path.abspath(path))
+                seen[where] = "loaded"
+            except OSError as error:
+                seen[where] = str(error)
+        ctypes.CDLL(library)  # the system's own libraries still load
+        return seen
+"""
+
+
+@pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
+@pytest.mark.parametrize("level", [Level.ROOT, Level.USER])
+def test_a_native_library_brought_as_data_cannot_be_loaded(tmp_path, monkeypatch, level, warm_pool):
+    """A shared object named as data (`payload.bin`) is copied into the worker's folder; a red team (issue 21) had
+    torch.classes.load_library run its constructor, which ran Python text the scan never read. Are the worker's
+    writable folders (its own, /tmp, /dev/shm) mounted noexec, so that no file the submission brings or writes can
+    be mapped as code, while the system's libraries still load?"""
+    import ctypes.util
+
+    if level not in levels():
+        pytest.skip(f"this machine cannot set up the {level.value} level (see docs/security.md)")
+    library = ctypes.util.find_library("m")
+    resolved = next((str(p) for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+                                      "/lib", "/usr/lib") for p in [Path(d) / library] if p.exists()), None)
+    if resolved is None:
+        pytest.skip("no libm to bring as a payload")
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "m.py").write_text(textwrap.dedent(NATIVE))
+    (folder / "payload.bin").write_bytes(Path(resolved).read_bytes())
+    monkeypatch.setattr(isolation_, "choose", lambda policy, python: Isolation(level))
+    call = Call(key="native/case", exercise="native", module="m", function="load", args={"library": library},
+                case_seconds=20.0)
+    outcome = run_calls(folder, [call], {"m": ["load"]}, SandboxOptions(warm_pool=warm_pool)).outcomes["native/case"]
+    assert outcome.value is not None, outcome
+    for where, result in outcome.value.items():
+        assert result != "loaded" and "failed to map segment" in result, (where, result)

@@ -423,6 +423,7 @@ def test_dynamic_import_and_attribute_modules_are_refused(statement):
     "import types; g = types.CodeType", "from types import FunctionType", "import types; g = types.LambdaType",
     "import dis; g = dis.Bytecode(len).codeobj", "import yaml; g = yaml.full_load('a')",
     "import yaml; g = yaml.load('a', Loader=yaml.SafeLoader)", "from yaml import unsafe_load",
+    "import torch; torch.classes.load_library('payload.bin')", "from torch import classes",
 ])
 def test_routines_that_run_text_or_find_objects_by_names_in_text_are_refused(statement):
     """Is each library routine that compiles text (timeit, doctest, torch.utils.benchmark, sympy), evaluates

@@ -63,6 +63,7 @@ REFUSED_PATHS: dict[str, str] = {
     "torch.library": "registers or overrides PyTorch operators",
     "torch.overrides": "changes how PyTorch functions are dispatched",
     "torch.utils.cpp_extension": "compiles native code",
+    "torch.classes": "loads a native library from any file (torch.classes.load_library), past every check",
     "torch.load": f"unpickles a file: {_PICKLE}",
     "torch.jit.load": f"loads a compiled program: {_PICKLE}",
     "torch.package": f"loads packaged code: {_PICKLE}",
