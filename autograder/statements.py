@@ -27,6 +27,7 @@ import re
 from functools import cached_property
 from typing import Any, Callable
 
+from autograder import pyast
 from autograder.cases import Case, case_maxima, expand_exercise
 from autograder.spec import AssignmentSpec, CourseSpec, ExerciseSpec, SpecError
 from autograder.spec.nodes import display
@@ -150,7 +151,7 @@ class Placeholders:
         """(first line, last line) of each exercise's function in the module's source."""
         exercises = {e.id: e for e in self.assignment.exercises if e.module == module}
         try:
-            tree = ast.parse(source)
+            tree = pyast.parse(source)  # other threads may parse meanwhile (CPython 3.11's shared AST counter)
         except SyntaxError:
             return []
         return [((node.lineno, node.end_lineno or node.lineno), exercises[node.name]) for node in tree.body
