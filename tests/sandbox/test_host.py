@@ -519,17 +519,20 @@ def test_a_module_that_fails_only_when_imported_again_shows_no_text_of_its_own(t
     """A case writes its input to the folder and crashes the worker; the replacement worker's import reads it
     back and raises it. Does the module's failure say only that it failed again, never the text its code chose
     (which could carry a hidden case's inputs out), while the first, clean import's failure would say why?"""
-    folder = submission(tmp_path, m="""
+    left = tmp_path / "outside" / "left.txt"  # outside the sandbox's folders, which each worker gets afresh
+    left.parent.mkdir()
+    folder = submission(tmp_path, m=f"""
         import os
-        if os.path.exists("left.txt"):
-            raise ImportError("secret=" + open("left.txt").read())
+        if os.path.exists({str(left)!r}):
+            raise ImportError("secret=" + open({str(left)!r}).read())
         def leave(x):
-            open("left.txt", "w").write(str(x))
+            open({str(left)!r}, "w").write(str(x))
             os._exit(3)
         def other():
             return 1
     """)
-    # Process isolation: the folder is the same for every worker (with namespaces each gets a fresh copy)
+    # Process isolation: without namespaces a worker can write anywhere the grader can, so a file it leaves outside
+    # its folders reaches the next worker (with namespaces it cannot write there)
     report = run(folder, call("leave", x=9012), call("other"), isolation=Policy.PROCESS)
     load = report.modules["m"]
     assert not load.ok and "could not be imported again" in load.message
