@@ -42,7 +42,7 @@ from autograder.sandbox.isolation import Isolation, Level, Policy
 from autograder.sandbox.process import (STACK_SECONDS, Channels, Cold, OutputDrain, OverCpu, ProtocolBreak, Stopped,
                                         Timeout, Worker, kill_all, pipes, running, sandbox_processes, stop_sandbox)
 from autograder.sandbox.protocol import Call, ModuleLoad, Outcome, OutcomeKind, SandboxReport
-from autograder.sandbox.stack import Where, student_frame
+from autograder.sandbox.stack import Where, defined_at, student_frame
 from autograder.sandbox.static.families import guarded
 
 WORKER_SOURCE = Path(__file__).with_name("worker.py")
@@ -395,7 +395,7 @@ class _Session:
             if current is not None and current[0] == "call" and self._budget_left() > STACK_SECONDS:
                 # where it was, read before the worker is stopped (never past the grading's time budget)
                 files = {f"{m}.py" for m in self.functions} | {f"{c.module}.py" for c in calls}
-                self._where = student_frame(worker.stack(), files)
+                self._where = defined_at(student_frame(worker.stack(), files), self.loadable.sources)
         except Stopped:
             reason = "exited"
         except ProtocolBreak as error:
@@ -667,7 +667,8 @@ class _Session:
             scope = f"the exercise's time limit of {call.exercise_seconds:g} s" if exhausted \
                 else f"the time limit of {limit:g} s"
             where, self._where = self._where, None
-            at = f"; it was still running {where}: look for a loop that never ends there" if where else ""
+            at = (f"; it was still running {where.function} ({where.file}, defined at line {where.line}): look for a "
+                  f"loop in it that never ends") if where else ""
             self.outcomes[name] = Outcome(OutcomeKind.TIMEOUT, message=f"{scope} exceeded{at}",
                                           hidden_message=f"{scope} exceeded")
             self.hangs[call.exercise] = (call.key.split("/", 1)[-1], where)
@@ -771,7 +772,7 @@ def _used_up(call: Call, hang: tuple[str, Where | None] | None = None) -> Outcom
     """A call not run because its exercise's time was used up; `hang`: the case that ran out of time, and where."""
     if hang is not None:
         case, where = hang
-        at = f" (still running {where})" if where else ""
+        at = f" (still running {where.function}, {where.file} line {where.line})" if where else ""
         used_up = f"and used up the exercise's time limit of {call.exercise_seconds:g} s"
         return Outcome(OutcomeKind.TIMEOUT, message=f"not run: case {case} did not finish{at} {used_up}",
                        hidden_message=f"not run: case {case} did not finish {used_up}")

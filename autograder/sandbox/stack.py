@@ -31,6 +31,23 @@ class Where:
         return f"{self.file}:{self.line} in {self.function}"
 
 
+def defined_at(where: Where | None, sources: dict[str, str]) -> Where | None:
+    """`where` with the line of its function's `def` in the text the host read (`sources`: module -> text), so
+    that the feedback is the same every time: the line a loop is on when the host asks changes from run to run
+    (and results.json must not). None where the function is not defined at the top of its module's text (a
+    nested or generated function): then only the file is certain, and the feedback names none."""
+    if where is None:
+        return None
+    source = sources.get(where.file[:-3] if where.file.endswith(".py") else where.file)
+    if source is None:
+        return None
+    pattern = re.compile(rf"^(?:async\s+)?def\s+{re.escape(where.function)}\s*\(", re.M)
+    found = pattern.search(source)
+    if found is None:
+        return None
+    return Where(where.file, source.count("\n", 0, found.start()) + 1, where.function)
+
+
 def student_frame(dump: str, files: Iterable[str]) -> Where | None:
     """The most recent frame of the first thread listed (faulthandler lists the current thread first, most recent
     call first) whose file is one of the student's module files (`files`: names such as `conv_numpy.py`); None
