@@ -9,7 +9,7 @@ base64 lines (autograder.nbgrader.payload). One packer (`dumps`), one reader (`l
      "cases": [{"exercise", "name", "visible", "max_score", "weight", "note", "raises", "device", "twin",
                 "args": [[name, value], ...], "expected": value,
                 "mistakes": [[mistake id, {"value": value} | {"raises": class name}], ...],
-                "speed": null | {"baseline", "args", "max_ratio", "repeats"}}, ...]}
+                "speed": null | {"baseline", "args", "max_ratio", "repeats", "hint"}}, ...]}
 
 A speed case carries its speed rule (`speed`, absent in packs written before it: no rule), so that the kit's
 `check` times it as grading does, against the same baseline. Every value is codec data (autograder.codec): plain JSON, arrays as `.npy` bytes read with
@@ -100,7 +100,7 @@ def _case_data(case: PackedCase) -> dict[str, Any]:
                          for mistake, output in case.mistakes.items()],
             "speed": None if case.speed is None else {
                 "baseline": case.speed.baseline, "args": list(case.speed.args), "max_ratio": case.speed.max_ratio,
-                "repeats": case.speed.repeats}}
+                "repeats": case.speed.repeats, "hint": case.speed.hint}}
 
 
 def loads(text: str | bytes, tensors: str = "data", rebuild: str = "rebuild the student kit") -> CasePack:
@@ -139,7 +139,8 @@ def _speed(data: Any) -> SpeedSpec | None:
     if data is None:
         return None
     return SpeedSpec(baseline=str(data["baseline"]), args=tuple(str(a) for a in data["args"]),
-                     max_ratio=float(data["max_ratio"]), repeats=int(data["repeats"]))
+                     max_ratio=float(data["max_ratio"]), repeats=int(data["repeats"]),
+                     hint=str(data.get("hint", "")))  # the advice a right but slow answer reads, as on the host
 
 
 def _mistake_output(data: dict[str, Any]) -> MistakeOutput:
