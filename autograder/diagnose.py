@@ -20,6 +20,8 @@ not converge"). Every diagnosis is said once, in the exercise's notes, not on ea
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -139,25 +141,31 @@ def diagnose_exercise(exercise: ExerciseSpec, cases: Iterable[Case], outcomes: M
 def called_exercises(source: str | None, function: str, exercises: Iterable[str]) -> tuple[str, ...]:
     """The other `exercises` that the student's `function` calls by name (`conv_volume(...)`, `m.conv_volume(...)`),
     read from its module's source as submitted (nothing of it runs here); () where it does not parse."""
+    names = set(exercises) - {function}
+    return tuple(called for called in _calls(source or "").get(function, ()) if called in names)
+
+
+@functools.lru_cache(maxsize=16)
+def _calls(source: str) -> dict[str, tuple[str, ...]]:
+    """For each function defined at the top of `source`, the names it calls (`f(...)`, `m.f(...)`), in order, each
+    once; {} where it does not parse. One parse per module text: every exercise of the module asks."""
     import ast
 
     from autograder import pyast
 
     try:  # through pyast: other threads grade meanwhile (CPython 3.11's shared AST counter)
-        tree = pyast.parse(source or "")
+        tree = pyast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
-        return ()
-    names = set(exercises) - {function}
-    found: list[str] = []
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Call):
-                    called = inner.func.id if isinstance(inner.func, ast.Name) else \
-                        inner.func.attr if isinstance(inner.func, ast.Attribute) else None
-                    if called in names and called not in found:
-                        found.append(called)
-    return tuple(found)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):  # every definition of the name, in order
+            called = (inner.func.id if isinstance(inner.func, ast.Name) else
+                      inner.func.attr if isinstance(inner.func, ast.Attribute) else None
+                      for inner in ast.walk(node) if isinstance(inner, ast.Call))
+            found[node.name] = tuple(dict.fromkeys((*found.get(node.name, ()),
+                                                    *(name for name in called if name is not None))))
+    return found
 
 
 def helpers_failing(exercise: str, calls: Iterable[str], failing: Iterable[str]) -> tuple[Diagnosis, ...]:

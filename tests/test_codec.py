@@ -122,6 +122,38 @@ def test_object_and_structured_arrays_are_unsupported():
     assert isinstance(structured, Unsupported)
 
 
+def test_decoding_arrays_builds_no_python_ast(monkeypatch):
+    """Is an array's .npy header read without ast (np.load's literal_eval)? Under CPython 3.11 an AST built in one
+    thread while another thread builds one can raise "AST constructor recursion depth mismatch": decoding answers
+    beside a grading thread that parsed made cases grader errors (tests/hostile, threads)."""
+    import ast
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("ast.parse called while decoding")
+
+    payload = codec.encode({"a": np.arange(6.0).reshape(2, 3), "b": np.asfortranarray(np.ones((2, 2), np.int16))})
+    monkeypatch.setattr(ast, "parse", no_parse)
+    again = codec.decode(payload)
+    assert np.array_equal(again["a"], np.arange(6.0).reshape(2, 3)) and again["b"].flags.f_contiguous
+    assert again["a"].flags.writeable
+
+
+@pytest.mark.parametrize("header", [
+    "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': __import__('os')}",
+    "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }",
+    "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }",
+    "{'descr': '<f8', 'fortran_order': 0, 'shape': (2,), }",
+    "{'shape': (2,), 'descr': '<f8', 'fortran_order': False, }",
+], ids=["extra key", "structured", "objects", "order not a bool", "keys reordered"])
+def test_unexpected_npy_headers_are_refused(header):
+    """Is a .npy header other than the one np.save writes for a plain dtype refused, naming the payload?"""
+    body = header.encode("latin1")
+    body += b" " * (-(len(body) + 11) % 64) + b"\n"
+    raw = b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body + bytes(16)
+    with pytest.raises(CodecError, match="array payload"):
+        codec.decode({"t": "ndarray", "npy": base64.b64encode(raw).decode("ascii")})
+
+
 # ---- torch -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tensor", [

@@ -337,9 +337,9 @@ class _Session:
         drain = OutputDrain(worker.process.stdout, max(self.options.output_kb * 1024 - len(self.output), 0))
         drain.start()
         arena = os.fstat(worker.arena.fd)
+        others = _nobody if worker.alone else partial(sandbox_processes, self.scratch, worker.uid, worker.pid)
         watch = disk.Watch(self.scratch if self.isolation.level is Level.PROCESS else None, self.options.disk_mb,
-                           worker.pid, partial(sandbox_processes, self.scratch, worker.uid, worker.pid),
-                           {(arena.st_dev, arena.st_ino)})
+                           worker.pid, others, {(arena.st_dev, arena.st_ino)})
         current: tuple[str, str] | None = None  # ("import", module), ("call", key) or ("timing", key)
         reason, detail = "done", ""
         try:
@@ -488,8 +488,11 @@ class _Session:
         (self.scratch / "tmp").mkdir()
 
     def _others(self, worker: Worker) -> list[int]:
-        """The live processes of the sandbox other than the worker (kept in `others_seen` for the disk watch)."""
-        self.others_seen = sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
+        """The live processes of the sandbox other than the worker (kept in `others_seen` for the disk watch).
+        None, without reading /proc, where the kernel refuses the worker new processes (`Worker.alone`): each
+        sweep reads every process of the machine, and one ran before and after every graded call."""
+        self.others_seen = [] if worker.alone else \
+            sandbox_processes(self.scratch, worker.uid, exclude=worker.pid, live_only=True)
         return self.others_seen
 
     def _timed(self, worker: Worker, call: Call, outcome: Outcome) -> Outcome:
@@ -601,7 +604,7 @@ class _Session:
                         raise
                     self.pooled += 1
                     return Worker(process, host_request, host_response, arena,
-                                  isolation_.private_uid(isolation, process.pid))
+                                  isolation_.private_uid(isolation, process.pid), alone=job["refuse_processes"])
                 except pool.PoolError:
                     pass  # logged by the pool; this worker starts cold
             channels = Channels(worker_request, worker_response, arena.fd)
@@ -615,7 +618,8 @@ class _Session:
                                      stderr=subprocess.STDOUT, pass_fds=(worker_request, worker_response, arena.fd),
                                      start_new_session=True, preexec_fn=partial(_limit, limits))
             process = Cold(popen)
-            return Worker(process, host_request, host_response, arena, isolation_.private_uid(isolation, process.pid))
+            return Worker(process, host_request, host_response, arena, isolation_.private_uid(isolation, process.pid),
+                          alone=job["refuse_processes"])
         except BaseException:
             for fd in (host_request, host_response):
                 os.close(fd)
@@ -698,6 +702,11 @@ def _remove(folder: Path) -> None:
         folder.unlink()
     elif folder.exists():
         shutil.rmtree(folder, onerror=writable_again)
+
+
+def _nobody() -> list[int]:
+    """The other processes of a worker that cannot make any (Worker.alone)."""
+    return []
 
 
 def _fds(channels: Channels) -> dict[str, int]:

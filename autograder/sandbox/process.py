@@ -64,8 +64,12 @@ class Channels:
 class Worker:
     """A started worker: its process (WarmProcess or Cold), the host's ends of its pipes, and its arena."""
 
-    def __init__(self, process, request_fd: int, response_fd: int, arena: wire.Arena, uid: int | None):
+    def __init__(self, process, request_fd: int, response_fd: int, arena: wire.Arena, uid: int | None,
+                 alone: bool = False):
         self.process, self.pid, self.uid = process, process.pid, uid
+        self.alone = alone
+        """The kernel refuses this worker new processes (process_filter.py, installed before it said `ready`): it
+        has no other process to look for in /proc while it runs (its end still sweeps: host.kill_strays)."""
         self.request_fd, self.response_fd, self.arena = request_fd, response_fd, arena
         self._selector = selectors.DefaultSelector()
         self._selector.register(response_fd, selectors.EVENT_READ)

@@ -118,6 +118,9 @@ class Arena:
     def __init__(self, name: str = "autograder-arena"):
         self.fd = os.memfd_create(name, 0)
         self.end = 0
+        self.size = 0
+        """The file's size: grown to at least twice itself when a region passes it, never shrunk (a speed case's
+        rounds reuse the same regions; one ftruncate per region cost 0.1 ms, 800 per grading)."""
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -127,7 +130,9 @@ class Arena:
     def _reserve(self, nbytes: int) -> int:
         offset = -(-self.end // PAGE) * PAGE
         self.end = offset + max(nbytes, 1)
-        os.ftruncate(self.fd, -(-self.end // PAGE) * PAGE)
+        if self.end > self.size:
+            self.size = max(-(-self.end // PAGE) * PAGE, 2 * self.size)
+            os.ftruncate(self.fd, self.size)
         return offset
 
     def put(self, array: np.ndarray) -> dict:

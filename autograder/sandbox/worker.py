@@ -86,6 +86,27 @@ OPERATOR_PREFIX = "aten::"
 """A forbidden name that is an operator at torch's dispatcher (the host lists each family's operators so)."""
 
 
+_INDEX = None
+"""(id of a callable -> [(namespace, name)], id of a namespace -> (namespace, its size)) for the modules loaded
+when the warm pool's server called index_namespaces; None in a worker started cold (Guards reads every namespace)."""
+
+
+def index_namespaces():
+    """Where each callable sits in the namespaces of the modules loaded now: built once by the warm pool's server
+    after its preloads, before it forks workers (Guards._guard_everywhere)."""
+    global _INDEX
+    places, sizes = {}, {}
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict) or id(namespace) in sizes:
+            continue
+        sizes[id(namespace)] = (namespace, len(namespace))
+        for attribute, value in namespace.items():
+            if callable(value):
+                places.setdefault(id(value), []).append((namespace, attribute))
+    _INDEX = (places, sizes)
+
+
 class Guards:
     """Makes forbidden APIs raise while a call that forbids them runs.
 
@@ -131,10 +152,22 @@ class Guards:
             self._guard_everywhere(originals)
 
     def _guard_everywhere(self, originals):
-        """One pass over every module's namespace: each forbidden object, under any name, becomes its guard."""
+        """Every module's namespace: each forbidden object, under any name, becomes its guard. The namespaces the
+        warm pool's server indexed before forking (`index_namespaces`) are looked up there, not read: reading all
+        of them (84,000 names with torch loaded) in a forked child touches every object's reference count, and
+        copying those pages cost 60-110 ms of CPU per worker. A namespace not indexed, or whose size changed
+        since, is read whole, as without the index."""
+        places, sizes = _INDEX if _INDEX is not None else ({}, {})
+        for key, (original, guard) in originals.items():
+            for namespace, attribute in places.get(key, ()):
+                if namespace.get(attribute) is original:
+                    namespace[attribute] = guard
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
+                continue
+            known = sizes.get(id(namespace))
+            if known is not None and known[0] is namespace and known[1] == len(namespace):
                 continue
             for attribute, value in list(namespace.items()):
                 entry = originals.get(id(value))

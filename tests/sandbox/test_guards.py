@@ -184,3 +184,40 @@ def test_a_process_running_beside_a_forbidding_call_is_seen_by_the_host(tmp_path
     assert outcome.kind is OutcomeKind.RETURNED and any("another process" in f for f in outcome.forbidden)
     plain = run(folder, call("conv", x=x, w=w)).outcomes["conv/case"]
     assert plain.forbidden == ()  # an exercise that forbids nothing does not care
+
+
+def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
+    """The warm pool's server indexes where each callable sits before forking (worker.index_namespaces), so that a
+    worker does not read every namespace: is a forbidden function still replaced under every name, in modules
+    indexed, in a module imported after the index, and under a name added to an indexed module since?"""
+    import importlib.util
+    import sys
+    import types
+    from pathlib import Path
+
+    import autograder.sandbox
+
+    path = Path(autograder.sandbox.__file__).with_name("worker.py")
+    spec = importlib.util.spec_from_file_location("_worker_under_test", path)
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+
+    def forbidden_routine(a):
+        return a
+
+    package, indexed, grown = (types.ModuleType(n) for n in ("fakepkg", "fake_indexed", "fake_grown"))
+    package.routine, indexed.alias = forbidden_routine, forbidden_routine
+    for module in (package, indexed, grown):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+    worker.index_namespaces()
+    late = types.ModuleType("fake_late")
+    late.kept = forbidden_routine
+    monkeypatch.setitem(sys.modules, "fake_late", late)
+    grown.added = forbidden_routine
+    guards = worker.Guards()
+    guards.install(["fakepkg.routine"])
+    for holder, name in ((package, "routine"), (indexed, "alias"), (late, "kept"), (grown, "added")):
+        assert getattr(holder, name) is not forbidden_routine, f"{holder.__name__}.{name} was not guarded"
+    guards.active = frozenset({"fakepkg.routine"})
+    with pytest.raises(worker.ForbiddenAPIError):
+        indexed.alias(1)

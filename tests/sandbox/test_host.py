@@ -538,3 +538,35 @@ def test_a_module_that_fails_only_when_imported_again_shows_no_text_of_its_own(t
     assert not load.ok and "could not be imported again" in load.message
     assert "9012" not in load.message + load.traceback + load.stdout
     assert report.outcomes["leave/case"].kind is OutcomeKind.CRASHED
+
+
+def test_a_worker_the_kernel_keeps_alone_is_not_looked_for_in_proc(tmp_path, monkeypatch):
+    """Under the seccomp filter a worker cannot start a process, so the host does not sweep /proc around each of
+    its calls (a sweep reads every process of the machine: 350 per grading cost 0.2 s of the host's CPU); the
+    sweep at the worker's end stays. Without the filter, the calls that forbid APIs are swept around."""
+    from dataclasses import replace
+
+    from autograder.sandbox import host, isolation
+
+    sweeps = []
+    real = host.sandbox_processes
+
+    def counted(*args, **kwargs):
+        sweeps.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(host, "sandbox_processes", counted)
+    folder = submission(tmp_path, m="""
+        def same(x):
+            return x
+    """)
+    calls = [replace(call("same", x=i), key=f"same/{i}", forbidden=("numpy.convolve",)) for i in range(6)]
+    if isolation.process_filter():
+        pytest.skip(f"no seccomp filter here: {isolation.process_filter()}")
+    report = run(folder, *calls)
+    assert all(o.kind is OutcomeKind.RETURNED for o in report.outcomes.values()), report.outcomes
+    assert sweeps == []
+    monkeypatch.setattr(isolation, "process_filter", lambda python=None: "off for this test")
+    report = run(folder, *calls)
+    assert all(o.kind is OutcomeKind.RETURNED for o in report.outcomes.values()), report.outcomes
+    assert len(sweeps) >= 2 * len(calls)

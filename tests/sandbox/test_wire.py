@@ -128,3 +128,29 @@ def test_lone_surrogates_from_the_worker_become_replacement_characters():
     assert unpack(b'{"m": "\xed\xa0\x80 ok"}') == {"m": "\ufffd ok"}
     assert unpack(b'{"m": "\\\\ud800"}') == {"m": "\\ud800"}  # an escaped backslash, then text: left alone
     json.dumps(message, ensure_ascii=False).encode("utf-8")
+
+
+def test_the_arena_grows_by_doubling_and_keeps_its_size_when_regions_are_reused(monkeypatch):
+    """A speed case's rounds reuse the same regions (end reset to a mark): does the arena's file keep its size
+    then, and grow by doubling otherwise, instead of one ftruncate per region (800 per grading)?"""
+    import os
+
+    from autograder.sandbox import wire
+
+    calls = []
+    real = os.ftruncate
+    monkeypatch.setattr(os, "ftruncate", lambda fd, size: (calls.append(size), real(fd, size))[1])
+    arena = wire.Arena()
+    try:
+        mark = arena.end
+        for _ in range(50):
+            arena.end = mark
+            place = arena.put(np.arange(1000.0))
+            arena.slot(1 << 16)
+        assert len(calls) <= 2 and os.fstat(arena.fd).st_size >= arena.end
+        for _ in range(200):
+            arena.slot(4096)
+        assert len(calls) <= 2 + 10
+        assert np.array_equal(np.frombuffer(arena.read(place), np.float64), np.arange(1000.0))
+    finally:
+        arena.close()
