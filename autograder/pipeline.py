@@ -156,6 +156,7 @@ def _grade(course: CourseSpec, assignment: AssignmentSpec, submission: Path, cas
     texts = {m: s.text for m, s in sources.items() if s.text is not None and not s.problem}
     workers = worker_groups(assignment, texts)
     scans = _static_scans(assignment, texts, workers)  # before the run too: the run cannot change what is read
+    workers = groups_.merge_clean(workers, _exercises(assignment, texts), lambda exercise: not scans[exercise])
     expected: dict[str, Expected] = {}
     verdicts: dict[str, Verdict] = {}
     for case in cases:
@@ -268,8 +269,12 @@ def worker_groups(assignment: AssignmentSpec, texts: dict[str, str]) -> tuple[gr
     def imports(module: str, excused: frozenset[str]) -> list[str]:
         return [name for _, name in imported_modules(texts[module], excused)]
 
-    exercises = [groups_.Exercise(e.id, e.module, e.forbidden) for e in assignment.exercises if e.module in texts]
-    return groups_.plan(exercises, texts, imports)
+    return groups_.plan(_exercises(assignment, texts), texts, imports)
+
+
+def _exercises(assignment: AssignmentSpec, texts: dict[str, str]) -> list[groups_.Exercise]:
+    """The exercises whose module was read, as groups.py needs them."""
+    return [groups_.Exercise(e.id, e.module, e.forbidden) for e in assignment.exercises if e.module in texts]
 
 
 def _static_scans(assignment: AssignmentSpec, texts: dict[str, str],

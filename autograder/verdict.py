@@ -6,6 +6,7 @@ did it leave its inputs alone, and finally is the value right.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,9 +215,15 @@ def syntax_error(module: str, source: str | None) -> tuple[str, str] | None:
     return None
 
 
-def _names(signature: str) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def _names(signature: str) -> tuple[str, ...]:
     """Parameter names of a signature text such as '(n: int, f: int, padding=0)'. The text comes from the
-    student's process: the caller caps its length (MAX_SIGNATURE_CHARS), so parsing it costs microseconds."""
+    student's process: the caller caps its length (MAX_SIGNATURE_CHARS), so parsing it costs microseconds; each
+    text is parsed once (every case of an exercise asks)."""
+    return tuple(_parsed_names(signature))
+
+
+def _parsed_names(signature: str) -> list[str]:
     try:
         function = pyast.parse(f"def f{signature}: pass").body[0]
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # a default whose repr is not Python

@@ -120,7 +120,7 @@ def test_same_names_with_annotations_or_defaults_are_gradable(signature):
 ])
 def test_names_parsing(signature, names):
     """Does _names read parameter names past annotations, defaults with commas and brackets, * and /?"""
-    assert _names(signature) == names
+    assert list(_names(signature)) == names
 
 
 def test_a_signature_longer_than_the_cap_is_ungradable_unparsed(monkeypatch):
@@ -150,8 +150,8 @@ def test_names_by_hand_is_linear():
 
 def test_names_parsing_string_default_with_comma():
     """Does a string default holding a comma or a bracket leave the names intact?"""
-    assert _names("(x, sep=', ')") == ["x", "sep"]
-    assert _names("(x, open='(')") == ["x", "open"]
+    assert list(_names("(x, sep=', ')")) == ["x", "sep"]
+    assert list(_names("(x, open='(')")) == ["x", "open"]
 
 
 # ---- forbidden, timeout, crash -------------------------------------------------------------------------------

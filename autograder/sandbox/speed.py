@@ -3,8 +3,9 @@
 The student's function runs in its worker; the baseline (e.g. `torch.nn.functional.conv2d`) runs in a separate
 *baseline worker* that never imports student code. Each round gives both the same fresh inputs (the case's
 arrays replaced by seeded random ones of the same shape and dtype, so that remembering an earlier answer does not
-help) and asks each for its output in an arena slot; the host compares the two outputs (a function that answers
-quickly with something else is not faster, it is wrong) and reads the CPU time each process used from the kernel:
+help) and asks each for its output in an arena slot; the host compares the two outputs where it reads them, at
+positions it draws after both answered (a function that answers quickly with something else is not faster, it is
+wrong) and reads the CPU time each process used from the kernel:
 what the student's code says about time is never asked. Rounds go on until the baseline has used MIN_SECONDS
 of CPU time (clock noise is then a few percent) or the student's side is clearly over the limit. A ratio over the
 limit is measured a second time, and the case fails only when both measurements are over it.
@@ -121,12 +122,13 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
                 who = "your function" if worker is student else f"the baseline {target}"
                 return f"{who} raised on the timing inputs (random values of the case's shapes)"
             described = answer.get("slot")
-            output = wire.array_from(worker.arena.read(slot), described) if isinstance(described, dict) else None
+            output = wire.array_from(wire.mapped(worker.arena, slot), described) if isinstance(described, dict) \
+                else None
             if output is None:
                 return ("your function did not return an array or tensor that fits the expected output's size on the "
                         "timing inputs" if worker is student else f"the baseline {target} returned no array")
             outputs.append(output)
-        if not _same(outputs[0], outputs[1]):
+        if not _same(outputs[0], outputs[1], rng):
             return ("your function's results on the timing inputs (random values of the case's shapes) differ from "
                     f"{target}'s: a speed case times a function that computes the same thing every time")
         rounds += 1
@@ -205,16 +207,26 @@ def _output_bytes(args: dict[str, Any]) -> int:
     return max(8 * total, 1 << 20)
 
 
-def _same(mine: np.ndarray, theirs: np.ndarray) -> bool:
-    """|mine - theirs| <= 1e-4 max|theirs| + 1e-3 |theirs| everywhere, mine finite (NumPy's allclose with those
-    tolerances), computed in the wider of the two floating dtypes, float32 at least: a speed case compares one
-    output per round, so no float64 copies of float32 outputs."""
+SAMPLE = 4096
+"""Output elements compared per round, at positions drawn after both answers (all of them in a smaller output)."""
+
+
+def _same(mine: np.ndarray, theirs: np.ndarray, rng: np.random.Generator) -> bool:
+    """|mine - theirs| <= 1e-4 max|theirs| + 1e-3 |theirs|, mine finite (NumPy's allclose with those tolerances),
+    in the wider of the two floating dtypes, float32 at least, at SAMPLE positions drawn now: a function that
+    skips part of its work to be faster leaves a share of its output wrong, and 4,096 draws find a share of 0.5%
+    but for a chance of about 1e-9; reading every element cost more than the baseline's call (milliseconds for
+    megabytes, every round)."""
     if mine.shape != theirs.shape or mine.dtype.kind not in "biuf":
         return False
-    common = np.result_type(mine.dtype, theirs.dtype, np.float32)
-    a, b = mine.astype(common, copy=False), theirs.astype(common, copy=False)
-    if not b.size:
+    if not theirs.size:
         return True
+    a, b = mine.reshape(-1), theirs.reshape(-1)
+    if a.size > SAMPLE:
+        positions = rng.integers(0, a.size, SAMPLE)
+        a, b = a[positions], b[positions]
+    common = np.result_type(a.dtype, b.dtype, np.float32)
+    a, b = a.astype(common, copy=False), b.astype(common, copy=False)
     if not np.isfinite(a).all():
         return False
     tolerance = np.abs(b)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.sandbox.groups import Exercise, WorkerGroup, closure, group_of, plan
+from autograder.sandbox.groups import Exercise, WorkerGroup, closure, group_of, merge_clean, plan
 
 NUMPY = ("numpy.convolve", "numpy.correlate")
 TORCH = ("torch.nn.functional.conv2d",)
@@ -52,3 +52,30 @@ def test_a_module_that_cannot_be_read_is_loaded_nowhere():
     """Is a module left out of `modules` (missing, refused) never among what a worker may import?"""
     assert closure(["conv_torch"], {"shapes"}, imports_of({"conv_torch": ["shapes"]})) == ()
     assert closure(["shapes"], {"shapes"}, imports_of({"shapes": ["shapes", "conv_torch"]})) == ("shapes",)
+
+
+def test_clean_groups_with_the_same_rules_share_a_worker_and_a_finding_keeps_its_group_apart():
+    """After the scan: do the groups of filters and conv_numpy (the same NumPy list) become one worker loading both
+    modules when every exercise of theirs scanned clean, while the torch group (another list) and the group that
+    forbids nothing stay apart; and does a finding in one of them keep both as they were?"""
+    groups = plan(L10, MODULES, imports_of({}))
+    merged = merge_clean(groups, L10, lambda exercise: True)
+    assert merged == (
+        groups[0],
+        WorkerGroup(("conv2d_single", "conv2d", "conv_volume"), tuple(sorted(NUMPY)), ("filters", "conv_numpy"),
+                    frozenset({"apply_filter_at", "zero_pad"})),
+        groups[3])
+    assert merge_clean(groups, L10, lambda exercise: exercise != "conv_volume") == groups
+    assert merge_clean(groups, L10, lambda exercise: exercise != "conv2d_single") == groups
+
+
+def test_a_merged_worker_excuses_only_what_every_group_that_loads_its_module_excused():
+    """conv_numpy imports filters, so conv_numpy's group loads filters whole (apply_filter_at's body scanned there);
+    filters' own group excused apply_filter_at. Merged, apply_filter_at is not excused (conv_numpy may call it),
+    zero_pad still is (graded in neither)."""
+    groups = plan(L10, MODULES, imports_of({"conv_numpy": ["filters"]}))
+    assert groups[2].modules == ("conv_numpy", "filters") and "apply_filter_at" not in groups[2].excused
+    merged = merge_clean(groups, L10, lambda exercise: True)
+    assert merged[1].exercises == ("conv2d_single", "conv2d", "conv_volume")
+    assert set(merged[1].modules) == {"filters", "conv_numpy"}
+    assert merged[1].excused == frozenset({"zero_pad"})

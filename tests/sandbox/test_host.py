@@ -415,6 +415,23 @@ def test_remembering_the_first_answer_does_not_pass_a_speed_case(tmp_path):
     assert "differ from numpy.add" in outcome.timing_problem
 
 
+def test_skipping_a_share_of_the_output_does_not_pass_a_speed_case(tmp_path):
+    """The host compares the timed outputs at positions it draws after each answer (speed.SAMPLE of them): does a
+    function that leaves 2% of a 40,000-element output uncomputed (to be faster) still fail the comparison?"""
+    folder = submission(tmp_path, m="""
+        import numpy as np
+        def partly(a, b):
+            out = np.zeros_like(a)
+            cut = int(a.size * 0.98)
+            out.reshape(-1)[:cut] = (a.reshape(-1)[:cut] + b.reshape(-1)[:cut])
+            return out
+    """)
+    a = np.ones((200, 200))
+    outcome = run_calls(folder, [timed("partly", a=a, b=a)], {"m": ["partly"]}).outcomes["partly/case"]
+    assert outcome.kind is OutcomeKind.RETURNED and outcome.timing is None
+    assert "differ from numpy.add" in outcome.timing_problem
+
+
 @pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
 def test_a_worker_with_cuda_cases_is_limited_on_data_not_address_space(tmp_path, warm_pool):
     """CUDA reserves tens of GB of address space when it starts: does a worker that runs CUDA cases get its memory
