@@ -154,7 +154,7 @@ def read_yaml(path: Path, root: Path) -> Node:
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(file, None, None, f"cannot read the file: {error}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         context = f"{error.context}, " if error.context else ""
@@ -168,6 +168,19 @@ def read_yaml(path: Path, root: Path) -> Node:
         raise SpecError(file, node.start_mark.line + 1, None,
                         f"expected a mapping of `key: value` lines at the top level, got {describe(node)}")
     return Node(node, file)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of `text`: parsed by libyaml where PyYAML has it (0.05 s instead of 0.45 s for L10's
+    assignment.yaml: every command loads the course), else by PyYAML's own parser. An error is always PyYAML's
+    own, so that a broken file reads the same either way: a text libyaml refuses is parsed again by PyYAML."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def unknown(what: str, name: str, known: tuple[str, ...]) -> str:

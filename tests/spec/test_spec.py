@@ -349,6 +349,28 @@ def test_solution_with_a_syntax_error(tmp_path):
     assert_error(error, "solutions/hw/ops.py", line_of(OPS + "\ndef broken(:", "def broken"), None, "syntax error")
 
 
+@pytest.mark.parametrize("text", ["a: [1\n", "a: 1\n\tb: 2\n", "a: 1\nb: {x\n", "a: &x 1\nb: *y\n", "- 1\n a: 2\n"],
+                         ids=["unclosed", "tab", "unclosed mapping", "unknown alias", "bad indent"])
+def test_yaml_is_read_and_refused_alike_with_and_without_libyaml(tmp_path, monkeypatch, text):
+    """The spec is parsed by libyaml where PyYAML has it (fast), else by PyYAML: does a broken file say the same
+    error at the same line either way, and a good file give the same tree?"""
+    import yaml
+
+    from autograder.spec import nodes
+
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "good.yaml").write_text("a: 1\nb: [x, 'y', 2.5]\nc: {d: null}\n", encoding="utf-8")
+    with pytest.raises(SpecError) as fast:
+        nodes.read_yaml(tmp_path / "x.yaml", tmp_path)
+    good = nodes.read_yaml(tmp_path / "good.yaml", tmp_path)
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    with pytest.raises(SpecError) as plain:
+        nodes.read_yaml(tmp_path / "x.yaml", tmp_path)
+    assert (fast.value.line, fast.value.message) == (plain.value.line, plain.value.message)
+    again = nodes.read_yaml(tmp_path / "good.yaml", tmp_path)
+    assert yaml.serialize(good.node) == yaml.serialize(again.node)
+
+
 def test_yaml_syntax_error(tmp_path):
     """Is a YAML syntax error reported with the file, the parser's line and its message?"""
     text = edited("    points: 10\n", "    points: [10\n")
