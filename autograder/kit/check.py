@@ -2,9 +2,10 @@
 course repository (autograder.pipeline: the sandbox's run_calls, autograder.verdict, autograder.diagnose), with
 the pack standing in for the reference solutions and mistakes.py.
 
-The grader's process never imports torch here: tensors stay `TensorData` (codec plain data) on this side and
-become tensors in the student's process, and CUDA is looked up without importing torch where the build is a
-CPU-only one (autograder.devices). With a lighter preload of the warm pool's server (_light_pool), that keeps
+The grader's process never imports torch here once a check has run: tensors stay `TensorData` (codec plain data) on
+this side and become tensors in the student's process, CUDA is looked up without importing torch where the build
+is a CPU-only one (autograder.devices), and the static scan's answers about installed modules, which it gets by
+importing them (torch too), are kept on disk between checks (autograder/sandbox/static/remembered.py). With a lighter preload of the warm pool's server (_light_pool), that keeps
 `check` close to one `import torch` (benchmarks/kit.py, docs/benchmark.md).
 """
 from __future__ import annotations
@@ -17,7 +18,9 @@ from autograder.kit.manifest import REBUILD, Kit, KitError
 from autograder.pipeline import grade_with_values
 from autograder.reference import Expected, ReferenceError_
 from autograder.results import GradingRun
+from autograder.sandbox.static import remembered
 from autograder.spec import ExerciseSpec
+from autograder.validate.cache import cache_folder
 
 
 class PackTruth:
@@ -67,8 +70,14 @@ def check_kit(kit: Kit, submission: Path, student: str | None = None) -> Grading
         _start_pool()
     packed = [c for c in pack.cases if c.visible]
     cases = [c for c in cases_of(pack) if c.visible]
-    return grade_with_values(kit.course, kit.assignment, submission, student=student, visible_only=True,
-                             truth=PackTruth(kit, packed), cases=cases, forms=kit.forms)[0]
+    memo = remembered.Remembered(cache_folder() / remembered.FILE)  # the scan's answers: no torch import
+    remembered.use(memo)
+    try:
+        return grade_with_values(kit.course, kit.assignment, submission, student=student, visible_only=True,
+                                 truth=PackTruth(kit, packed), cases=cases, forms=kit.forms)[0]
+    finally:
+        remembered.use(None)
+        memo.save()
 
 
 def _start_pool() -> None:

@@ -25,6 +25,8 @@ import sys
 import warnings
 from functools import lru_cache
 
+from autograder.sandbox.static import remembered
+
 MIN_STEM = 3
 """A listed name whose stem is shorter than this forbids only itself (`torch.t` must not forbid every name with
 a `t`)."""
@@ -68,14 +70,20 @@ def guarded(forbidden: tuple[str, ...]) -> tuple[str, ...]:
     """What the worker's guard must refuse for this forbidden list: the listed names, every attribute of the
     listed packages' imported modules that is in a family (`numpy._core.multiarray.correlate` for
     `numpy.correlate`), and for torch the dispatcher's operators of each family (`aten::…`). Derived on the host,
-    from the real packages, once per list; sorted, without repeats."""
+    from the real packages, once per list (and kept between the kit's checks: remembered.py); sorted, without
+    repeats."""
+    return tuple(remembered.answer("guarded", "\x1f".join(forbidden), lambda: _guarded(forbidden),
+                                   remembered.strings))
+
+
+def _guarded(forbidden: tuple[str, ...]) -> list[str]:
     names = set(forbidden)
     for package, words in stems(tuple(sorted(set(forbidden)))).items():
         if package == "torch":
             names |= _operators(words)
         else:
             names |= _members(package, words, [n for n in forbidden if n.startswith(f"{package}.")])
-    return tuple(sorted(names))
+    return sorted(names)
 
 
 def _operators(words: frozenset[str]) -> set[str]:

@@ -21,6 +21,8 @@ from contextlib import redirect_stderr, redirect_stdout
 from functools import lru_cache
 from types import ModuleType
 
+from autograder.sandbox.static import remembered
+
 NEVER_IMPORTED = frozenset({"antigravity", "this", "__hello__", "__phello__", "idlelib", "turtledemo", "turtle",
                             "tkinter", "__main__", "__mp_main__", "pydoc", "webbrowser", "readline", "rlcompleter"})
 """Standard modules the host does not import to answer the scan: importing them does something (opens a
@@ -78,7 +80,12 @@ def _submodule(name: str) -> ModuleType | None:
 
 def is_module(path: str) -> bool:
     """Whether a path (from an import) denotes a module: a top-level name (`import helpers` binds a module), or a
-    path whose every name the host resolves to a module (`os.sys`, `torch.nn.functional`)."""
+    path whose every name the host resolves to a module (`os.sys`, `torch.nn.functional`). Kept between the kit's
+    checks (remembered.py)."""
+    return remembered.answer("modules", path, lambda: _is_module(path), remembered.flag)
+
+
+def _is_module(path: str) -> bool:
     parts = path.split(".")
     if len(parts) == 1:
         return True
@@ -111,12 +118,18 @@ def _known_module(name: str) -> bool:
     return spec is not None and any(part in origin for part in ("site-packages", "dist-packages"))
 
 
-@lru_cache(maxsize=16384)
 def denoted(path: str, listed: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The paths `path` denotes: itself first, then the same path from the last module it goes through, by that
     module's own name (`os.sys.modules` → `sys.modules`; `torch.nn.modules.conv.F.conv2d` →
     `torch.nn.functional.conv2d`). A path from one of the `listed` packages (those the exercise's forbidden
     names are in) that the host does not have is read as written only (`scipy.signal` is not `signal`)."""
+    found = remembered.answer("denoted", "\x1f".join((path, *sorted(listed))),
+                              lambda: list(_denoted(path, listed)), remembered.strings)
+    return tuple(found)
+
+
+@lru_cache(maxsize=16384)
+def _denoted(path: str, listed: frozenset[str] = frozenset()) -> tuple[str, ...]:
     parts = path.split(".")
     found = [path]
     root = _root(parts[0])
