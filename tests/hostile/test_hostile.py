@@ -91,8 +91,10 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     # guard does not reach; a module attribute replaced). tests/sandbox/test_host.py shows the host's own measure
     # (CPU time and shared memory) catching them without the scan.
     "speed_forgery": {"conv2d_forward_torch": Broken(Status.FORBIDDEN, r"setprofile|profile")},
-    "disk_fill": {"same_padding": Broken((Status.ERROR, Status.CRASHED),
-                                         r"No space left on device|disk limit|crashed the process in 3")},
+    # Each case writes until the disk is full; on a busy machine the writes of 15 cases can use up the exercise's
+    # (shortened: FAST) time before the last ones run: those are stopped by the time limit, the exercise lost alike.
+    "disk_fill": {"same_padding": Broken((Status.ERROR, Status.CRASHED, Status.TIMEOUT),
+                                         r"No space left on device|disk limit|crashed the process in 3|time limit")},
     "hides_mutation": {e: Broken(Status.FORBIDDEN, r"json\.dumps|module attribute|assign")
                        for e in ("conv2d", "conv_volume", "conv_layer_forward")},
     "lying_output_claim": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # the speed case only: below
