@@ -136,6 +136,10 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{4,} characters "
                                                                  r"long, more than the 4096 the grader reads")},
     "hidden_prints": {"conv_param_count": Broken(Status.ERROR, r"raised RuntimeError: LEAK conv_param_count")},
+    # issue 21, speed rounds read in place: the worker shrank the arena under the host's mapping (SIGBUS killed the
+    # grader; before the mapping, the speed case read "modified its inputs"). The arena is sealed: full marks.
+    "arena_truncated": {},
+    "arena_shrunk_while_read": {},
 }
 
 
