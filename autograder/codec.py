@@ -152,6 +152,11 @@ _NPY_MAGIC = b"\x93NUMPY"
 _NPY_HEADER = re.compile(r"\{'descr': '([^'\\]{1,64})', 'fortran_order': (True|False), "
                          r"'shape': \(((?:\d{1,12}, ?)*(?:\d{1,12})?)\), \}[ ]*\n?\Z")
 """The header `np.save` writes, the only one read: a plain dtype string, the order, the shape."""
+MAX_NPY_HEADER = 10_000
+"""np.load's own cap (`max_header_size`): the regular expression is linear in the header, but a 30 MB header (the
+worker's answers may be 64 MiB) cost the host 6 s per answer (tests/hostile/submissions/npy_header_bomb.py)."""
+MAX_NPY_DIMS = 64
+"""NumPy's most dimensions: a header with more raised ValueError, a grader error, not a CodecError."""
 
 
 def _load_npy(text: Any) -> np.ndarray:
@@ -176,6 +181,8 @@ def _load_npy(text: Any) -> np.ndarray:
         length, start = int.from_bytes(raw[8:12], "little"), 12
     else:
         raise CodecError(f"malformed array payload: .npy version {major}")
+    if length > MAX_NPY_HEADER:
+        raise CodecError(f"malformed array payload: a .npy header of {length} bytes")
     try:
         header = raw[start:start + length].decode("utf-8" if major == 3 else "latin1")
     except UnicodeDecodeError:
@@ -190,10 +197,18 @@ def _load_npy(text: Any) -> np.ndarray:
         raise CodecError(f"malformed array payload: {error}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
         raise CodecError("array payload holds objects")
+    if dtype.itemsize == 0:  # 'S0', 'V0', 'U0': a size of 0 bytes passed any shape (10**24 elements; 'S0' became
+        raise CodecError(f"malformed array payload: dtype {descr} has no bytes per element")  # a 10 GB S1 array)
     shape = tuple(int(d) for d in dims.replace(" ", "").split(",") if d)
     count = int(np.prod(shape, dtype=object))
     size = dtype.itemsize * count
+    # A zero-length axis makes the size 0 whatever the others are: bound them too (NumPy refuses a shape whose
+    # other axes overflow its sizes with ValueError, which is not an answer's fault the host expects).
+    span = dtype.itemsize * int(np.prod([max(d, 1) for d in shape], dtype=object))
     offset = start + length
+    if len(shape) > MAX_NPY_DIMS or span > MAX_ARRAY_BYTES:
+        raise CodecError(f"malformed array payload: a shape of {len(shape)} dimensions whose sizes pass the limit "
+                         "or NumPy's")
     if size > MAX_ARRAY_BYTES or size > len(raw) - offset:
         raise CodecError(f"array header claims {size} bytes, more than the payload or the limit")
     if not size:

@@ -140,6 +140,11 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     # grader; before the mapping, the speed case read "modified its inputs"). The arena is sealed: full marks.
     "arena_truncated": {},
     "arena_shrunk_while_read": {},
+    # issue 21, the codec's own .npy reader: forged answers whose headers claim 0 bytes for a 10**24-element shape,
+    # 70 dimensions, or a header of megabytes; each is a malformed answer now (the 'S0' one was a 10 GB array).
+    "npy_header_bomb": {"conv_param_count": Broken((Status.ERROR, Status.FAILED, Status.CRASHED),
+                                                   r"malformed array payload|broke the grading protocol|crashed the "
+                                                   r"process in 3|raised an exception")},
 }
 
 
