@@ -145,6 +145,13 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "npy_header_bomb": {"conv_param_count": Broken((Status.ERROR, Status.FAILED, Status.CRASHED),
                                                    r"malformed array payload|broke the grading protocol|crashed the "
                                                    r"process in 3|raised an exception")},
+    # issue 21, clean groups share a worker (groups.merge_clean): an excused function handed to another module
+    # through a shared object is seen by the scan (the decorator names it): no merge, both exercises lose.
+    "merged_worker_shares_a_tool": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate"),
+                                    "conv2d": Broken((Status.ERROR, Status.FAILED), r"AttributeError")},
+    # conv2d_single and conv2d share a worker (both clean): conv2d shows what conv2d_single saw, visible inputs only
+    # (test_a_merged_worker_shows_no_hidden_input_of_the_other_module). Without the merge, conv2d would see nothing.
+    "merged_worker_hidden_inputs": {"conv2d": Broken((Status.ERROR, Status.FAILED), r"leak")},
 }
 
 
@@ -188,8 +195,12 @@ def materialise(name: str, target: Path, tokens: dict[str, str]) -> tuple[Path, 
     path = target / f"{header.group(2)}.py"
     if header.group(1) == "delete":
         path.unlink()
-    else:
-        path.write_text(path.read_text() + "\n\n# ---- hostile change ----\n" + source)
+        return target
+    # more than one module: each further `# module: NAME` line starts the part appended to that module
+    parts = re.split(r"(?m)^# module: (\w+)\n", source)[1:]
+    for module, part in zip(parts[::2], parts[1::2]):
+        path = target / f"{module}.py"
+        path.write_text(path.read_text() + "\n\n# ---- hostile change ----\n" + part)
     return target
 
 
@@ -414,3 +425,25 @@ def test_no_visible_case_shows_what_a_hidden_case_was_given(graded, course):
     leaked = {tuple(int(v) for v in match) for text in shown
               for match in re.findall(r"\((\d+), (\d+), (\d+), (\d+)\)", text)}
     assert shown and leaked and all(dense.get(args) is True for args in leaked), (leaked, dense)
+
+
+def test_a_merged_worker_shows_no_hidden_input_of_the_other_module(graded, course):
+    """filters.py's conv2d_single and conv_numpy.py's conv2d, both clean, share a worker (groups.merge_clean): the
+    images conv2d_single was given reach conv2d's visible messages through a file; are they all visible cases'
+    images (every visible case of the merged worker runs before any hidden one)?"""
+    import numpy as np
+
+    from autograder.cases import expand_assignment
+
+    run, _ = graded["runs"]["merged_worker_hidden_inputs"]
+    cases = expand_assignment(course, course.assignment(ASSIGNMENT), "hostile")
+    images = {}
+    for case in cases:
+        if case.exercise == "conv2d_single":
+            image = np.asarray(case.args["image"], dtype=float)
+            images.setdefault((tuple(image.shape), round(float(image.sum()), 6)), set()).add(case.visible)
+    shown = [c.message for e in run.exercises for c in e.cases if c.visible and "leak" in c.message]
+    leaked = {(tuple(json.loads(shape)), round(float(total), 6)) for text in shown
+              for shape, total in re.findall(r"\[(\[[\d, ]+\]), (-?[\d.e+-]+)\]", text)}
+    assert shown and leaked, shown[:2]
+    assert all(images.get(image) == {True} for image in leaked), (leaked, images)
