@@ -449,4 +449,4 @@ def test_a_merged_worker_shows_no_hidden_input_of_the_other_module(graded, cours
     leaked = {(tuple(json.loads(shape)), round(float(total), 6)) for text in shown
               for shape, total in re.findall(r"\[(\[[\d, ]+\]), (-?[\d.e+-]+)\]", text)}
     assert shown and leaked, shown[:2]
-    assert all(images.get(image) == {True} for image in leaked), (leaked, images)
+    assert all(True in images.get(image, ()) for image in leaked), (leaked, images)  # a visible case had it
