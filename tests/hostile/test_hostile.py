@@ -155,6 +155,8 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     # issue 21, no /proc sweep around a call of a worker the kernel keeps alone: a forbidding call asks daemons'
     # Unix sockets (paths and abstract names) for help; it reaches none (it would raise), so full marks.
     "outside_helpers": {},
+    # the same: the timed work in a thread (QueueListener's), the function waiting; the process clock counts it
+    "thread_speed": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # the speed case only: below
 }
 
 
@@ -353,6 +355,16 @@ def test_a_speed_forgery_with_forked_helpers_loses_the_speed_case(graded):
     if speed.status is Status.FAILED:
         assert "slower than 10x" in speed.message, speed.message
         assert [c.case for c in exercise.cases if not c.passed] == ["vectorised_speed"]
+
+
+def test_a_speed_forgery_in_a_thread_loses_the_speed_case(graded):
+    """The timed rounds' loop in a thread logging's QueueListener started, the function only waiting: with the
+    speed case reading the worker's own CPU clock (no /proc sweep where the kernel keeps it alone), is the thread's
+    time counted, the speed case "slower than 10x", and every other case passed?"""
+    run, _ = graded["runs"]["thread_speed"]
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    failing = {c.case: c.message for c in exercise.cases if not c.passed and c.status is not Status.SKIPPED}
+    assert list(failing) == ["vectorised_speed"] and "slower than 10x" in failing["vectorised_speed"], failing
 
 
 def test_no_started_process_outlives_grading(graded):
