@@ -23,6 +23,8 @@ import numpy as np
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
 MAX_STRING = 100_000
+MAX_NAME = 64
+"""A tensor's dtype and device names as the worker sends them ('float32', 'cuda:0')."""
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 MAX_INT_BITS = 4096
 
@@ -241,7 +243,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         except ValueError:
             raise CodecError(f"malformed {tag}: {text[:40]!r}") from None
     if tag == "str":
-        if not isinstance(data.get("v"), str):
+        if not isinstance(data.get("v"), str) or len(data["v"]) > MAX_STRING:  # encode's cap, on a forged answer too
             raise CodecError("malformed str")
         return data["v"]
     if tag in ("list", "tuple"):
@@ -273,7 +275,9 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         return array[()]
     if tag == "tensor":
         dtype, device = data.get("dtype"), data.get("device")
-        if not isinstance(dtype, str) or not isinstance(device, str):
+        # Names, not text: a forged answer's 5 MB dtype was repeated whole in a visible message ("got a tensor of
+        # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_tensor_names.py).
+        if not isinstance(dtype, str) or not isinstance(device, str) or len(dtype) > MAX_NAME or len(device) > MAX_NAME:
             raise CodecError("malformed tensor")
         array = _load_npy(data.get("npy"))
         if tensors == "torch":

@@ -357,6 +357,10 @@ def test_raw_pickle_is_refused(tmp_path):
     {"t": "npscalar", "npy": npy_text(np.zeros(2))},
     {"t": "tensor", "dtype": 1, "device": "cpu", "npy": npy_text(np.zeros(2))},
     {"t": "tensor", "dtype": "float32", "npy": npy_text(np.zeros(2))},
+    # forged answers (a red team, issue 21): names of megabytes repeated in visible messages, a string past encode's cap
+    {"t": "tensor", "dtype": "D" * 5_000_000, "device": "cpu", "npy": npy_text(np.zeros(2))},
+    {"t": "tensor", "dtype": "float32", "device": "E" * 65, "npy": npy_text(np.zeros(2))},
+    {"t": "str", "v": "S" * (codec.MAX_STRING + 1)},
     {"t": "pickle", "v": "x"},
     {"t": 3},
     {"v": 1},

@@ -157,6 +157,10 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "outside_helpers": {},
     # the same: the timed work in a thread (QueueListener's), the function waiting; the process clock counts it
     "thread_speed": {"conv2d_forward_torch": Broken(Status.FAILED, None)},  # the speed case only: below
+    # the codec again: a forged tensor whose dtype is 5 MB of text made results.json 10 MB; refused now
+    "forged_tensor_names": {"conv_param_count": Broken((Status.ERROR, Status.FAILED, Status.CRASHED),
+                                                       r"malformed|broke the grading protocol|crashed the process "
+                                                       r"in 3|raised an exception")},
 }
 
 
@@ -320,6 +324,14 @@ def test_hidden_cases_show_nothing_the_code_printed_or_raised(graded):
     cases = next(e for e in run.exercises if e.id == "conv_param_count").cases
     assert all("LEAK conv_param_count" in c.staff for c in cases if not c.visible)
     assert all("LEAK conv_param_count" in c.message for c in cases if c.visible)
+
+
+def test_forged_answers_leave_results_small(graded):
+    """Forged answers with names and headers of megabytes (a tensor's dtype, a string, a .npy header): does
+    results.json stay small (the dtype used to be repeated whole in a visible message: 10 MB)?"""
+    for name in ("forged_tensor_names", "npy_header_bomb"):
+        run, _ = graded["runs"][name]
+        assert len(gradescope.dumps(run, "visible").encode()) < 400_000, name
 
 
 def test_host_parsing_bombs_stay_small(graded):
