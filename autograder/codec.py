@@ -156,7 +156,7 @@ _NPY_HEADER = re.compile(r"\{'descr': '([^'\\]{1,64})', 'fortran_order': (True|F
 """The header `np.save` writes, the only one read: a plain dtype string, the order, the shape."""
 MAX_NPY_HEADER = 10_000
 """np.load's own cap (`max_header_size`): the regular expression is linear in the header, but a 30 MB header (the
-worker's answers may be 64 MiB) cost the host 6 s per answer (tests/hostile/submissions/npy_header_bomb.py)."""
+worker's answers may be 64 MiB) cost the host 6 s per answer (tests/hostile/submissions/forged_answer_bombs.py)."""
 MAX_NPY_DIMS = 64
 """NumPy's most dimensions: a header with more raised ValueError, a grader error, not a CodecError."""
 
@@ -276,7 +276,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
     if tag == "tensor":
         dtype, device = data.get("dtype"), data.get("device")
         # Names, not text: a forged answer's 5 MB dtype was repeated whole in a visible message ("got a tensor of
-        # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_tensor_names.py).
+        # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_answer_bombs.py).
         if not isinstance(dtype, str) or not isinstance(device, str) or len(dtype) > MAX_NAME or len(device) > MAX_NAME:
             raise CodecError("malformed tensor")
         array = _load_npy(data.get("npy"))
