@@ -1,5 +1,6 @@
 """Hostile and broken submissions, each the reference solution with one change (submissions/<name>.py is
-appended to the module its header names, or `# delete: module` removes one): does each get the right score for
+appended to the module its header names, each further `# module: NAME` line starting a part for another module,
+or `# delete: module` removes one): does each get the right score for
 the exercises it breaks, full marks for the rest, a clear message, and a grader that keeps going?
 
 All of them are graded once, two at a time, by the `graded` fixture (about a minute on 2 cores)."""
