@@ -23,6 +23,8 @@ import numpy as np
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
 MAX_STRING = 100_000
+MAX_NAME = 64
+"""A tensor's dtype and device names as the worker sends them ('float32', 'cuda:0')."""
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 MAX_INT_BITS = 4096
 
@@ -152,6 +154,11 @@ _NPY_MAGIC = b"\x93NUMPY"
 _NPY_HEADER = re.compile(r"\{'descr': '([^'\\]{1,64})', 'fortran_order': (True|False), "
                          r"'shape': \(((?:\d{1,12}, ?)*(?:\d{1,12})?)\), \}[ ]*\n?\Z")
 """The header `np.save` writes, the only one read: a plain dtype string, the order, the shape."""
+MAX_NPY_HEADER = 10_000
+"""np.load's own cap (`max_header_size`): the regular expression is linear in the header, but a 30 MB header (the
+worker's answers may be 64 MiB) cost the host 6 s per answer (tests/hostile/submissions/forged_answer_bombs.py)."""
+MAX_NPY_DIMS = 64
+"""NumPy's most dimensions: a header with more raised ValueError, a grader error, not a CodecError."""
 
 
 def _load_npy(text: Any) -> np.ndarray:
@@ -176,6 +183,8 @@ def _load_npy(text: Any) -> np.ndarray:
         length, start = int.from_bytes(raw[8:12], "little"), 12
     else:
         raise CodecError(f"malformed array payload: .npy version {major}")
+    if length > MAX_NPY_HEADER:
+        raise CodecError(f"malformed array payload: a .npy header of {length} bytes")
     try:
         header = raw[start:start + length].decode("utf-8" if major == 3 else "latin1")
     except UnicodeDecodeError:
@@ -190,10 +199,18 @@ def _load_npy(text: Any) -> np.ndarray:
         raise CodecError(f"malformed array payload: {error}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
         raise CodecError("array payload holds objects")
+    if dtype.itemsize == 0:  # 'S0', 'V0', 'U0': a size of 0 bytes passed any shape (10**24 elements; 'S0' became
+        raise CodecError(f"malformed array payload: dtype {descr} has no bytes per element")  # a 10 GB S1 array)
     shape = tuple(int(d) for d in dims.replace(" ", "").split(",") if d)
     count = int(np.prod(shape, dtype=object))
     size = dtype.itemsize * count
+    # A zero-length axis makes the size 0 whatever the others are: bound them too (NumPy refuses a shape whose
+    # other axes overflow its sizes with ValueError, which is not an answer's fault the host expects).
+    span = dtype.itemsize * int(np.prod([max(d, 1) for d in shape], dtype=object))
     offset = start + length
+    if len(shape) > MAX_NPY_DIMS or span > MAX_ARRAY_BYTES:
+        raise CodecError(f"malformed array payload: a shape of {len(shape)} dimensions whose sizes pass the limit "
+                         "or NumPy's")
     if size > MAX_ARRAY_BYTES or size > len(raw) - offset:
         raise CodecError(f"array header claims {size} bytes, more than the payload or the limit")
     if not size:
@@ -226,7 +243,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         except ValueError:
             raise CodecError(f"malformed {tag}: {text[:40]!r}") from None
     if tag == "str":
-        if not isinstance(data.get("v"), str):
+        if not isinstance(data.get("v"), str) or len(data["v"]) > MAX_STRING:  # encode's cap, on a forged answer too
             raise CodecError("malformed str")
         return data["v"]
     if tag in ("list", "tuple"):
@@ -258,7 +275,9 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         return array[()]
     if tag == "tensor":
         dtype, device = data.get("dtype"), data.get("device")
-        if not isinstance(dtype, str) or not isinstance(device, str):
+        # Names, not text: a forged answer's 5 MB dtype was repeated whole in a visible message ("got a tensor of
+        # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_answer_bombs.py).
+        if not isinstance(dtype, str) or not isinstance(device, str) or len(dtype) > MAX_NAME or len(device) > MAX_NAME:
             raise CodecError("malformed tensor")
         array = _load_npy(data.get("npy"))
         if tensors == "torch":

@@ -144,7 +144,14 @@ def test_decoding_arrays_builds_no_python_ast(monkeypatch):
     "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }",
     "{'descr': '<f8', 'fortran_order': 0, 'shape': (2,), }",
     "{'shape': (2,), 'descr': '<f8', 'fortran_order': False, }",
-], ids=["extra key", "structured", "objects", "order not a bool", "keys reordered"])
+    # a red team (issue 21): no bytes per element passed any shape; a zero-length axis hid huge ones
+    "{'descr': 'S0', 'fortran_order': False, 'shape': (99999, 99999), }",
+    "{'descr': 'V0', 'fortran_order': False, 'shape': (999999999999, 999999999999), }",
+    "{'descr': 'U0', 'fortran_order': False, 'shape': (99999, 99999), }",
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 999999999999, 999999999999, 999999999999), }",
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (" + "0, " * 70 + "), }",
+], ids=["extra key", "structured", "objects", "order not a bool", "keys reordered", "S0 huge", "V0 huge", "U0 huge",
+        "zero axis beside huge ones", "70 dimensions"])
 def test_unexpected_npy_headers_are_refused(header):
     """Is a .npy header other than the one np.save writes for a plain dtype refused, naming the payload?"""
     body = header.encode("latin1")
@@ -152,6 +159,17 @@ def test_unexpected_npy_headers_are_refused(header):
     raw = b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body + bytes(16)
     with pytest.raises(CodecError, match="array payload"):
         codec.decode({"t": "ndarray", "npy": base64.b64encode(raw).decode("ascii")})
+
+
+def test_a_huge_npy_header_is_refused_before_it_is_read():
+    """A header of megabytes (the worker's answers may be 64 MiB; reading a 30 MB one cost the host 6 s): is it
+    refused by its length, as np.load's max_header_size did, without the regular expression reading it?"""
+    body = ("{'descr': '<f4', 'fortran_order': False, 'shape': (" + "1, " * 400_000 + "), }\n").encode("latin1")
+    raw = b"\x93NUMPY\x02\x00" + len(body).to_bytes(4, "little") + body
+    with pytest.raises(CodecError, match=f"a .npy header of {len(body)} bytes"):
+        codec.decode({"t": "ndarray", "npy": base64.b64encode(raw).decode("ascii")})
+    legit = npy_text(np.zeros((1,) * 64, dtype=np.float32))  # np.save's longest plain header: still read
+    assert codec.decode({"t": "ndarray", "npy": legit}).shape == (1,) * 64
 
 
 # ---- torch -----------------------------------------------------------------------------------------------------
@@ -339,6 +357,10 @@ def test_raw_pickle_is_refused(tmp_path):
     {"t": "npscalar", "npy": npy_text(np.zeros(2))},
     {"t": "tensor", "dtype": 1, "device": "cpu", "npy": npy_text(np.zeros(2))},
     {"t": "tensor", "dtype": "float32", "npy": npy_text(np.zeros(2))},
+    # forged answers (a red team, issue 21): names of megabytes repeated in visible messages, a string past encode's cap
+    {"t": "tensor", "dtype": "D" * 5_000_000, "device": "cpu", "npy": npy_text(np.zeros(2))},
+    {"t": "tensor", "dtype": "float32", "device": "E" * 65, "npy": npy_text(np.zeros(2))},
+    {"t": "str", "v": "S" * (codec.MAX_STRING + 1)},
     {"t": "pickle", "v": "x"},
     {"t": 3},
     {"v": 1},

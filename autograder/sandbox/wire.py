@@ -15,6 +15,7 @@ one reader for each format, used by both sides:
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import mmap
 import os
@@ -116,7 +117,12 @@ class Arena:
     """The host's side: an append-only memfd, one region per input array and per output slot."""
 
     def __init__(self, name: str = "autograder-arena"):
-        self.fd = os.memfd_create(name, 0)
+        # Sealed against shrinking (and against further seals): the worker holds this file too, and the host reads
+        # outputs through mappings of it (`mapped`). A worker that shrank it under a mapping made the host's read
+        # SIGBUS, which killed the grader (a red team, tests/hostile/submissions/arena_shrunk_while_read.py); one
+        # that sealed it against growing or writing would make the host's next region fail. Growing stays allowed.
+        self.fd = os.memfd_create(name, os.MFD_ALLOW_SEALING)
+        fcntl.fcntl(self.fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_SEAL)
         self.end = 0
         self.size = 0
         """The file's size: grown to at least twice itself when a region passes it, never shrunk (a speed case's

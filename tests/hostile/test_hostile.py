@@ -1,5 +1,6 @@
 """Hostile and broken submissions, each the reference solution with one change (submissions/<name>.py is
-appended to the module its header names, or `# delete: module` removes one): does each get the right score for
+appended to the module its header names, each further `# module: NAME` line starting a part for another module,
+or `# delete: module` removes one): does each get the right score for
 the exercises it breaks, full marks for the rest, a clear message, and a grader that keeps going?
 
 All of them are graded once, two at a time, by the `graded` fixture (about a minute on 2 cores)."""
@@ -138,6 +139,25 @@ EXPECTED: dict[str, dict[str, Broken]] = {
     "signature_bomb": {"same_padding": Broken(Status.UNGRADABLE, r"^same_padding: its signature is \d{4,} characters "
                                                                  r"long, more than the 4096 the grader reads")},
     "hidden_prints": {"conv_param_count": Broken(Status.ERROR, r"raised RuntimeError: LEAK conv_param_count")},
+    # issue 21, speed rounds read in place: the worker shrank the arena under the host's mapping (SIGBUS killed the
+    # grader; before the mapping, the speed case read "modified its inputs"). The arena is sealed: full marks.
+    "arena_shrunk_while_read": {},
+    # issue 21, the codec's own .npy reader: forged answers whose headers claim 0 bytes for a 10**24-element shape,
+    # 70 dimensions, or a header of megabytes; a tensor's dtype of 5 MB (results.json of 10 MB), a long string:
+    # each is a malformed answer now (the 'S0' one was a 10 GB array).
+    "forged_answer_bombs": {"conv_param_count": Broken((Status.ERROR, Status.FAILED, Status.CRASHED),
+                                                       r"malformed|broke the grading protocol|crashed the process "
+                                                       r"in 3|raised an exception")},
+    # issue 21, clean groups share a worker (groups.merge_clean): an excused function handed to another module
+    # through a shared object is seen by the scan (the decorator names it): no merge, both exercises lose.
+    "merged_worker_shares_a_tool": {"conv2d_single": Broken(Status.FORBIDDEN, r"numpy\.correlate"),
+                                    "conv2d": Broken((Status.ERROR, Status.FAILED), r"AttributeError")},
+    # conv2d_single and conv2d share a worker (both clean): conv2d shows what conv2d_single saw, visible inputs only
+    # (test_a_merged_worker_shows_no_hidden_input_of_the_other_module). Without the merge, conv2d would see nothing.
+    "merged_worker_hidden_inputs": {"conv2d": Broken((Status.ERROR, Status.FAILED), r"leak")},
+    # issue 21, no /proc sweep around the calls of a worker the kernel keeps alone: daemons' sockets reach nothing,
+    # and the timed work in a thread is counted (test_a_worker_kept_alone_reaches_nothing_and_its_threads_count)
+    "alone_worker": {"conv2d_forward_torch": Broken(Status.FAILED, None)},
 }
 
 
@@ -181,8 +201,12 @@ def materialise(name: str, target: Path, tokens: dict[str, str]) -> tuple[Path, 
     path = target / f"{header.group(2)}.py"
     if header.group(1) == "delete":
         path.unlink()
-    else:
-        path.write_text(path.read_text() + "\n\n# ---- hostile change ----\n" + source)
+        return target
+    # more than one module: each further `# module: NAME` line starts the part appended to that module
+    parts = re.split(r"(?m)^# module: (\w+)\n", source)[1:]
+    for module, part in zip(parts[::2], parts[1::2]):
+        path = target / f"{module}.py"
+        path.write_text(path.read_text() + "\n\n# ---- hostile change ----\n" + part)
     return target
 
 
@@ -299,6 +323,13 @@ def test_hidden_cases_show_nothing_the_code_printed_or_raised(graded):
     assert all("LEAK conv_param_count" in c.message for c in cases if c.visible)
 
 
+def test_forged_answers_leave_results_small(graded):
+    """Forged answers with names and headers of megabytes (a tensor's dtype, a string, a .npy header): does
+    results.json stay small (the dtype used to be repeated whole in a visible message: 10 MB)?"""
+    run, _ = graded["runs"]["forged_answer_bombs"]
+    assert len(gradescope.dumps(run, "visible").encode()) < 400_000
+
+
 def test_host_parsing_bombs_stay_small(graded):
     """Do the parsing bomb and the signature bomb cost seconds, not the minute of the old parse, and leave a small
     results.json (the 2 MiB signature is not repeated in every case's message)?"""
@@ -332,6 +363,16 @@ def test_a_speed_forgery_with_forked_helpers_loses_the_speed_case(graded):
     if speed.status is Status.FAILED:
         assert "slower than 10x" in speed.message, speed.message
         assert [c.case for c in exercise.cases if not c.passed] == ["vectorised_speed"]
+
+
+def test_a_worker_kept_alone_reaches_nothing_and_its_threads_count(graded):
+    """Where the host no longer sweeps /proc around a worker's calls: did asking daemons' Unix sockets reach nothing
+    (the function would raise: every other case passes), and the timed rounds' loop in a thread logging's
+    QueueListener started, the function only waiting, make the speed case "slower than 10x"?"""
+    run, _ = graded["runs"]["alone_worker"]
+    exercise = next(e for e in run.exercises if e.id == "conv2d_forward_torch")
+    failing = {c.case: c.message for c in exercise.cases if not c.passed and c.status is not Status.SKIPPED}
+    assert list(failing) == ["vectorised_speed"] and "slower than 10x" in failing["vectorised_speed"], failing
 
 
 def test_no_started_process_outlives_grading(graded):
@@ -407,3 +448,25 @@ def test_no_visible_case_shows_what_a_hidden_case_was_given(graded, course):
     leaked = {tuple(int(v) for v in match) for text in shown
               for match in re.findall(r"\((\d+), (\d+), (\d+), (\d+)\)", text)}
     assert shown and leaked and all(dense.get(args) is True for args in leaked), (leaked, dense)
+
+
+def test_a_merged_worker_shows_no_hidden_input_of_the_other_module(graded, course):
+    """filters.py's conv2d_single and conv_numpy.py's conv2d, both clean, share a worker (groups.merge_clean): the
+    images conv2d_single was given reach conv2d's visible messages through a file; are they all visible cases'
+    images (every visible case of the merged worker runs before any hidden one)?"""
+    import numpy as np
+
+    from autograder.cases import expand_assignment
+
+    run, _ = graded["runs"]["merged_worker_hidden_inputs"]
+    cases = expand_assignment(course, course.assignment(ASSIGNMENT), "hostile")
+    images = {}
+    for case in cases:
+        if case.exercise == "conv2d_single":
+            image = np.asarray(case.args["image"], dtype=float)
+            images.setdefault((tuple(image.shape), round(float(image.sum()), 6)), set()).add(case.visible)
+    shown = [c.message for e in run.exercises for c in e.cases if c.visible and "leak" in c.message]
+    leaked = {(tuple(json.loads(shape)), round(float(total), 6)) for text in shown
+              for shape, total in re.findall(r"\[(\[[\d, ]+\]), (-?[\d.e+-]+)\]", text)}
+    assert shown and leaked, shown[:2]
+    assert all(True in images.get(image, ()) for image in leaked), (leaked, images)  # a visible case had it

@@ -223,3 +223,34 @@ def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
     guards.active = frozenset({"fakepkg.routine"})
     with pytest.raises(worker.ForbiddenAPIError):
         indexed.alias(1)
+
+
+def test_no_module_of_a_pooled_worker_keeps_an_unguarded_numpy_convolution(tmp_path):
+    """A red team (issue 21) on the pool's namespace index: in a worker forked from the warm pool, with the guards
+    installed from the index, is there any module attribute, under any name, that still holds one of NumPy's
+    forbidden functions itself rather than its guard? (The functions are taken from the guards' closures, which
+    only a test can do: the static scan refuses `__closure__` and `sys.modules`.)"""
+    folder = submission(tmp_path, m="""
+        import sys
+        import numpy as np
+        def probe(a):
+            originals = {}
+            for name in ("convolve", "correlate", "polymul"):
+                for cell in getattr(np, name).__closure__ or ():
+                    value = cell.cell_contents
+                    if callable(value) and getattr(value, "__name__", "") == name:
+                        originals[id(value)] = value
+            left = []
+            for module in list(sys.modules.values()):
+                namespace = getattr(module, "__dict__", None)
+                if isinstance(namespace, dict):
+                    for attribute, value in list(namespace.items()):
+                        if id(value) in originals and originals[id(value)] is value:
+                            left.append(f"{module.__name__}.{attribute}")
+            return [len(originals), sorted(left)]
+    """)
+    forbidding = replace(call("probe", a=1), forbidden=NUMPY_FORBIDDEN + ("numpy.polymul",))
+    outcome = run(folder, forbidding, warm_pool=True).outcomes["probe/case"]
+    assert outcome.kind is OutcomeKind.RETURNED, outcome
+    found, left = outcome.value
+    assert found == 3 and left == [], left

@@ -154,3 +154,30 @@ def test_the_arena_grows_by_doubling_and_keeps_its_size_when_regions_are_reused(
         assert np.array_equal(np.frombuffer(arena.read(place), np.float64), np.arange(1000.0))
     finally:
         arena.close()
+
+
+def test_the_arena_cannot_be_shrunk_or_sealed_by_the_worker():
+    """The worker holds the arena's file too, and the host reads speed rounds' outputs through mappings of it: a
+    red team truncated it under such a mapping (SIGBUS killed the grader). Does a truncation through another
+    descriptor of the file (the worker's) fail, and an added seal too (one against growing would fail the host's
+    next region), while the host still grows it and reads the mapping?"""
+    import fcntl
+    import mmap
+
+    arena = wire.Arena()
+    try:
+        place = arena.put(np.arange(4096, dtype=np.float64))
+        workers = os.open(f"/proc/self/fd/{arena.fd}", os.O_RDWR)  # another open file, as the worker's would be
+        try:
+            with pytest.raises(PermissionError):
+                os.ftruncate(workers, 0)
+            with pytest.raises(PermissionError):
+                fcntl.fcntl(workers, fcntl.F_ADD_SEALS, fcntl.F_SEAL_GROW)
+        finally:
+            os.close(workers)
+        arena.slot(8 * 2**20)  # grows
+        assert os.fstat(arena.fd).st_size >= 8 * 2**20
+        view = np.frombuffer(wire.mapped(arena, place), dtype=np.float64, count=4096)
+        assert view[4095] == 4095.0
+    finally:
+        arena.close()
