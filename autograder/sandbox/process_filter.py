@@ -20,8 +20,8 @@ code does afterwards undoes it. The rules (RULES below), everything else allowed
     pidfd_getfd, kcmp
     memfd_create                                EPERM: memory in files with no name, which no limit counts
     System V IPC: shmget, shmat, shmctl,        EPERM: shared memory, queues and semaphores live in the kernel,
-    msg*, sem* (shmdt allowed)                  not in the worker: no limit counts them and, without an IPC
-                                                namespace, they outlive it (a red team held 3 GB that way)
+    msg*, sem* (shmdt allowed); POSIX           not in the worker: no limit counts them and, without an IPC
+    message queues: mq_*                        namespace, they outlive it (a red team held 3 GB that way)
     io_uring_setup/enter/register               ENOSYS: its kernel workers act outside this filter's view
 
 Syscalls of another ABI (i386's `int 0x80`, x32) kill the thread (libseccomp's default for a foreign
@@ -41,7 +41,7 @@ PR_SET_NO_NEW_PRIVS = 38
 REFUSED = ("fork", "vfork", "execve", "execveat", "tkill", "pidfd_send_signal", "ptrace", "process_vm_readv",
            "process_vm_writev", "pidfd_getfd", "kcmp", "memfd_create",
            "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop",
-           "semctl")
+           "semctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr")
 """Refused outright (EPERM)."""
 ABSENT = ("clone3", "io_uring_setup", "io_uring_enter", "io_uring_register")
 """Made to look unimplemented (ENOSYS), so that libraries take their older path."""

@@ -100,6 +100,11 @@ attempt("msgget", raw(68, 0, 0o1600))
 attempt("msgsnd", raw(69, 0, 0, 0, 0))
 attempt("semget", raw(64, 0, 1, 0o1600))
 attempt("semop", raw(65, 0, 0, 0))
+_queue = ctypes.create_string_buffer(b"/autograder-held")
+attempt("mq_open", lambda: (lambda r: errno.errorcode.get(ctypes.get_errno(), "?") if r == -1 else "allowed")(
+    libc.syscall(240, _queue, ctypes.c_long(0o100 | 2), ctypes.c_long(0o600), None)))  # O_CREAT | O_RDWR
+attempt("mq_unlink", lambda: (lambda r: errno.errorcode.get(ctypes.get_errno(), "?") if r == -1 else "allowed")(
+    libc.syscall(241, _queue)))
 attempt("thread", thread)
 attempt("kill(self, 0)", lambda: os.kill(os.getpid(), 0))
 attempt("signal to itself", lambda: __import__("signal").pthread_kill(threading.get_ident(), 0))
@@ -122,11 +127,12 @@ def attempts():
     "syscall execveat", "kill(parent, 0)", "kill(-1, 0)", "kill(parent + 2**32, 0)", "tgkill(parent)",
     "tkill(parent)", "pidfd_open(parent)", "ptrace(PEEKDATA, parent)", "process_vm_readv(parent)",
     "fcntl(F_SETOWN, parent)", "fcntl(F_SETOWN + 2**32)", "memfd_create",
-    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "semget", "semop"])
+    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "semget", "semop", "mq_open", "mq_unlink"])
 def test_the_kernel_refuses_it(attempts, name):
     """Is each way to a new process, another program, or another process's signals and memory refused (EPERM)?
     System V IPC too: a red team held 3 GB in shmget segments, outside RLIMIT_AS and every folder's size, and
-    without an IPC namespace (isolation: process) they outlived the grading."""
+    without an IPC namespace (isolation: process) they outlived the grading; POSIX message queues likewise (a
+    queue in /dev/mqueue stays after its process)."""
     assert attempts[name] == "EPERM", attempts
 
 
