@@ -127,7 +127,7 @@ def test_a_submission_breaking_one_rule_per_exercise_fails_check_and_loses_exact
     cases = {c.key: c for c in expand_assignment(course, assignment)}
     breaking = {key for key, c in cases.items() if RULES.get(c.exercise) in rules_of(c)}
 
-    assert main(["--course", str(REPO), "check", str(folder)]) == EXIT_FAILED
+    assert main(["--course", str(REPO), "check", "--assignment", ASSIGNMENT, str(folder)]) == EXIT_FAILED
     out = capsys.readouterr().out
     # A pixel loop on the speed case's input: slower than 10x, or past the case's time limit before it is timed.
     assert ("Speed case conv2d_forward_torch: vectorised_speed: " in out and "(over the limit, 10x)" in out) or \
