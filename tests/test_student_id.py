@@ -83,7 +83,7 @@ def test_variant_and_answer_key_take_the_same_id(tmp_path, capsys):
     assert _real(["answer-key", "--student", "s2026042", "--format", "csv"]) == EXIT_OK
     assert capsys.readouterr().out == upper and upper.splitlines()[1].startswith("s2026042,")
     root = _course(tmp_path, {"pattern": "s[0-9]{7}", "case": "insensitive", "example": "s2026042"})
-    assert main(["--course", str(root), "variant", "--student", "2026042"]) == EXIT_UNUSABLE
+    assert main(["--course", str(root), "variant", "--assignment", ASSIGNMENT, "--student", "2026042"]) == EXIT_UNUSABLE
     assert "--student '2026042' is not of this course's form: s[0-9]{7}" in capsys.readouterr().err
     assert _real(["variant", "--student", " "]) == EXIT_UNUSABLE
 
