@@ -71,9 +71,10 @@ def test_validate_names_a_rule_left_to_hidden_cases(tmp_path, capsys):
     assert text.count(shown) == 1
     spec.write_text(text.replace(shown, "      - name: negative_odd_filter\n"))
     from autograder.validate import check_assignment
+    from autograder.validate.rules import rules
 
-    course = load_course(root)
-    problems = [str(p) for p in check_assignment(course, course.assignment(ASSIGNMENT)).problems]
+    course = load_course(root)  # the rules proof alone: the whole of `validate` on the course is tests/test_cli's
+    problems = [str(p) for p in check_assignment(course, course.assignment(ASSIGNMENT), checks=(rules,)).problems]
     assert any(p.startswith(f"{ASSIGNMENT}/same_padding: the hidden cases zero_filter, negative_odd_filter test "
                             "`rule: f < 1`") for p in problems), problems
 
