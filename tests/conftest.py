@@ -1,9 +1,30 @@
-"""Fixtures shared by the whole suite: the real course, loaded once, and `validate` of it, run once."""
+"""Fixtures shared by the whole suite: the real course, loaded once; and how the suite's tests are shared out
+between pytest-xdist's workers (scripts/test runs `-n 2`)."""
 from __future__ import annotations
 
 import pytest
 
 from support import ASSIGNMENT, REPO
+
+CHECK_SERVER = ("tests/kit/", "tests/packaging/test_student_kit.py", "tests/courses/test_pooling_course.py")
+"""Tests that start, use or stop the kit's check server of this interpreter (autograder/kit/warm.py: one per user
+and interpreter): one worker runs them all, so that one test's `warm stop` never ends a server another is using."""
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called only where it runs (`-n 2`, scripts/test)
+def pytest_xdist_make_scheduler(config, log):
+    """Share the tests out by file: one worker runs all of a file, so that a module's fixture (a grading many tests
+    read, tests/hostile's 50 submissions, tests/nbgrader's whole nbgrader round) runs once, not once per worker;
+    the files of the check server are one unit."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "check server" if path.startswith(CHECK_SERVER) else path
+
+    return ByFile(config, log)
+
 
 @pytest.fixture(scope="session")
 def course():
