@@ -9,19 +9,23 @@ from support import ASSIGNMENT, REPO
 CHECK_SERVER = ("tests/kit/", "tests/packaging/test_student_kit.py", "tests/courses/test_pooling_course.py")
 """Tests that start, use or stop the kit's check server of this interpreter (autograder/kit/warm.py: one per user
 and interpreter): one worker runs them all, so that one test's `warm stop` never ends a server another is using."""
+VALIDATED = ("tests/test_cli.py", "tests/validate/test_validate_proofs.py")
+"""The files that read the `validated` fixture: one worker runs both, so that `validate` of the course runs once."""
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called only where it runs (`-n 2`, scripts/test)
 def pytest_xdist_make_scheduler(config, log):
     """Share the tests out by file: one worker runs all of a file, so that a module's fixture (a grading many tests
     read, tests/hostile's 50 submissions, tests/nbgrader's whole nbgrader round) runs once, not once per worker;
-    the files of the check server are one unit."""
+    the files of the check server are one unit, and so are those of `validated`."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ByFile(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return "check server" if path.startswith(CHECK_SERVER) else path
+            if path.startswith(CHECK_SERVER):
+                return "check server"
+            return "validated" if path in VALIDATED else path
 
     return ByFile(config, log)
 
