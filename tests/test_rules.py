@@ -71,9 +71,10 @@ def test_validate_names_a_rule_left_to_hidden_cases(tmp_path, capsys):
     assert text.count(shown) == 1
     spec.write_text(text.replace(shown, "      - name: negative_odd_filter\n"))
     from autograder.validate import check_assignment
+    from autograder.validate.rules import rules
 
-    course = load_course(root)
-    problems = [str(p) for p in check_assignment(course, course.assignment(ASSIGNMENT)).problems]
+    course = load_course(root)  # the rules proof alone: the whole of `validate` on the course is tests/test_cli's
+    problems = [str(p) for p in check_assignment(course, course.assignment(ASSIGNMENT), checks=(rules,)).problems]
     assert any(p.startswith(f"{ASSIGNMENT}/same_padding: the hidden cases zero_filter, negative_odd_filter test "
                             "`rule: f < 1`") for p in problems), problems
 
@@ -127,7 +128,7 @@ def test_a_submission_breaking_one_rule_per_exercise_fails_check_and_loses_exact
     cases = {c.key: c for c in expand_assignment(course, assignment)}
     breaking = {key for key, c in cases.items() if RULES.get(c.exercise) in rules_of(c)}
 
-    assert main(["--course", str(REPO), "check", str(folder)]) == EXIT_FAILED
+    assert main(["--course", str(REPO), "check", "--assignment", ASSIGNMENT, str(folder)]) == EXIT_FAILED
     out = capsys.readouterr().out
     # A pixel loop on the speed case's input: slower than 10x, or past the case's time limit before it is timed.
     assert ("Speed case conv2d_forward_torch: vectorised_speed: " in out and "(over the limit, 10x)" in out) or \

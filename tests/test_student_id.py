@@ -17,9 +17,15 @@ from autograder.questions.grading import grade_questions
 from autograder.spec import SpecError, StudentIdRule, load_course
 from autograder.student_id import StudentIdError, canonical, checked
 
-from support import REPO
+from support import ASSIGNMENT, REPO
 
 FORM = StudentIdRule(pattern="s[0-9]{7}", case_sensitive=False, example="s2026042")
+
+
+def _real(args: list[str]) -> int:
+    """The command `args` on the real course's assignment ASSIGNMENT (named, whatever else course.yaml lists)."""
+    command, *rest = args
+    return main(["--course", str(REPO), command, "--assignment", ASSIGNMENT, *rest])
 
 
 def test_an_id_is_trimmed_and_in_the_courses_case():
@@ -68,35 +74,35 @@ def test_the_real_course_is_case_insensitive_and_every_draw_agrees(course, assig
 def test_variant_and_answer_key_take_the_same_id(tmp_path, capsys):
     """Do `variant` and `answer-key` draw the same numbers for an id however it is typed, and refuse an id of
     another form, or a blank one, with a usage error?"""
-    assert main(["--course", str(REPO), "variant", "--student", " S2026042 "]) == EXIT_OK
+    assert _real(["variant", "--student", " S2026042 "]) == EXIT_OK
     typed = capsys.readouterr().out
-    assert main(["--course", str(REPO), "variant", "--student", "s2026042"]) == EXIT_OK
+    assert _real(["variant", "--student", "s2026042"]) == EXIT_OK
     assert capsys.readouterr().out == typed.replace("S2026042", "s2026042") and "`s2026042`" in typed
-    assert main(["--course", str(REPO), "answer-key", "--student", "S2026042 ", "--format", "csv"]) == EXIT_OK
+    assert _real(["answer-key", "--student", "S2026042 ", "--format", "csv"]) == EXIT_OK
     upper = capsys.readouterr().out
-    assert main(["--course", str(REPO), "answer-key", "--student", "s2026042", "--format", "csv"]) == EXIT_OK
+    assert _real(["answer-key", "--student", "s2026042", "--format", "csv"]) == EXIT_OK
     assert capsys.readouterr().out == upper and upper.splitlines()[1].startswith("s2026042,")
     root = _course(tmp_path, {"pattern": "s[0-9]{7}", "case": "insensitive", "example": "s2026042"})
-    assert main(["--course", str(root), "variant", "--student", "2026042"]) == EXIT_UNUSABLE
+    assert main(["--course", str(root), "variant", "--assignment", ASSIGNMENT, "--student", "2026042"]) == EXIT_UNUSABLE
     assert "--student '2026042' is not of this course's form: s[0-9]{7}" in capsys.readouterr().err
-    assert main(["--course", str(REPO), "variant", "--student", " "]) == EXIT_UNUSABLE
+    assert _real(["variant", "--student", " "]) == EXIT_UNUSABLE
 
 
 def test_answers_yaml_records_the_id_and_a_stub_gets_it(tmp_path, capsys, course, assignment):
     """Does `variant --out` write the id into answers.yaml, add it to the kit's stub (answers untouched), and does
     grading read it back?"""
     out = tmp_path / "QUESTIONS.md"
-    assert main(["--course", str(REPO), "variant", "--student", "S2026042", "--out", str(out)]) == EXIT_OK
+    assert _real(["variant", "--student", "S2026042", "--out", str(out)]) == EXIT_OK
     ids = tuple(q.id for q in assignment.questions)
     sheet = parse_answers((tmp_path / "answers.yaml").read_text(), ids)
     assert sheet.student == "s2026042" and sheet.unknown == () and "keep its line" in capsys.readouterr().out
     stub = tmp_path / "stub"
     stub.mkdir()
     (stub / "answers.yaml").write_text("conv_layer_params: 5\n")
-    assert main(["--course", str(REPO), "variant", "--student", "s2026042", "--out", str(stub / "Q.md")]) == EXIT_OK
+    assert _real(["variant", "--student", "s2026042", "--out", str(stub / "Q.md")]) == EXIT_OK
     text = (stub / "answers.yaml").read_text()
     assert text.startswith('student_id: "s2026042"') and text.endswith("conv_layer_params: 5\n")
-    assert main(["--course", str(REPO), "variant", "--student", "s7777777", "--out", str(stub / "Q.md")]) == EXIT_OK
+    assert _real(["variant", "--student", "s7777777", "--out", str(stub / "Q.md")]) == EXIT_OK
     assert "records student_id 's2026042', not 's7777777'" in capsys.readouterr().err
     assert (stub / "answers.yaml").read_text() == text
 

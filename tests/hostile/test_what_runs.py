@@ -325,7 +325,8 @@ def test_grade_all_grades_the_class_around_the_attacks_alike(course, tmp_path):
     clean_file_and_package(reference(folder / "trudy"))
     reference(folder / "zoe")
     out = tmp_path / "grades"
-    assert main(["--course", str(REPO), "grade-all", str(folder), "--out", str(out)]) == 0
+    assert main(["--course", str(REPO), "grade-all", str(folder), "--assignment", ASSIGNMENT,
+                 "--out", str(out)]) == 0
     runs = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/run.json")}
     scores = {student: {e["id"]: (e["score"], e["points"]) for e in run["exercises"] if e["id"] != "questions"}
               for student, run in runs.items()}

@@ -86,7 +86,8 @@ def test_the_command_writes_pairs_csv_index_and_pages_from_zips_and_folders(tmp_
     shutil.make_archive(str(submissions / "copycat"), "zip", copy)
     shutil.copytree(REPO / "assignments" / ASSIGNMENT, submissions / "stub", ignore=shutil.ignore_patterns("*.yaml"))
     out = tmp_path / "similarity"
-    assert main(["--course", str(REPO), "similarity", str(submissions), "--out", str(out)]) == 0
+    assert main(["--course", str(REPO), "similarity", str(submissions), "--assignment", ASSIGNMENT,
+                 "--out", str(out)]) == 0
     rows = list(csv.DictReader((out / "pairs.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["a", "b", "exercise", "similarity"]
     whole = {(r["a"], r["b"]): float(r["similarity"]) for r in rows if r["exercise"] == ""}
