@@ -2,11 +2,12 @@
 course repository (autograder.pipeline: the sandbox's run_calls, autograder.verdict, autograder.diagnose), with
 the pack standing in for the reference solutions and mistakes.py.
 
-The grader's process never imports torch here once a check has run: tensors stay `TensorData` (codec plain data) on
-this side and become tensors in the student's process, CUDA is looked up without importing torch where the build
-is a CPU-only one (autograder.devices), and the static scan's answers about installed modules, which it gets by
-importing them (torch too), are kept on disk between checks (autograder/sandbox/static/remembered.py). With a lighter preload of the warm pool's server (_light_pool), that keeps
-`check` close to one `import torch` (benchmarks/kit.py, docs/benchmark.md).
+The grader's process never imports torch here once a check has run: tensors stay `TensorData` (codec plain data)
+on this side and become tensors in the student's process, CUDA is looked up without importing torch where the
+build is a CPU-only one (autograder.devices), and the static scan's answers about installed modules, which it gets
+by importing them (torch too), are kept on disk between checks (autograder/sandbox/static/remembered.py). With a
+lighter preload of the warm pool's server (_light_pool), that keeps `check` close to one `import torch`
+(benchmarks/kit.py, docs/benchmark.md).
 """
 from __future__ import annotations
 

@@ -123,6 +123,8 @@ def denoted(path: str, listed: frozenset[str] = frozenset()) -> tuple[str, ...]:
     module's own name (`os.sys.modules` → `sys.modules`; `torch.nn.modules.conv.F.conv2d` →
     `torch.nn.functional.conv2d`). A path from one of the `listed` packages (those the exercise's forbidden
     names are in) that the host does not have is read as written only (`scipy.signal` is not `signal`)."""
+    if not remembered.in_use():  # the grader: the scan's hot path, answered by _denoted's own cache
+        return _denoted(path, listed)
     found = remembered.answer("denoted", "\x1f".join((path, *sorted(listed))),
                               lambda: list(_denoted(path, listed)), remembered.strings)
     return tuple(found)

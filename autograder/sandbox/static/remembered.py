@@ -82,6 +82,11 @@ def use(memo: Remembered | None) -> None:
     _active = memo
 
 
+def in_use() -> bool:
+    """Whether answers are kept now (the kit's check): callers skip building a key otherwise."""
+    return _active is not None
+
+
 def answer(kind: str, key: str, compute: Callable[[], T], valid: Callable[[object], bool]) -> T:
     """`compute()`, or the answer kept for (`kind`, `key`) where one is in use and `valid` accepts it."""
     memo = _active
