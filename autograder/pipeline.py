@@ -17,6 +17,7 @@ from autograder.results import CaseResult, ExerciseResult, GradingRun, SpeedMeas
 from autograder.codec import TensorData
 from autograder.sandbox import Call, ModuleLoad, Outcome, OutcomeKind, SandboxOptions, SubmissionError, run_calls
 from autograder.sandbox.protocol import Timing
+from autograder.sandbox.host import prestart_pool
 from autograder.sandbox.isolation import IsolationError, Policy
 from autograder.sandbox import groups as groups_
 from autograder.sandbox.static import Scan, imported_modules, scan_submission
@@ -131,6 +132,8 @@ def _grade_exercises(course: CourseSpec, assignment: AssignmentSpec, submission:
                      cases: list[Case] | None = None, deadline: float | None = None,
                      progress: Progress | None = None) -> GradingRun:
     """The code exercises, run in the sandbox; the visible cases' values are added to `kept`."""
+    if not visible_only and course.warm_pool and submission.is_dir():  # the student kit starts its own (kit/check)
+        prestart_pool(SandboxOptions(warm_pool=True))
     if cases is None:
         cases = expand_assignment(course, assignment, student=student, visible_only=visible_only)
     try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing.util
 import os
 import resource
 import secrets
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -207,6 +209,28 @@ def library_paths() -> list[str]:
     return list(dict.fromkeys(p for p in paths if os.path.isdir(p)))
 
 
+def worker_paths() -> list[str]:
+    """`library_paths` as every worker's job names them (resolved): with the interpreter, the warm pool's key."""
+    return [os.path.realpath(p) for p in library_paths()]
+
+
+def prestart_pool(options: SandboxOptions) -> None:
+    """Start the warm pool's server now where the options use it (pool.prestart): its imports overlap the host's
+    own work before the first worker is needed."""
+    if options.warm_pool:
+        pool.prestart(options.python, worker_paths(), base_env())
+
+
+def share_pool(options: SandboxOptions):
+    """(python, paths, socket) of this process's warm pool server, started now, for the processes this one starts
+    to grade (pool.share, pool.attach); None where the options do not use it or it cannot start."""
+    if not options.warm_pool:
+        return None
+    paths = worker_paths()
+    control = pool.share(options.python, paths, base_env())
+    return (options.python, paths, control) if control is not None else None
+
+
 def base_env() -> dict[str, str]:
     """What every worker's environment holds: nothing of the grader's but the GPU selection."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
@@ -242,8 +266,8 @@ class _Session:
         """Exercise -> the case that ran out of its time limit and where the student's code was (feedback only)."""
         self._where: Where | None = None
         self.baseline: Worker | None = None
-        """The worker that runs speed cases' baselines (never student code), started at the first speed case."""
-        self.baseline_home: Path | None = None
+        """The worker that runs speed cases' baselines (never student code): taken from `_BASELINES` (kept by an
+        earlier grading of this process) or started at the first speed case, given back at the end."""
         self.others_seen: list[int] | None = None
         """The sandbox's other processes at the last look (`_others`), None before one."""
 
@@ -251,9 +275,9 @@ class _Session:
         try:
             return self._run(calls)
         finally:
-            self._drop_baseline()
-            if self.baseline_home is not None:
-                shutil.rmtree(self.baseline_home, ignore_errors=True)
+            if self.baseline is not None:
+                _BASELINES.give(self._baseline_key(), self.baseline)
+                self.baseline = None
 
     def _run(self, calls: list[Call]) -> SandboxReport:
         # One group after another, each in workers of its own (groups.py); never two workers side by side.
@@ -461,12 +485,18 @@ class _Session:
         def ask(target: Worker, request: dict, seconds: float) -> dict:
             return target.ask(request, seconds, "result")
 
+        shapes = (call.timing.baseline, tuple(call.timing.args), call.timing.max_ratio, speed.shapes(call.args))
+        if shapes in baseline.bounds:  # measured by an earlier grading on this worker: the same call, the same answer
+            return baseline.bounds[shapes]
         try:
-            return speed.bound(baseline, call.timing.baseline, list(call.timing.args), call.args,
-                               call.timing.max_ratio, secrets.randbits(64), ask)
+            bound = speed.bound(baseline, call.timing.baseline, list(call.timing.args), call.args,
+                                call.timing.max_ratio, secrets.randbits(64), ask)
         except (Timeout, Stopped, ProtocolBreak):
             self._drop_baseline()
             return None
+        if bound is not None:
+            baseline.bounds[shapes] = bound
+        return bound
 
     def _sources(self) -> dict[str, str]:
         """The module texts the running worker may import: its group's, exactly as the host read them."""
@@ -546,10 +576,13 @@ class _Session:
 
     def _baseline_worker(self) -> Worker | None:
         if self.baseline is None:
+            self.baseline = _BASELINES.take(self._baseline_key())
+        if self.baseline is None:
             try:
                 worker = self._start(self._job([], baseline=True), cuda=False, jailed=False)
                 ready = worker.receive(time.monotonic() + START_SECONDS)
                 if ready.get("op") != "ready":
+                    _end_baseline(worker)
                     raise ProtocolBreak("the baseline worker did not say ready")
             except (Timeout, Stopped, ProtocolBreak, OSError):
                 return None
@@ -557,14 +590,22 @@ class _Session:
         return self.baseline
 
     def _drop_baseline(self) -> None:
+        """A baseline that failed a request is ended, never kept for another grading."""
         if self.baseline is not None:
-            self.baseline.finish()
+            _end_baseline(self.baseline)
             self.baseline = None
+
+    def _baseline_key(self) -> tuple:
+        """What a kept baseline worker must share with this grading's to serve it: the interpreter, the library
+        paths, the pool or not, and the limits (its job names no folder of the submission's)."""
+        job = self._job([], baseline=True)
+        return (self.options.python, tuple(job["paths"]), job["refuse_processes"], self.options.warm_pool,
+                tuple(sorted(self._rlimits(False).items())))
 
     def _job(self, calls: list[Call], baseline: bool) -> dict:
         """The worker's set-up: folders, library paths, and the course's forbidden APIs with their families
         (static/families.py, derived here once per list); never a call."""
-        paths = [os.path.realpath(p) for p in library_paths()]
+        paths = worker_paths()
         return {"work": str(self.work), "paths": paths, "baseline": baseline,
                 "refuse_processes": not isolation_.process_filter(self.options.python),
                 "needs_torch": baseline or any(c.needs_torch or c.timing is not None for c in calls),
@@ -582,8 +623,6 @@ class _Session:
         # otherwise end it, and the student's CPU count (marker) must not include it.
         folder = self.scratch / "tmp" if jailed else Path(tempfile.mkdtemp(prefix="autograder-baseline-"))
         cwd = self.work if jailed else folder
-        if not jailed:
-            self.baseline_home = folder
         env = _worker_env(self.scratch, folder, marked=jailed)
         visible = isolation_.visible_paths(self.options.python, job["paths"])
         owned = [self.work, self.scratch / "tmp"]
@@ -604,7 +643,8 @@ class _Session:
                         raise
                     self.pooled += 1
                     return Worker(process, host_request, host_response, arena,
-                                  isolation_.private_uid(isolation, process.pid), alone=job["refuse_processes"])
+                                  isolation_.private_uid(isolation, process.pid), alone=job["refuse_processes"],
+                                  home=None if jailed else folder)
                 except pool.PoolError:
                     pass  # logged by the pool; this worker starts cold
             channels = Channels(worker_request, worker_response, arena.fd)
@@ -619,11 +659,13 @@ class _Session:
                                      start_new_session=True, preexec_fn=partial(_limit, limits))
             process = Cold(popen)
             return Worker(process, host_request, host_response, arena, isolation_.private_uid(isolation, process.pid),
-                          alone=job["refuse_processes"])
+                          alone=job["refuse_processes"], home=None if jailed else folder)
         except BaseException:
             for fd in (host_request, host_response):
                 os.close(fd)
             arena.close()
+            if not jailed:
+                shutil.rmtree(folder, ignore_errors=True)
             raise
         finally:
             os.close(worker_request)
@@ -684,6 +726,71 @@ class _Session:
 
 class _BaselineFailed(Exception):
     pass
+
+
+KEPT_BASELINES = 4
+"""Baseline workers kept idle per kind in one grader process (one per grading at a time: a thread pool's)."""
+
+
+class _Baselines:
+    """Baseline workers kept between the gradings of this process. A baseline worker never runs student code and
+    holds nothing of a submission (the library's function, the speed case's own arguments, random inputs); one
+    started per grading cost a fork, an exit, torch's first call and the bound's rounds (docs/benchmark.md). A
+    grading takes one (or starts one), gives it back at its end; one that failed a request is ended instead
+    (`_Session._drop_baseline`). Only workers of the warm pool are kept (a cold one's files are in its grading's
+    scratch folder). Ended with the process (multiprocessing's finalizers, which run at exit in the main process
+    and in a process pool's job processes alike)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: dict[tuple, list[Worker]] = {}
+        self._owner = os.getpid()
+        multiprocessing.util.Finalize(self, self.close, exitpriority=10)
+
+    def take(self, key: tuple) -> Worker | None:
+        with self._lock:
+            idle = self._idle.get(key, []) if self._owner == os.getpid() else []
+            while idle:
+                worker = idle.pop()
+                if _running(worker.pid):
+                    worker.arena.end = 0  # its regions are reused, as a speed case's rounds reuse theirs
+                    return worker
+                _end_baseline(worker)
+        return None
+
+    def give(self, key: tuple, worker: Worker) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            if self._owner == os.getpid() and isinstance(worker.process, pool.WarmProcess) \
+                    and len(idle) < KEPT_BASELINES and _running(worker.pid):
+                idle.append(worker)
+                return
+        _end_baseline(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = [w for idle in self._idle.values() for w in idle] if self._owner == os.getpid() else []
+            self._idle.clear()
+        for worker in workers:
+            _end_baseline(worker)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie has: its status waits for the pool's reaping)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X", b"x")
+
+
+def _end_baseline(worker: Worker) -> None:
+    worker.finish()
+    if worker.home is not None:
+        shutil.rmtree(worker.home, ignore_errors=True)
+
+
+_BASELINES = _Baselines()
 
 
 class _Settled(Exception):

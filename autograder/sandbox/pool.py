@@ -82,7 +82,7 @@ class Zygote:
             shutil.copyfile(here / name, self.runtime / name)
         shutil.copyfile(codec.__file__, self.runtime / "codec.py")
         settings = self.runtime / "settings.json"
-        settings.write_text(json.dumps({"paths": paths, "preload": list(PRELOAD)}), encoding="utf-8")
+        settings.write_text(json.dumps({"paths": paths, "preload": list(PRELOAD), "warm_up": True}), encoding="utf-8")
         env = {**env, MARK: "_" * MARK_ROOM}  # room for each child's scratch marker (zygote.py's _mark)
         self.control, remote = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log_path = self.runtime / "zygote.log"
@@ -92,6 +92,16 @@ class Zygote:
                 cwd=self.runtime, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
                 pass_fds=(remote.fileno(),), start_new_session=True)
         self.control.settimeout(START_SECONDS)
+        self.preloaded: tuple[str, ...] | None = None
+        """What the server imported, once it said so (`ready`); None while it is still importing."""
+        self._answered = False
+
+    def ready(self) -> None:
+        """Wait until the server has imported its preloads and said so (at once after the first time); PoolError,
+        with the server stopped, where it did not. The server starts importing as soon as it is constructed:
+        `prestart` constructs it early, so that its imports run while the host does its own work."""
+        if self.preloaded is not None:
+            return
         try:
             ready = json.loads(self.control.recv(4096) or b"{}")
         except (OSError, ValueError) as error:
@@ -108,6 +118,9 @@ class Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def _reply_seconds(self) -> float:
+        return REPLY_SECONDS
+
     def spawn(self, job: Path, cwd: Path, env: dict[str, str], limits: dict[str, int], jail: dict | None,
               channels: list[int]) -> WarmProcess:
         """Fork a worker for `job`. `channels` are its ends of the request and response pipes and its arena, which
@@ -116,17 +129,19 @@ class Zygote:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         read_fd, write_fd = os.pipe()
         try:
-            with self.lock:
-                socket.send_fds(self.control, [request.encode()], [theirs.fileno(), write_fd, *channels])
-            mine.settimeout(REPLY_SECONDS)
+            try:
+                with self.lock:
+                    socket.send_fds(self.control, [request.encode()], [theirs.fileno(), write_fd, *channels])
+            finally:  # in flight, the kernel holds them: a server that dies with the request unread closes them,
+                theirs.close()  # and the recv below ends at once instead of at its time-out
+                os.close(write_fd)
+            mine.settimeout(self._reply_seconds())
             reply = json.loads(mine.recv(4096) or b"{}")
+            self._answered = True
         except (OSError, ValueError) as error:
             mine.close()
             os.close(read_fd)
             raise PoolError(f"the warm pool did not answer: {error}") from None
-        finally:
-            theirs.close()
-            os.close(write_fd)
         if not isinstance(reply.get("pid"), int):
             mine.close()
             os.close(read_fd)
@@ -135,6 +150,8 @@ class Zygote:
 
     def close(self) -> None:
         self.control.close()  # the zygote kills its children and exits when its control socket closes
+        if self.preloaded is None:  # never asked here (still importing, or shared with other processes, done)
+            self.process.kill()     # its children, if any, die with it (PR_SET_PDEATHSIG)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -149,32 +166,108 @@ class Zygote:
             return "no output"
 
 
+class Attached(Zygote):
+    """The fork server of the process that started this one (`grade-all`'s, which `share`s it with its job
+    processes), reached through this process's copy of its control socket. The server reads one request (one
+    datagram) at a time and answers each on the request's own socket, so several processes can ask it at once.
+    Nobody here waits for its `ready`: the first answer may take the server's start (START_SECONDS) and the
+    server refuses to serve where forking it is not safe (zygote.py). A request that fails makes this process
+    discard it and start a server of its own, as any pool failure does."""
+
+    def __init__(self, control: socket.socket):
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.control = control
+        self.preloaded = ()
+        self.runtime = None
+        self.log_path = None
+        self._answered = False
+
+    def ready(self) -> None:
+        pass
+
+    def alive(self) -> bool:
+        return self.control.fileno() >= 0
+
+    def close(self) -> None:
+        self.control.close()  # the server ends when every copy of its control socket is closed
+
+    def _reply_seconds(self) -> float:
+        return REPLY_SECONDS if self._answered else START_SECONDS + REPLY_SECONDS
+
+    def _log_tail(self) -> str:
+        return "the warm pool of the process that started this one"
+
+
 _zygotes: dict[tuple[int, str, tuple[str, ...]], Zygote] = {}
 _broken: dict[tuple[int, str, tuple[str, ...]], str] = {}
 _lock = threading.Lock()
 
 
 def zygote(python: str, paths: list[str], env: dict[str, str]) -> Zygote:
-    """This process's fork server for `python` and `paths`, started on first use and again if it died.
-    Raises PoolError where it cannot start (and, after that, at once: the host goes cold for good)."""
+    """This process's fork server for `python` and `paths`, ready: started on first use (or by `prestart`) and
+    again if it died. Raises PoolError where it cannot start (and, after that, at once: the host goes cold for
+    good)."""
     key = (os.getpid(), python, tuple(paths))  # a forked grader process never shares its parent's server
     with _lock:
-        if key in _broken:
-            raise PoolError(_broken[key])
-        server = _zygotes.get(key)
-        if server is not None and server.alive():
-            return server
-        if server is not None:
-            log.warning("autograder: the warm pool's server exited (%s); starting a new one", server._log_tail())
-            server.close()
+        server = _started(key, python, paths, env)
         try:
-            server = Zygote(python, paths, env)
+            server.ready()
         except PoolError as error:
+            _zygotes.pop(key, None)
             _broken[key] = str(error)
             log.warning("autograder: %s; workers start cold (a fresh interpreter each)", error)
             raise
-        _zygotes[key] = server
         return server
+
+
+def prestart(python: str, paths: list[str], env: dict[str, str]) -> Zygote | None:
+    """Start this process's fork server now, without waiting for its imports (seconds: NumPy, torch), so that
+    they run on another core while this process reads the course, draws the cases and imports torch itself;
+    `zygote` waits for it where a worker is first needed. None where it cannot start (the first worker says why)."""
+    key = (os.getpid(), python, tuple(paths))
+    with _lock:
+        try:
+            return _started(key, python, paths, env)
+        except PoolError:
+            return None
+
+
+def _started(key, python: str, paths: list[str], env: dict[str, str]) -> Zygote:
+    """The server of `key`, started if there is none or it died; PoolError where it is broken for good. Called
+    with _lock held."""
+    if key in _broken:
+        raise PoolError(_broken[key])
+    server = _zygotes.get(key)
+    if server is not None and server.alive():
+        return server
+    if server is not None:
+        log.warning("autograder: the warm pool's server exited (%s); starting a new one", server._log_tail())
+        server.close()
+    try:
+        try:
+            server = Zygote(python, paths, env)
+        except OSError as error:
+            raise PoolError(f"the warm pool cannot start ({error})") from None
+    except PoolError as error:
+        _broken[key] = str(error)
+        log.warning("autograder: %s; workers start cold (a fresh interpreter each)", error)
+        raise
+    _zygotes[key] = server
+    return server
+
+
+def share(python: str, paths: list[str], env: dict[str, str]) -> socket.socket | None:
+    """This process's fork server (started now where none runs), as the socket to hand to the processes this one
+    starts to grade (`grade-all`'s jobs, which `attach` it): one server's imports for the whole class instead
+    of one per job process. None where it cannot start: each job process then tries its own."""
+    server = prestart(python, paths, env)
+    return server.control if server is not None else None
+
+
+def attach(python: str, paths: list[str], control: socket.socket) -> None:
+    """In a process started with a `share`d server's socket: use that server for `python` and `paths`."""
+    adopt(python, paths, lambda: Attached(control))
 
 
 def adopt(python: str, paths: list[str], connect) -> Zygote | None:

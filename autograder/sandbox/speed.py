@@ -20,12 +20,13 @@ from typing import Any, Callable
 import numpy as np
 
 from autograder.sandbox import arguments, wire
-from autograder.sandbox.process import Worker, process_cpu, sandbox_cpu
+from autograder.sandbox.process import Worker, sandbox_cpu
 
-MIN_SECONDS = 0.05
-"""CPU time the baseline's side of one measurement must reach (its clock reads nanoseconds). 0.05 s: ratios
-against a limit of several x need a few percent, not less; at 0.15 s the speed case was a third of the CPU of a
-grading (docs/benchmark.md)."""
+MIN_SECONDS = 0.03
+"""CPU time the baseline's side of one measurement must reach (its clock reads nanoseconds). 0.03 s: ratios
+against a limit of several x need a few percent, not less (the reference measures 1.3-4x against a limit of 10x,
+under load too, docs/benchmark.md); at 0.15 s the speed case was a third of the CPU of a grading, at 0.05 s a
+fifth."""
 MAX_ROUNDS = 400
 MEASUREMENTS = 2
 BASELINE_SECONDS = 60.0
@@ -95,7 +96,7 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
     ends the measurement with the rounds done, never as a time-out; only one round longer than that is."""
     deadline, round_seconds = budget
     student_start = _student_cpu(student, scratch)
-    baseline_start = process_cpu(baseline.pid) or 0.0
+    baseline_start = baseline.cpu() or 0.0
     rounds, running_student, running_baseline = 0, 0.0, 0.0
     marks = {student: student.arena.end, baseline: baseline.arena.end}
     while True:
@@ -110,10 +111,10 @@ def _one_measurement(student, baseline, scratch, call, target, positional, args,
                     else (float("inf"), 1.0)
             placed = _place(worker.arena, inputs)
             slot = worker.arena.slot(_output_bytes(inputs))
-            before = process_cpu(worker.pid) or 0.0
+            before = worker.cpu() or 0.0
             answer = ask(worker, {**request, "id": f"timed-{rounds}", "args": placed, "out": slot},
                          round_seconds if worker is student else BASELINE_SECONDS)
-            used = (process_cpu(worker.pid) or 0.0) - before
+            used = (worker.cpu() or 0.0) - before
             if worker is student:
                 running_student += used
             else:
@@ -145,7 +146,7 @@ def bound(baseline: Worker, target: str, positional: list[str], args: dict[str, 
     where the baseline does not return. The host stops the graded call there, by the CPU clock, so that a slow
     loop is "too slow" before the wall-clock limit, whatever the load."""
     rng = np.random.default_rng(seed)
-    start, rounds = process_cpu(baseline.pid) or 0.0, 0
+    start, rounds = baseline.cpu() or 0.0, 0
     mark = baseline.arena.end
     while rounds < BOUND_ROUNDS:
         baseline.arena.end = mark
@@ -157,23 +158,36 @@ def bound(baseline: Worker, target: str, positional: list[str], args: dict[str, 
         if answer.get("kind") != "returned":
             return None
         rounds += 1
-        if (process_cpu(baseline.pid) or 0.0) - start >= BOUND_SECONDS:
+        if (baseline.cpu() or 0.0) - start >= BOUND_SECONDS:
             break
     baseline.arena.end = mark
-    per_call = ((process_cpu(baseline.pid) or 0.0) - start) / rounds
+    per_call = ((baseline.cpu() or 0.0) - start) / rounds
     return (max(CERTAIN_FACTOR * max_ratio * per_call, MIN_BOUND_SECONDS), per_call) if per_call > 0 else None
+
+
+def shapes(args: dict[str, Any]) -> tuple:
+    """What `bound` depends on in `args`: each array's shape and dtype (and a tensor's kind), every other value as
+    it is; a key for a bound measured once on a kept baseline worker (host._Session._speed_bound)."""
+    described = []
+    for name, value in sorted(args.items()):
+        placed = arguments.placeable(value)
+        if placed is None:
+            described.append((name, type(value).__name__, repr(value)[:200]))
+        else:
+            described.append((name, tuple(placed[0].shape), placed[0].dtype.str, repr(placed[1])))
+    return tuple(described)
 
 
 def _means(student, baseline, scratch, student_start, baseline_start, rounds):
     student_total = _student_cpu(student, scratch) - student_start
-    baseline_total = (process_cpu(baseline.pid) or 0.0) - baseline_start
+    baseline_total = (baseline.cpu() or 0.0) - baseline_start
     return student_total / rounds, baseline_total / rounds
 
 
 def _student_cpu(student: Worker, scratch: Path) -> float:
     """CPU seconds of the student's worker and of every other process of its sandbox: the worker's own where the
     kernel refuses it new processes (Worker.alone), without a sweep of /proc."""
-    return (process_cpu(student.pid) or 0.0) if student.alone else sandbox_cpu(student.pid, scratch, student.uid)
+    return (student.cpu() or 0.0) if student.alone else sandbox_cpu(student.pid, scratch, student.uid)
 
 
 def _fresh(args: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:

@@ -124,6 +124,8 @@ class Guards:
         self.families = {}
         self.hits = []
         self.mode = None
+        self._derived = {}
+        """Forbidden list (as sent) -> (its names, its operators, its stems): derived once per list."""
 
     def install(self, names):
         import warnings
@@ -212,10 +214,17 @@ class Guards:
     def entered(self, forbidden):
         """A context for one call: the names it forbids active, torch's dispatcher guarded where it forbids an
         operator."""
-        self.active, self.hits = frozenset(forbidden), []
-        self.operators = frozenset(n for n in self.active if n.startswith(OPERATOR_PREFIX))
-        stems = {stem(n): n for n in sorted(self.active) if n.startswith("torch.") and len(stem(n)) >= MIN_STEM}
-        if stems != self.stems:
+        key = tuple(forbidden)
+        derived = self._derived.get(key)
+        if derived is None:  # once per list: every call of an exercise sends the same one (hundreds of names)
+            active = frozenset(forbidden)
+            derived = (active, frozenset(n for n in active if n.startswith(OPERATOR_PREFIX)),
+                       {stem(n): n for n in sorted(active) if n.startswith("torch.") and len(stem(n)) >= MIN_STEM})
+            if len(self._derived) < 64:
+                self._derived[key] = derived
+        self.active, self.operators, stems = derived
+        self.hits = []
+        if stems is not self.stems:
             self.stems, self.families = stems, {}
         torch_forbidden = self.operators or self.stems
         return self.mode if (torch_forbidden and self.mode is not None) else contextlib.nullcontext()

