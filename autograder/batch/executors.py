@@ -2,7 +2,10 @@
 
     processes   a process pool (default): the host side of a grading (reference values with torch, comparisons,
                 diagnoses) holds the GIL, so threads serialize it. Measured on 2 cores, 6 full submissions:
-                processes 12.2 s, threads 18.8 s, one at a time 21.5 s
+                processes 12.2 s, threads 18.8 s, one at a time 21.5 s. The job processes are forked from
+                multiprocessing's fork server, which imports the grader and torch once (PRELOAD), and they share
+                the warm pool's server of the process that opened the executor (`pool_share`: one server's
+                imports for the class, not one per job process)
     threads     a thread pool: no start-up cost, enough where the sandboxed student code dominates
     dask        a Dask distributed cluster: an existing one (`scheduler` address) or a LocalCluster
 """
@@ -14,6 +17,11 @@ import os
 from typing import Any, Callable, Iterable
 
 KINDS = ("processes", "threads", "dask")
+PRELOAD = ("autograder.batch.forkserver", "autograder.batch.jobs", "autograder.pipeline", "autograder.reporters.html",
+           "numpy", "torch")
+"""What multiprocessing's fork server imports once before forking each job process (instead of each job process
+importing it: torch alone is 1.3 s of CPU). Nothing in it starts a thread, so the forks are safe. The first makes
+the server die with `grade-all` (batch/forkserver.py), and the job processes with it."""
 
 
 class ExecutorError(Exception):
@@ -25,13 +33,15 @@ def default_jobs() -> int:
 
 
 class LocalExecutor:
-    def __init__(self, kind: str, jobs: int):
+    def __init__(self, kind: str, jobs: int, pool_share: tuple | None = None):
+        """`pool_share`: (python, paths, socket) of this process's warm pool server (sandbox.host.share_pool), for
+        the job processes to use instead of starting one each."""
         self.slots = jobs
         if kind == "threads":
             self._pool: cf.Executor = cf.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
-        else:  # spawn, not fork: forking a process with threads (ours, torch's) can deadlock
-            self._pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_die_with_parent)
+        else:  # never a plain fork of this process: forking a process with threads (ours, torch's) can deadlock
+            self._pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_job_process,
+                                                initargs=(pool_share,))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
         return self._pool.submit(fn, *args)
@@ -43,9 +53,29 @@ class LocalExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _context():
+    """multiprocessing's fork server, with the grader and torch preloaded, where the platform has one; spawn
+    elsewhere."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
+def _job_process(pool_share: tuple | None) -> None:
+    """Each job process's set-up: die with `grade-all`; use its warm pool server where it shares one."""
+    _die_with_parent()
+    if pool_share is not None:
+        from autograder.sandbox import pool
+
+        pool.attach(*pool_share)
+
+
 def _die_with_parent() -> None:
-    """In each pool process (Linux): exit when `grade-all` dies, even by SIGKILL, instead of waiting forever
-    for work. Elsewhere the pool's own clean-up applies."""
+    """In each pool process (Linux): exit when its parent dies, even by SIGKILL, instead of waiting forever for
+    work: `grade-all` with spawn, the fork server (which dies with `grade-all`: batch/forkserver.py) otherwise.
+    Elsewhere the pool's own clean-up applies."""
     try:
         import ctypes
         import signal
@@ -89,7 +119,8 @@ class DaskExecutor:
             self._cluster.close()
 
 
-def open_executor(kind: str, jobs: int | None = None, scheduler: str | None = None):
+def open_executor(kind: str, jobs: int | None = None, scheduler: str | None = None, pool_share: tuple | None = None):
+    """`pool_share` (sandbox.host.share_pool): the warm pool server a local process pool's jobs use."""
     if kind not in KINDS:
         raise ExecutorError(f"unknown executor {kind!r}; use one of {', '.join(KINDS)}")
     if scheduler and kind != "dask":
@@ -98,4 +129,4 @@ def open_executor(kind: str, jobs: int | None = None, scheduler: str | None = No
         raise ExecutorError(f"--jobs {jobs}: give at least 1")
     if kind == "dask":
         return DaskExecutor(scheduler, jobs or default_jobs())
-    return LocalExecutor(kind, jobs or default_jobs())
+    return LocalExecutor(kind, jobs or default_jobs(), pool_share if kind == "processes" else None)

@@ -81,7 +81,7 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     only = _only(args.only, found.submissions, folder, args.force)
     times = _times(args.times, assignment, found.submissions)
     try:
-        executor = open_executor(args.executor, args.jobs, args.scheduler)
+        executor = open_executor(args.executor, args.jobs, args.scheduler, warm_pool(course, args.executor))
     except ExecutorError as error:
         raise UsageError(str(error)) from None
     count = len(only) if only is not None else len(found.submissions)
@@ -115,6 +115,22 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
         print(f"the grader failed for {', '.join(result.failed)} (details in their run.json); re-run to retry them",
               file=sys.stderr)
     return EXIT_OK
+
+
+def warm_pool(course, executor: str) -> tuple | None:
+    """Start the warm pool's server now, in this process, while the submissions are read: the job processes of a
+    process pool share it (its socket, returned), a thread pool's gradings use it here; Dask's workers, on other
+    machines, start their own."""
+    from autograder.sandbox import SandboxOptions
+    from autograder.sandbox.host import prestart_pool, share_pool
+
+    if executor == "dask" or not course.warm_pool:
+        return None
+    options = SandboxOptions(warm_pool=True)
+    if executor == "threads":
+        prestart_pool(options)
+        return None
+    return share_pool(options)
 
 
 def submissions_of(args: argparse.Namespace, folder: Path):

@@ -102,7 +102,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from autograder.batch.progress import Progress
     from autograder.batch.runner import grade_all
     from autograder.cli import EXIT_FAILED, EXIT_OK, UsageError
-    from autograder.commands.batch import submissions_of
+    from autograder.commands.batch import submissions_of, warm_pool
     from autograder.nbgrader import gradebook
     from autograder.reporters.text import points
 
@@ -117,7 +117,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     course, assignment, found = submissions_of(args, folder)
     out = Path(args.out) if args.out else folder / "sandbox_grades"
     try:
-        executor = open_executor("processes", args.jobs)
+        executor = open_executor("processes", args.jobs, pool_share=warm_pool(course, "processes"))
     except ExecutorError as error:
         raise UsageError(str(error)) from None
     print(f"grading {len(found.submissions)} submissions of {assignment.id} in the sandbox into {out}/",

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,21 @@ def runs_in(out: Path) -> dict[str, dict]:
     return {p.parent.name: json.loads(p.read_text()) for p in sorted(out.glob("*/run.json"))}
 
 
+def processes_with(entry: str) -> list[int]:
+    """Live processes whose environment holds `entry` (NAME=value)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            if entry.encode() in open(f"/proc/{name}/environ", "rb").read().split(b"\0") and \
+                    open(f"/proc/{name}/stat", "rb").read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+                found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
 def command(course: Path, *args: str) -> list[str]:
     return [AUTOGRADER, "--course", str(course), *args]
 
@@ -63,13 +79,21 @@ def test_thirty_submissions_resume_after_a_kill_and_match_a_dask_cluster(small_c
     out = tmp_path / "grades"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     # 1. Killed (SIGKILL, no clean-up) once a few students are done.
+    marker = f"AUTOGRADER_TEST_RUN={uuid.uuid4().hex}"
     first = subprocess.Popen(command(small_course, "grade-all", str(folder), "--out", str(out), "--jobs", "1"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**env, "AUTOGRADER_TEST_RUN": marker.split("=")[1]})
     deadline = time.monotonic() + 60
     while len(list(out.glob("*/.done"))) < 4 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait()
+    # Nothing of it lives on: its process pool's fork server and job processes die with it (their environment
+    # has the marker; its warm pool server and workers die with the process and thread that started them).
+    deadline = time.monotonic() + 10
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_with(marker) == [], "a process of the killed grade-all outlived it"
     done = {p.parent.name: p.parent.joinpath("run.json").stat().st_mtime_ns for p in out.glob("*/.done")}
     assert 4 <= len(done) < 30, f"the kill came too late or too early: {len(done)} students done"
 
