@@ -73,7 +73,20 @@ def type_name(value: Any) -> str:
 
 # ---- encoding ------------------------------------------------------------------------------------------------
 
-def _npy_bytes(array: np.ndarray) -> str:
+class _Copied:
+    """An array carried by `plain` instead of its .npy text: a copy, in the order np.save writes (Fortran only for
+    an array contiguous that way alone), so that decoding gives what the text would have."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        fortran = array.flags.f_contiguous and not array.flags.c_contiguous
+        self.array = np.array(array, order="F" if fortran else "C", copy=True)
+
+
+def _npy_bytes(array: np.ndarray, copied: bool = False) -> str | _Copied:
+    if copied:
+        return _Copied(array)
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -88,7 +101,14 @@ def _torch_types() -> tuple[type, ...]:
     return (torch.Tensor, torch.nn.Parameter)
 
 
-def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None) -> dict:
+def plain(value: Any) -> Any:
+    """`decode(encode(value))` without the .npy text between: every array copied instead (the host's own values, a
+    reference's results: a speed case's 2 MB output cost 10 ms through the text, each grading). Same types, values,
+    dtypes, memory orders and limits as the round trip."""
+    return decode(encode(value, _copied=True), _copied=True)
+
+
+def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None, _copied: bool = False) -> dict:
     """Turn a value into JSON-able data; unsupported values become {'t': 'unsupported'}."""
     budget = [MAX_ITEMS] if _budget is None else _budget
     budget[0] -= 1
@@ -112,27 +132,27 @@ def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None) -> dic
             raise CodecError(f"string longer than {MAX_STRING} characters")
         return {"t": "str", "v": value}
     if kind in (list, tuple):
-        return {"t": kind.__name__, "items": [encode(v, _depth + 1, budget) for v in value]}
+        return {"t": kind.__name__, "items": [encode(v, _depth + 1, budget, _copied) for v in value]}
     if kind is dict:
-        return {"t": "dict", "items": [[encode(k, _depth + 1, budget), encode(v, _depth + 1, budget)]
-                                       for k, v in value.items()]}
+        return {"t": "dict", "items": [[encode(k, _depth + 1, budget, _copied),
+                                        encode(v, _depth + 1, budget, _copied)] for k, v in value.items()]}
     if kind is np.ndarray:
         if value.dtype.hasobject or value.dtype.names is not None:
             return {"t": "unsupported", "type": f"numpy.ndarray of dtype {value.dtype}"}
         if value.nbytes > MAX_ARRAY_BYTES:
             raise CodecError(f"array of {value.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
-        return {"t": "ndarray", "npy": _npy_bytes(value)}
+        return {"t": "ndarray", "npy": _npy_bytes(value, _copied)}
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and not value.dtype.hasobject:
-        return {"t": "npscalar", "npy": _npy_bytes(np.asarray(value))}
+        return {"t": "npscalar", "npy": _npy_bytes(np.asarray(value), _copied)}
     if kind in _torch_types():
-        return _encode_tensor(value)
+        return _encode_tensor(value, _copied)
     if kind is TensorData:
         return {"t": "tensor", "dtype": value.dtype, "device": value.device,
-                "requires_grad": value.requires_grad, "npy": _npy_bytes(value.array)}
+                "requires_grad": value.requires_grad, "npy": _npy_bytes(value.array, _copied)}
     return {"t": "unsupported", "type": type_name(value)}
 
 
-def _encode_tensor(tensor: Any) -> dict:
+def _encode_tensor(tensor: Any, copied: bool = False) -> dict:
     import torch
 
     dtype = str(tensor.dtype).removeprefix("torch.")
@@ -145,7 +165,7 @@ def _encode_tensor(tensor: Any) -> dict:
     if array.nbytes > MAX_ARRAY_BYTES:
         raise CodecError(f"tensor of {array.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
     return {"t": "tensor", "dtype": dtype, "device": str(tensor.device),
-            "requires_grad": bool(tensor.requires_grad), "npy": _npy_bytes(array)}
+            "requires_grad": bool(tensor.requires_grad), "npy": _npy_bytes(array, copied)}
 
 
 # ---- decoding ------------------------------------------------------------------------------------------------
@@ -161,13 +181,16 @@ MAX_NPY_DIMS = 64
 """NumPy's most dimensions: a header with more raised ValueError, a grader error, not a CodecError."""
 
 
-def _load_npy(text: Any) -> np.ndarray:
+def _load_npy(text: Any, copied: bool = False) -> np.ndarray:
     """Read .npy bytes, checking the header against the payload before anything is allocated.
 
     The header is read here, by a regular expression, not by NumPy: `np.load` parses it with `ast.literal_eval`,
     and under CPython 3.11 an AST built in one thread while another builds one can fail with "AST constructor
     recursion depth mismatch" (autograder/pyast.py): decoding answers while another grading thread parsed made
-    cases grader errors. Only what `np.save` writes for a plain dtype is accepted."""
+    cases grader errors. Only what `np.save` writes for a plain dtype is accepted. `copied`: `plain`'s array, a
+    copy already."""
+    if copied and type(text) is _Copied:
+        return text.array
     if not isinstance(text, str):
         raise CodecError("array payload is not a string")
     try:
@@ -221,7 +244,7 @@ def _load_npy(text: Any) -> np.ndarray:
     return flat.reshape(shape).copy()
 
 
-def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
+def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = False) -> Any:
     """Inverse of `encode`. tensors='data' gives `TensorData`; tensors='torch' builds real tensors."""
     if _depth > MAX_DEPTH + 1:
         raise CodecError("value nested too deeply")
@@ -250,7 +273,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         items = data.get("items")
         if not isinstance(items, list):
             raise CodecError(f"malformed {tag}")
-        values = [decode(v, tensors, _depth + 1) for v in items]
+        values = [decode(v, tensors, _depth + 1, _copied) for v in items]
         return values if tag == "list" else tuple(values)
     if tag == "dict":
         items = data.get("items")
@@ -258,18 +281,18 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
             raise CodecError("malformed dict")
         result = {}
         for key, value in items:
-            key = decode(key, tensors, _depth + 1)
+            key = decode(key, tensors, _depth + 1, _copied)
             if type(key) not in (str, int, float, bool, tuple) and key is not None:
                 key = Unsupported(f"dict key of type {type_name(key)}")
             try:
-                result[key] = decode(value, tensors, _depth + 1)
+                result[key] = decode(value, tensors, _depth + 1, _copied)
             except TypeError:
                 raise CodecError("unhashable dict key") from None
         return result
     if tag == "ndarray":
-        return _load_npy(data.get("npy"))
+        return _load_npy(data.get("npy"), _copied)
     if tag == "npscalar":
-        array = _load_npy(data.get("npy"))
+        array = _load_npy(data.get("npy"), _copied)
         if array.ndim != 0:
             raise CodecError("malformed numpy scalar")
         return array[()]
@@ -279,7 +302,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0) -> Any:
         # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_answer_bombs.py).
         if not isinstance(dtype, str) or not isinstance(device, str) or len(dtype) > MAX_NAME or len(device) > MAX_NAME:
             raise CodecError("malformed tensor")
-        array = _load_npy(data.get("npy"))
+        array = _load_npy(data.get("npy"), _copied)
         if tensors == "torch":
             return _build_tensor(array, dtype, device, bool(data.get("requires_grad")))
         return TensorData(array, dtype, device, bool(data.get("requires_grad")))

@@ -471,3 +471,63 @@ def test_dumps_is_one_standard_json_line():
     text = codec.dumps({"x": [math.nan, math.inf], "a": np.array([np.nan])})
     assert "\n" not in text
     json.loads(text, parse_constant=lambda name: pytest.fail(f"non-standard constant {name}"))
+
+
+def _same_plain(a, b) -> None:
+    """a and b are the same plain data: types, dtypes, memory orders, values; arrays owning their memory."""
+    assert type(a) is type(b), (a, b)
+    if isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _same_plain(x, y)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for key in a:
+            _same_plain(a[key], b[key])
+    elif isinstance(a, TensorData):
+        assert (a.dtype, a.device, a.requires_grad) == (b.dtype, b.device, b.requires_grad)
+        _same_plain(a.array, b.array)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, (a.dtype, b.dtype, a.shape, b.shape)
+        assert (a.flags.c_contiguous, a.flags.f_contiguous) == (b.flags.c_contiguous, b.flags.f_contiguous)
+        assert a.flags.owndata and a.flags.writeable and np.array_equal(a, b, equal_nan=True)
+    elif isinstance(a, float) and math.isnan(a):
+        assert math.isnan(b)
+    else:
+        assert a == b
+
+
+def test_plain_is_the_round_trip_without_the_text():
+    """Does codec.plain (the host's own values: a reference's results) give exactly what decode(encode(v)) gives:
+    the same types, dtypes (byte order included), memory orders and values, as copies that share nothing with v?"""
+    base = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    values = [
+        None, True, 3, 2.5, math.nan, "text", [1, (2, 3)], {"a": 1, 2: [3.0]},
+        base, base[:, ::2], np.asfortranarray(base), base.T, np.zeros((0, 3), np.float32),
+        np.arange(4, dtype=">i4"), np.float32(1.5), np.int64(7), np.array(3.0),
+        np.array([1 + 2j]), np.array([True, False]), np.array([object()], dtype=object),
+        torch.arange(6.0).reshape(2, 3), torch.ones(2, 3).t(), torch.ones(3, dtype=torch.bfloat16),
+        torch.ones(2, requires_grad=True), torch.zeros(2, dtype=torch.int16),
+        (base, {"t": torch.ones(1)}), object(), TensorData(np.ones(2), "float64", "cpu"),
+    ]
+    for value in values:
+        got = codec.plain(value)
+        _same_plain(got, codec.decode(codec.encode(value)))
+        if isinstance(value, np.ndarray) and value.size and not value.dtype.hasobject:
+            assert not np.shares_memory(got, value)
+    tensor = torch.arange(4.0)
+    copy = codec.plain(tensor)
+    tensor[0] = 99.0
+    assert copy.array[0] == 0.0
+
+
+def test_plain_keeps_the_round_trips_limits(monkeypatch):
+    """Is a value too large or too deep for the round trip refused by plain as well (CodecError)?"""
+    monkeypatch.setattr(codec, "MAX_ARRAY_BYTES", 64)
+    with pytest.raises(CodecError):
+        codec.plain(np.zeros(9))
+    nested: list = []
+    for _ in range(codec.MAX_DEPTH + 2):
+        nested = [nested]
+    with pytest.raises(CodecError):
+        codec.plain(nested)

@@ -183,7 +183,7 @@ def _run(function: Callable[..., Any], case: PackedCase, output_kb: int) -> Outc
                        error_mro=tuple(c.__name__ for c in kind.__mro__), message=str(error),
                        traceback=_student_traceback(error), stdout=printed.text, mutated=mutated)
     try:
-        returned = codec.decode(codec.encode(value))
+        returned = codec.plain(value)
     except codec.CodecError as too_big:
         return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError", error_mro=("ReturnValueError",),
                        message=f"the returned value cannot be graded: {too_big}", stdout=printed.text)

@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
@@ -204,9 +203,7 @@ def library_paths() -> list[str]:
 
     Added to `sys.path` directly, so their `.pth` files, which could put an editable install of the
     grader (and the repository) on the path, are not processed."""
-    paths = [sysconfig.get_paths()[k] for k in ("purelib", "platlib")]
-    paths += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
-    return list(dict.fromkeys(p for p in paths if os.path.isdir(p)))
+    return isolation_.site_packages()
 
 
 def worker_paths() -> list[str]:
@@ -485,7 +482,7 @@ class _Session:
         def ask(target: Worker, request: dict, seconds: float) -> dict:
             return target.ask(request, seconds, "result")
 
-        shapes = (call.timing.baseline, tuple(call.timing.args), call.timing.max_ratio, speed.shapes(call.args))
+        shapes = self._bound_key(call)
         if shapes in baseline.bounds:  # measured by an earlier grading on this worker: the same call, the same answer
             return baseline.bounds[shapes]
         try:
@@ -497,6 +494,11 @@ class _Session:
         if bound is not None:
             baseline.bounds[shapes] = bound
         return bound
+
+    @staticmethod
+    def _bound_key(call: Call) -> tuple:
+        """What a speed bound depends on: the baseline, how it is called, the limit, the inputs' shapes."""
+        return (call.timing.baseline, tuple(call.timing.args), call.timing.max_ratio, speed.shapes(call.args))
 
     def _sources(self) -> dict[str, str]:
         """The module texts the running worker may import: its group's, exactly as the host read them."""
@@ -533,18 +535,23 @@ class _Session:
             return replace(outcome, timing=None, timing_problem="the baseline worker could not start",
                            grader_fault=True)
         positional = list(timing.args)
-        probe = {"op": "call", "id": "baseline-probe", "target": timing.baseline, "positional": positional,
-                 "args": arguments.encode(baseline.arena, call.args, None)[0]}
-        try:
-            answer = baseline.ask(probe, call.case_seconds, "result")
-        except (Timeout, Stopped, ProtocolBreak) as error:
-            self._drop_baseline()
-            return replace(outcome, grader_fault=True, message=f"the baseline {timing.baseline} failed: {error}")
-        if answer.get("kind") != "returned":
-            self._drop_baseline()
-            return replace(outcome, grader_fault=True,
-                           message=f"{timing.baseline}, the speed case's baseline, cannot be run here "
-                                   f"({answer.get('kind')}: {answers.text(answer.get('error', {}), 'message', 300)})")
+        if baseline.bounds.get(self._bound_key(call)) is None:
+            # The bound's rounds (speed.bound, on this worker, before the graded call) did not show the baseline
+            # returning on these shapes: one call on the case's own inputs says whether it runs here at all (a
+            # grader error), before the student's function is timed against it. Where they did, this probe (its
+            # output sent back whole: megabytes) would tell nothing new.
+            probe = {"op": "call", "id": "baseline-probe", "target": timing.baseline, "positional": positional,
+                     "args": arguments.encode(baseline.arena, call.args, None)[0]}
+            try:
+                answer = baseline.ask(probe, call.case_seconds, "result")
+            except (Timeout, Stopped, ProtocolBreak) as error:
+                self._drop_baseline()
+                return replace(outcome, grader_fault=True, message=f"the baseline {timing.baseline} failed: {error}")
+            if answer.get("kind") != "returned":
+                self._drop_baseline()
+                return replace(outcome, grader_fault=True, message=(
+                    f"{timing.baseline}, the speed case's baseline, cannot be run here "
+                    f"({answer.get('kind')}: {answers.text(answer.get('error', {}), 'message', 300)})"))
 
         def ask(target: Worker, request: dict, seconds: float) -> dict:
             try:

@@ -85,7 +85,7 @@ def _rejected(context: Context, exercise: ExerciseSpec, case: Case) -> str | Non
     if error is not None:
         return f"the reference raises {type(error).__name__}: {error}"
     if case.expect is not NO_EXPECT:
-        mismatch = compare(value, codec.decode(codec.encode(case.expect)), exercise.compare)
+        mismatch = compare(value, codec.plain(case.expect), exercise.compare)
         if mismatch is not None:
             return f"the reference misses the case's `expect`: {mismatch.summary}"
     return None

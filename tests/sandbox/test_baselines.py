@@ -76,7 +76,8 @@ def test_a_baseline_that_failed_is_not_kept(tmp_path, baselines):
     folder = submission(tmp_path, m=FAST)
     speed = replace(timed("fast", a=1, b=2), timing=Timing("nowhere.to.be.found", ("a", "b"), 5, 10.0))
     outcome = run_calls(folder, [speed], {"m": ["fast"]}).outcomes["fast/case"]
-    assert outcome.grader_fault
+    assert outcome.grader_fault and "nowhere.to.be.found, the speed case's baseline, cannot be run here" in \
+        outcome.message, outcome
     assert kept(baselines) == []
 
 
