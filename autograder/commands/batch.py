@@ -128,7 +128,7 @@ def warm_pool(course, executor: str) -> tuple | None:
         return None
     options = SandboxOptions(warm_pool=True)
     if executor == "threads":
-        prestart_pool(options)
+        prestart_pool(options, many=True)
         return None
     return share_pool(options)
 

@@ -211,11 +211,11 @@ def worker_paths() -> list[str]:
     return [os.path.realpath(p) for p in library_paths()]
 
 
-def prestart_pool(options: SandboxOptions) -> None:
+def prestart_pool(options: SandboxOptions, many: bool = False) -> None:
     """Start the warm pool's server now where the options use it (pool.prestart): its imports overlap the host's
-    own work before the first worker is needed."""
+    own work before the first worker is needed. `many`: for a whole class (pool.Zygote)."""
     if options.warm_pool:
-        pool.prestart(options.python, worker_paths(), base_env())
+        pool.prestart(options.python, worker_paths(), base_env(), many)
 
 
 def share_pool(options: SandboxOptions):

@@ -195,3 +195,43 @@ def test_a_server_with_a_second_thread_forks_for_nobody(tmp_path, monkeypatch):
         server.close()
         for fd in channels:
             os.close(fd)
+
+
+def _huge_kb(pid: int) -> int:
+    for line in open(f"/proc/{pid}/smaps_rollup", encoding="ascii"):
+        if line.startswith("AnonHugePages:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _collapse_supported() -> bool:
+    try:
+        enabled = open("/sys/kernel/mm/transparent_hugepage/enabled", encoding="ascii").read()
+        release = tuple(int(n) for n in os.uname().release.split(".")[:2])
+    except (OSError, ValueError):
+        return False
+    return "[never]" not in enabled and release >= (6, 1) and os.path.exists("/proc/self/smaps_rollup")
+
+
+@pytest.mark.skipif(not _collapse_supported(), reason="no transparent huge pages here (MADV_COLLAPSE: Linux 6.1)")
+def test_a_server_for_a_class_holds_its_memory_in_huge_pages(tmp_path, monkeypatch):
+    """A server started for many gradings (`many`, grade-all's) puts its heap in 2 MB pages before its first fork
+    (zygote.py's collapse_memory), which makes each fork and each worker's exit cheaper; one started for a single
+    grading does not spend the time. Do both still fork workers that grade?"""
+    paths = [os.path.realpath(p) for p in library_paths()]
+    folder = submission(tmp_path, m="""
+        def f():
+            return 5
+    """)
+    for many, expect_huge in ((True, True), (False, False)):
+        monkeypatch.setattr(pool, "_zygotes", {})
+        server = pool.Zygote(sys.executable, paths, base_env(), many=many)
+        try:
+            server.ready()
+            huge = _huge_kb(server.process.pid)
+            assert (huge >= 32 * 1024) if expect_huge else (huge < 32 * 1024), (many, huge)
+            pool.adopt(sys.executable, paths, lambda: server)
+            report = run(folder, call("f"))
+            assert report.pooled == 1 and report.outcomes["f/case"].value == 5
+        finally:
+            server.close()
