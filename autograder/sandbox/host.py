@@ -273,7 +273,12 @@ class _Session:
             return self._run(calls)
         finally:
             if self.baseline is not None:
-                _BASELINES.give(self._baseline_key(), self.baseline)
+                if self.isolation.level is Level.PROCESS:
+                    # The student's workers ran under the grader's own uid beside it: they could open its
+                    # /proc/PID/mem (no seccomp rule covers an open) and change the next grading's baseline.
+                    _end_baseline(self.baseline)
+                else:  # a private uid in a namespace of its own: the baseline is out of the worker's reach
+                    _BASELINES.give(self._baseline_key(), self.baseline)
                 self.baseline = None
 
     def _run(self, calls: list[Call]) -> SandboxReport:

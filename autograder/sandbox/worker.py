@@ -92,6 +92,23 @@ modules loaded when the warm pool's server called index_namespaces; None in a wo
 every namespace)."""
 
 
+def _unchanged(mark, sizes, names):
+    """Whether sys.modules still has `mark` (nothing imported since) and each module on the way to one of `names`
+    (`numpy`, `numpy.lib`, ... for `numpy.lib.stride_tricks.sliding_window_view`) still has the size indexed."""
+    now = _modules_mark()
+    if now[:2] != mark[:2] or now[2] is not mark[2]:
+        return False
+    for name in names:
+        parts = name.split(".")
+        for cut in range(1, len(parts)):
+            namespace = getattr(sys.modules.get(".".join(parts[:cut])), "__dict__", None)
+            if isinstance(namespace, dict):
+                known = sizes.get(id(namespace))
+                if known is None or known[0] is not namespace or known[1] != len(namespace):
+                    return False
+    return True
+
+
 def _modules_mark():
     """(how many, the last name, its module) of sys.modules: an import adds its module at the end (a dict keeps
     the order of insertion), so an unchanged mark means that nothing was imported since it was taken."""
@@ -161,25 +178,24 @@ class Guards:
             elif id(found) not in originals:
                 originals[id(found)] = (found, self._guard_function(name, found))
         if originals:
-            self._guard_everywhere(originals)
+            self._guard_everywhere(originals, names)
 
-    def _guard_everywhere(self, originals):
+    def _guard_everywhere(self, originals, names=()):
         """Every module's namespace: each forbidden object, under any name, becomes its guard. The namespaces the
         warm pool's server indexed before forking (`index_namespaces`) are looked up there, not read: reading all
         of them (84,000 names with torch loaded) in a forked child touches every object's reference count, and
         copying those pages cost 60-110 ms of CPU per worker. Where nothing was imported since the index
-        (`_modules_mark`: the forbidden names resolved to modules loaded already, the usual case), no namespace
-        can have changed since, for only the worker's own code ran in this process after the fork: the others
-        are not even looked at (that look alone, 1,200 modules with torch loaded, cost 10-25 ms of CPU per
-        worker). Otherwise a namespace not indexed, or whose size changed since, is read whole, as without the
-        index."""
+        (`_modules_mark`: the forbidden names resolved to modules loaded already, the usual case) and the modules
+        the names were resolved through (whose `__getattr__` may have run) kept their sizes, no namespace can have
+        changed since, for only the worker's own code ran in this process after the fork: the others are not
+        even looked at (that look alone, 1,200 modules with torch loaded, cost 10-25 ms of CPU per worker).
+        Otherwise a namespace not indexed, or whose size changed since, is read whole, as without the index."""
         places, sizes, mark = _INDEX if _INDEX is not None else ({}, {}, None)
         for key, (original, guard) in originals.items():
             for namespace, attribute in places.get(key, ()):
                 if namespace.get(attribute) is original:
                     namespace[attribute] = guard
-        now = _modules_mark()
-        if mark is not None and now[:2] == mark[:2] and now[2] is mark[2]:
+        if mark is not None and _unchanged(mark, sizes, names):
             return
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)

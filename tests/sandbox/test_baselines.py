@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from test_host import submission, timed
 
-from autograder.sandbox import host, run_calls
+from autograder.sandbox import SandboxOptions, host, run_calls
+from autograder.sandbox.isolation import Level, Policy, choose
 from autograder.sandbox.protocol import Timing
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,3 +106,37 @@ def test_kept_baselines_end_with_the_process(tmp_path):
     while host._running(int(pid)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not host._running(int(pid)) and not Path(home).exists()
+
+
+REACH = """
+    import os
+
+    def fast(a, b):
+        for pid in os.listdir("/proc"):
+            try:
+                if "autograder-baseline-" in os.readlink(f"/proc/{pid}/cwd"):
+                    with open(f"/proc/{pid}/mem", "r+b"):
+                        return a + b + 1000  # it could have changed the baseline's code
+            except OSError:
+                pass
+        return a + b
+"""
+
+
+@pytest.mark.parametrize("isolation", [Policy.PROCESS, Policy.NAMESPACES])
+def test_a_baseline_a_student_could_reach_is_never_kept(tmp_path, baselines, isolation):
+    """Under process isolation alone, the student's worker runs with the grader's uid beside the baseline worker
+    and can open its /proc/PID/mem (a red team's observation: seccomp refuses ptrace, not an open): such a baseline
+    would carry what the student wrote into it to the next student's grading. Is it ended with its grading? And
+    with namespaces (a private uid), is the baseline out of the worker's reach, and kept?"""
+    if isolation is Policy.NAMESPACES and choose(Policy.AUTO).level is Level.PROCESS:
+        pytest.skip("no namespaces here")
+    folder = submission(tmp_path, m=REACH)
+    a = np.ones((100, 100))
+    outcome = run_calls(folder, [timed("fast", a=a, b=a)], {"m": ["fast"]},
+                        SandboxOptions(isolation=isolation)).outcomes["fast/case"]
+    if isolation is Policy.PROCESS:
+        assert kept(baselines) == []
+    else:
+        assert float(np.asarray(outcome.value).max()) == 2.0, outcome  # it found no baseline it could open
+        assert len(kept(baselines)) == 1

@@ -225,6 +225,44 @@ def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
         indexed.alias(1)
 
 
+def test_the_index_short_cut_reads_again_where_the_resolution_changed_something(monkeypatch):
+    """With nothing imported since the pool's index, a worker does not look at the namespaces at all (10-25 ms of
+    CPU per worker): is a name added since to a module the forbidden name is resolved through (as a module's
+    `__getattr__` may add one while it is resolved) still guarded, with no module imported?"""
+    import importlib.util
+    import sys
+    import types
+    from pathlib import Path
+
+    import autograder.sandbox
+
+    path = Path(autograder.sandbox.__file__).with_name("worker.py")
+    spec = importlib.util.spec_from_file_location("_worker_under_test", path)
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+
+    def forbidden_routine(a):
+        return a
+
+    package, other = types.ModuleType("fakepkg2"), types.ModuleType("fake_other")
+    package.routine, other.alias = forbidden_routine, forbidden_routine
+    for module in (package, other):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+    worker.index_namespaces()
+    package.cached = forbidden_routine  # the module grew on the resolution's way, nothing was imported
+    guards = worker.Guards()
+    guards.install(["fakepkg2.routine"])
+    for holder, name in ((package, "routine"), (package, "cached"), (other, "alias")):
+        assert getattr(holder, name) is not forbidden_routine, f"{holder.__name__}.{name} was not guarded"
+    fresh = worker.Guards()
+    worker.index_namespaces()
+    spare = types.ModuleType("fake_spare")
+    spare.kept = other.alias = package.routine = forbidden_routine
+    worker.index_namespaces()
+    fresh.install(["fakepkg2.routine"])  # the short cut: every place of the routine is in the index
+    assert package.routine is not forbidden_routine and other.alias is not forbidden_routine
+
+
 def test_no_module_of_a_pooled_worker_keeps_an_unguarded_numpy_convolution(tmp_path):
     """A red team (issue 21) on the pool's namespace index: in a worker forked from the warm pool, with the guards
     installed from the index, is there any module attribute, under any name, that still holds one of NumPy's
