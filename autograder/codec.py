@@ -27,6 +27,9 @@ MAX_NAME = 64
 """A tensor's dtype and device names as the worker sends them ('float32', 'cuda:0')."""
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 MAX_INT_BITS = 4096
+SPILL_BYTES = 64 * 1024
+"""An array of at least this many bytes may travel in a slot of the sandbox's arena instead of as .npy text (the
+`spill` of `encode`, the `spilled` of `decode`): a speed case's 2 MB output cost 15 ms through the text."""
 
 
 class CodecError(ValueError):
@@ -84,9 +87,13 @@ class _Copied:
         self.array = np.array(array, order="F" if fortran else "C", copy=True)
 
 
-def _npy_bytes(array: np.ndarray, copied: bool = False) -> str | _Copied:
+def _npy_bytes(array: np.ndarray, copied: bool = False, spill=None) -> str | _Copied | dict:
     if copied:
         return _Copied(array)
+    if spill is not None and array.nbytes >= SPILL_BYTES and array.dtype.kind in "biufc":
+        place = spill(array)  # {"shape": ..., "dtype": ...} where the array went, or None
+        if place is not None:
+            return place
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -108,8 +115,11 @@ def plain(value: Any) -> Any:
     return decode(encode(value, _copied=True), _copied=True)
 
 
-def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None, _copied: bool = False) -> dict:
-    """Turn a value into JSON-able data; unsupported values become {'t': 'unsupported'}."""
+def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None, _copied: bool = False,
+           spill=None) -> dict:
+    """Turn a value into JSON-able data; unsupported values become {'t': 'unsupported'}. `spill(array)`, where
+    given, may take a large array elsewhere (the worker's arena slot) and return its shape and dtype, which then
+    stand for its .npy text."""
     budget = [MAX_ITEMS] if _budget is None else _budget
     budget[0] -= 1
     if budget[0] < 0:
@@ -132,27 +142,27 @@ def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None, _copie
             raise CodecError(f"string longer than {MAX_STRING} characters")
         return {"t": "str", "v": value}
     if kind in (list, tuple):
-        return {"t": kind.__name__, "items": [encode(v, _depth + 1, budget, _copied) for v in value]}
+        return {"t": kind.__name__, "items": [encode(v, _depth + 1, budget, _copied, spill) for v in value]}
     if kind is dict:
-        return {"t": "dict", "items": [[encode(k, _depth + 1, budget, _copied),
-                                        encode(v, _depth + 1, budget, _copied)] for k, v in value.items()]}
+        return {"t": "dict", "items": [[encode(k, _depth + 1, budget, _copied, spill),
+                                        encode(v, _depth + 1, budget, _copied, spill)] for k, v in value.items()]}
     if kind is np.ndarray:
         if value.dtype.hasobject or value.dtype.names is not None:
             return {"t": "unsupported", "type": f"numpy.ndarray of dtype {value.dtype}"}
         if value.nbytes > MAX_ARRAY_BYTES:
             raise CodecError(f"array of {value.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
-        return {"t": "ndarray", "npy": _npy_bytes(value, _copied)}
+        return {"t": "ndarray", "npy": _npy_bytes(value, _copied, spill)}
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and not value.dtype.hasobject:
         return {"t": "npscalar", "npy": _npy_bytes(np.asarray(value), _copied)}
     if kind in _torch_types():
-        return _encode_tensor(value, _copied)
+        return _encode_tensor(value, _copied, spill)
     if kind is TensorData:
         return {"t": "tensor", "dtype": value.dtype, "device": value.device,
-                "requires_grad": value.requires_grad, "npy": _npy_bytes(value.array, _copied)}
+                "requires_grad": value.requires_grad, "npy": _npy_bytes(value.array, _copied, spill)}
     return {"t": "unsupported", "type": type_name(value)}
 
 
-def _encode_tensor(tensor: Any, copied: bool = False) -> dict:
+def _encode_tensor(tensor: Any, copied: bool = False, spill=None) -> dict:
     import torch
 
     dtype = str(tensor.dtype).removeprefix("torch.")
@@ -165,7 +175,7 @@ def _encode_tensor(tensor: Any, copied: bool = False) -> dict:
     if array.nbytes > MAX_ARRAY_BYTES:
         raise CodecError(f"tensor of {array.nbytes} bytes is larger than {MAX_ARRAY_BYTES}")
     return {"t": "tensor", "dtype": dtype, "device": str(tensor.device),
-            "requires_grad": bool(tensor.requires_grad), "npy": _npy_bytes(array, copied)}
+            "requires_grad": bool(tensor.requires_grad), "npy": _npy_bytes(array, copied, spill)}
 
 
 # ---- decoding ------------------------------------------------------------------------------------------------
@@ -181,16 +191,19 @@ MAX_NPY_DIMS = 64
 """NumPy's most dimensions: a header with more raised ValueError, a grader error, not a CodecError."""
 
 
-def _load_npy(text: Any, copied: bool = False) -> np.ndarray:
+def _load_npy(text: Any, copied: bool = False, spilled=None) -> np.ndarray:
     """Read .npy bytes, checking the header against the payload before anything is allocated.
 
     The header is read here, by a regular expression, not by NumPy: `np.load` parses it with `ast.literal_eval`,
     and under CPython 3.11 an AST built in one thread while another builds one can fail with "AST constructor
     recursion depth mismatch" (autograder/pyast.py): decoding answers while another grading thread parsed made
     cases grader errors. Only what `np.save` writes for a plain dtype is accepted. `copied`: `plain`'s array, a
-    copy already."""
+    copy already. `spilled`: reads an array the other side put in its arena slot (a dict of its shape and dtype in
+    place of the text), CodecError where it does not fit."""
     if copied and type(text) is _Copied:
         return text.array
+    if spilled is not None and isinstance(text, dict):
+        return spilled(text)
     if not isinstance(text, str):
         raise CodecError("array payload is not a string")
     try:
@@ -244,8 +257,9 @@ def _load_npy(text: Any, copied: bool = False) -> np.ndarray:
     return flat.reshape(shape).copy()
 
 
-def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = False) -> Any:
-    """Inverse of `encode`. tensors='data' gives `TensorData`; tensors='torch' builds real tensors."""
+def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = False, spilled=None) -> Any:
+    """Inverse of `encode`. tensors='data' gives `TensorData`; tensors='torch' builds real tensors. `spilled`:
+    see `_load_npy`."""
     if _depth > MAX_DEPTH + 1:
         raise CodecError("value nested too deeply")
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
@@ -273,7 +287,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = Fa
         items = data.get("items")
         if not isinstance(items, list):
             raise CodecError(f"malformed {tag}")
-        values = [decode(v, tensors, _depth + 1, _copied) for v in items]
+        values = [decode(v, tensors, _depth + 1, _copied, spilled) for v in items]
         return values if tag == "list" else tuple(values)
     if tag == "dict":
         items = data.get("items")
@@ -281,16 +295,16 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = Fa
             raise CodecError("malformed dict")
         result = {}
         for key, value in items:
-            key = decode(key, tensors, _depth + 1, _copied)
+            key = decode(key, tensors, _depth + 1, _copied, spilled)
             if type(key) not in (str, int, float, bool, tuple) and key is not None:
                 key = Unsupported(f"dict key of type {type_name(key)}")
             try:
-                result[key] = decode(value, tensors, _depth + 1, _copied)
+                result[key] = decode(value, tensors, _depth + 1, _copied, spilled)
             except TypeError:
                 raise CodecError("unhashable dict key") from None
         return result
     if tag == "ndarray":
-        return _load_npy(data.get("npy"), _copied)
+        return _load_npy(data.get("npy"), _copied, spilled)
     if tag == "npscalar":
         array = _load_npy(data.get("npy"), _copied)
         if array.ndim != 0:
@@ -302,7 +316,7 @@ def decode(data: Any, tensors: str = "data", _depth: int = 0, _copied: bool = Fa
         # ... dtype DDD..."), and results.json grew to 10 MB (tests/hostile/submissions/forged_answer_bombs.py).
         if not isinstance(dtype, str) or not isinstance(device, str) or len(dtype) > MAX_NAME or len(device) > MAX_NAME:
             raise CodecError("malformed tensor")
-        array = _load_npy(data.get("npy"), _copied)
+        array = _load_npy(data.get("npy"), _copied, spilled)
         if tensors == "torch":
             return _build_tensor(array, dtype, device, bool(data.get("requires_grad")))
         return TensorData(array, dtype, device, bool(data.get("requires_grad")))

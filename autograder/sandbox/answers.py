@@ -58,8 +58,9 @@ def _hits(answer: dict, call: Call) -> tuple[str, ...]:
     return tuple(dict.fromkeys(known)) or ("a forbidden API",)
 
 
-def outcome(answer: dict, call: Call, mutated: list[str], seconds: float) -> Outcome:
-    """The outcome of one call from the worker's answer; ProtocolBreak when the answer is malformed."""
+def outcome(answer: dict, call: Call, mutated: list[str], seconds: float, spilled=None) -> Outcome:
+    """The outcome of one call from the worker's answer; ProtocolBreak when the answer is malformed. `spilled`
+    reads the array the worker put in the call's arena slot, where the host offered one (codec.decode)."""
     kind = answer.get("kind")
     # Names the worker reports are kept only from a fixed vocabulary (the call's own argument names and forbidden
     # list): free text from the student's process could carry a hidden case's inputs into the student's feedback.
@@ -70,7 +71,7 @@ def outcome(answer: dict, call: Call, mutated: list[str], seconds: float) -> Out
         if "value" not in answer:
             raise ProtocolBreak("a result without a value")
         try:
-            value = codec.decode(answer["value"])
+            value = codec.decode(answer["value"], spilled=spilled)
         except (codec.CodecError, ValueError, TypeError, RecursionError) as error:
             return Outcome(OutcomeKind.RAISED, error_type="ReturnValueError",
                            message=f"the returned value could not be read: {str(error)[:300]}", **common)

@@ -69,3 +69,33 @@ def encode(arena: wire.Arena, args: dict[str, Any], device: str | None) -> tuple
 def changed_in_place(arena: wire.Arena, placed: dict[str, tuple[dict, bytes]]) -> list[str]:
     """The arguments whose bytes in the arena differ from what was sent."""
     return [name for name, (place, sent) in placed.items() if arena.read(place) != sent]
+
+
+def spill_slot(arena: wire.Arena, encoded: dict) -> dict | None:
+    """A slot of the arena for the call's returned array, where its inputs there are large (codec.SPILL_BYTES):
+    eight times their size, 1 MiB at least (a convolution's output is of the order of its input); None for a
+    small call, whose answer carries its value as text."""
+    total = sum(value["place"]["nbytes"] for value in encoded.values()
+                if isinstance(value, dict) and value.get("t") == "arena")
+    return arena.slot(max(8 * total, 1 << 20)) if total >= codec.SPILL_BYTES else None
+
+
+def spilled(arena: wire.Arena, slot: dict):
+    """codec.decode's `spilled` for a call offered `slot`: the array the worker says it put there, copied out; only
+    its shape and dtype come from the worker (wire.array_from checks that they fit the slot), never a place, so it
+    reads nothing but that slot; CodecError otherwise, once more than one array claims it."""
+    read: list[bool] = []
+
+    def load(described: dict) -> np.ndarray:
+        if read:
+            raise codec.CodecError("a second array in the arena's one slot")
+        read.append(True)
+        with wire.mapped(arena, slot) as memory:
+            array = wire.array_from(memory, described) if isinstance(described, dict) else None
+            if array is None or array.nbytes > codec.MAX_ARRAY_BYTES:
+                raise codec.CodecError("an array in the arena that does not fit its slot")
+            copied = array.copy()
+            del array
+        return copied
+
+    return load

@@ -453,6 +453,9 @@ class _Session:
         encoded, placed = arguments.encode(worker.arena, call.args, call.device)
         request = {"op": "call", "id": call.key, "module": call.module, "function": call.function, "args": encoded,
                    "forbid": list(guarded(call.forbidden)), "device": call.device}
+        spill = arguments.spill_slot(worker.arena, encoded)
+        if spill is not None:
+            request["spill"] = spill
         # Another process of the sandbox running beside a call that forbids APIs is where the worker's guards do
         # not reach: a forbidden use, seen by the host before the call and after its answer. Then every process
         # the call left running is killed, so that no helper started by one exercise serves another.
@@ -474,7 +477,8 @@ class _Session:
         # SIGKILL lands when the process is next scheduled: the next call's look must not find it still running
         _wait_gone(kill_all(left))
         mutated = arguments.changed_in_place(worker.arena, placed)
-        outcome = answers.outcome(answer, call, mutated, time.monotonic() - started)
+        outcome = answers.outcome(answer, call, mutated, time.monotonic() - started,
+                                  arguments.spilled(worker.arena, spill) if spill is not None else None)
         return replace(outcome, forbidden=(*outcome.forbidden, ESCAPED)) if escaped else outcome
 
     def _speed_bound(self, call: Call) -> tuple[float, float] | None:

@@ -481,6 +481,24 @@ def _synchronize(device):
         cuda.synchronize()
 
 
+def _spiller(wire, arena_fd, slot):
+    """Where the host offered a slot of the arena (`spill`, for a call with large inputs): a function that copies
+    the first large array of the returned value there (codec.encode's `spill`), once; None otherwise."""
+    if not isinstance(slot, dict):
+        return None
+    used = []
+
+    def spill(array):
+        if used:
+            return None
+        place = wire.fill(arena_fd, slot, array)
+        if place is not None:
+            used.append(place)
+        return place
+
+    return spill
+
+
 def _as_array(value):
     """A returned array or tensor as a NumPy array on the CPU, for a timed call's output slot; None otherwise."""
     import numpy as np
@@ -613,7 +631,7 @@ def _call(request, modules, guards, codec, wire, arena_fd, work, baseline_mode, 
             outcome["slot"] = wire.fill(arena_fd, slot, array) if array is not None else None
         else:
             try:
-                outcome["value"] = codec.encode(value)
+                outcome["value"] = codec.encode(value, spill=_spiller(wire, arena_fd, request.get("spill")))
             except Exception as error:  # too large, too deep
                 outcome = {"kind": "raised", "error": {
                     "type": "ReturnValueError", "mro": ["ReturnValueError"], "location": None,
