@@ -132,17 +132,19 @@ def warm_up():
         import torch
         import torch.nn.functional as F
 
-        x = torch.ones(2, 3, 8, 8)
-        w = torch.ones(4, 3, 3, 3, requires_grad=True)
-        optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
-        with torch.enable_grad():
-            for _ in range(2):
-                optimizer.zero_grad()
-                loss = ((F.conv2d(x, w, padding=1) - 1) ** 2).mean()
-                loss.backward()
-                optimizer.step()
-        columns = F.unfold(x, 3, padding=1)
-        (w.detach().reshape(4, -1) @ columns).reshape(2, 4, 8, 8).sum()
+        for dtype in (torch.float32, torch.float64):  # learn_filter's cases come in both
+            x = torch.ones(2, 3, 8, 8, dtype=dtype)
+            w = torch.ones(4, 3, 3, 3, dtype=dtype, requires_grad=True)
+            optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+            with torch.enable_grad():
+                for _ in range(2):
+                    optimizer.zero_grad()
+                    direct = F.conv2d(x, w, padding=1)
+                    columns = F.unfold(x, 3, padding=1)  # im2col, a student's own convolution
+                    built = (w.reshape(4, -1) @ columns).reshape(2, 4, 8, 8)
+                    loss = ((direct - 1) ** 2).mean() + torch.mean((built - direct) ** 2)
+                    loss.backward()
+                    optimizer.step()
         a = numpy.ones((6, 6))
         numpy.lib.stride_tricks.sliding_window_view(numpy.pad(a, 1), (3, 3)).sum(axis=(2, 3))
         numpy.tensordot(a, a, 1)
