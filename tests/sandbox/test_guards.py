@@ -188,13 +188,9 @@ def test_a_process_running_beside_a_forbidding_call_is_seen_by_the_host(tmp_path
     assert plain.forbidden == ()  # an exercise that forbids nothing does not care
 
 
-def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
-    """The warm pool's server indexes where each callable sits before forking (worker.index_namespaces), so that a
-    worker does not read every namespace: is a forbidden function still replaced under every name, in modules
-    indexed, in a module imported after the index, and under a name added to an indexed module since?"""
+def _worker_module():
+    """A fresh copy of the worker's module (autograder/sandbox/worker.py, which the worker loads by path)."""
     import importlib.util
-    import sys
-    import types
     from pathlib import Path
 
     import autograder.sandbox
@@ -203,6 +199,17 @@ def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
     spec = importlib.util.spec_from_file_location("_worker_under_test", path)
     worker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(worker)
+    return worker
+
+
+def test_guards_reach_every_alias_with_the_pools_index(monkeypatch):
+    """The warm pool's server indexes where each callable sits before forking (worker.index_namespaces), so that a
+    worker does not read every namespace: is a forbidden function still replaced under every name, in modules
+    indexed, in a module imported after the index, and under a name added to an indexed module since?"""
+    import sys
+    import types
+
+    worker = _worker_module()
 
     def forbidden_routine(a):
         return a
@@ -229,17 +236,10 @@ def test_the_index_short_cut_reads_again_where_the_resolution_changed_something(
     """With nothing imported since the pool's index, a worker does not look at the namespaces at all (10-25 ms of
     CPU per worker): is a name added since to a module the forbidden name is resolved through (as a module's
     `__getattr__` may add one while it is resolved) still guarded, with no module imported?"""
-    import importlib.util
     import sys
     import types
-    from pathlib import Path
 
-    import autograder.sandbox
-
-    path = Path(autograder.sandbox.__file__).with_name("worker.py")
-    spec = importlib.util.spec_from_file_location("_worker_under_test", path)
-    worker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(worker)
+    worker = _worker_module()
 
     def forbidden_routine(a):
         return a
