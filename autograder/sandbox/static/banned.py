@@ -8,7 +8,7 @@ from functools import lru_cache
 from autograder.sandbox.static.families import in_family, stems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per forbidden list (`of`): hashed by identity, as `match`'s cache needs
 class _Banned:
     """What an exercise's forbidden list bans: the names themselves, the same routine by another path of its
     package, and every name of the package in a listed routine's family."""
@@ -18,17 +18,15 @@ class _Banned:
     """(package, last attribute) of each forbidden name."""
     families: tuple[tuple[str, frozenset[str]], ...]
     """(package, the stems of its listed routines: every attribute of it whose name contains one is banned)."""
+    packages: frozenset[str]
+    """The packages the forbidden names are in."""
 
     @staticmethod
     @lru_cache(maxsize=16)
     def of(forbidden: tuple[str, ...]) -> _Banned:
         endings = frozenset((n.split(".", 1)[0], n.rsplit(".", 1)[-1]) for n in forbidden if "." in n)
-        return _Banned(frozenset(forbidden), endings, tuple(sorted(stems(tuple(sorted(set(forbidden)))).items())))
-
-    @property
-    def packages(self) -> frozenset[str]:
-        """The packages the forbidden names are in."""
-        return frozenset(name.split(".", 1)[0] for name in self.names)
+        return _Banned(frozenset(forbidden), endings, tuple(sorted(stems(tuple(sorted(set(forbidden)))).items())),
+                       frozenset(name.split(".", 1)[0] for name in forbidden))
 
     @lru_cache(maxsize=4096)
     def match(self, path: str) -> str | None:

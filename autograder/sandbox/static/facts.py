@@ -160,10 +160,11 @@ class _Facts:
                 written = {f"{p}.{attribute}" for p in written if p.count(".") < MAX_PATH_PARTS}
                 if not written:
                     return
-            paths = {reading for path in written for reading in readings(path)}
+            read = {path: readings(path) for path in written}
+            paths = {reading for found in read.values() for reading in found}
             budget.spend(len(paths))
             for path in sorted(written):
-                use(path, chain.line, readings(path))
+                use(path, chain.line, read[path])
             reasons = sorted({r for r in map(_refused_path, paths) if r})
             if reasons:
                 refuse(chain.line, reasons[0])

