@@ -14,6 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from autograder import tempfolders
 from autograder.results import Status
 from autograder.sandbox.isolation import IsolationError
 from autograder.spec import CourseSpec, SpecError, load_course
@@ -444,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tempfolders.sweep()  # the folders of a grading that was killed (autograder/tempfolders.py): about 1 ms
     try:
         return args.func(args)
     except (SpecError, StubError, UsageError, IsolationError) as error:

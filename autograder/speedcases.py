@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import devices
+from autograder import devices, tempfolders
 from autograder.cases import Case, expand_exercise
 from autograder.sandbox import Call, Outcome, OutcomeKind, SandboxOptions, run_calls
 from autograder.sandbox.isolation import Policy
@@ -94,8 +93,8 @@ def _timed(course: CourseSpec, assignment: AssignmentSpec, exercise: ExerciseSpe
                 case_seconds=exercise.limits.case_seconds, exercise_seconds=exercise.limits.exercise_seconds,
                 device=devices.resolve(case.device),
                 timing=Timing(speed.baseline, speed.args, speed.repeats, speed.max_ratio))
-    with tempfile.TemporaryDirectory(prefix="autograder-speed-") as scratch:
-        folder = Path(scratch) / "submission"
+    with tempfolders.folder("autograder-speed-") as scratch:
+        folder = scratch / "submission"
         shutil.copytree(assignment.solutions, folder, ignore=shutil.ignore_patterns("__pycache__", "*.yaml"))
         if slow is not None:  # the exercise's module becomes the mistakes module, the function the slow one
             source = (assignment.solutions / f"{MISTAKES_MODULE}.py").read_text(encoding="utf-8")

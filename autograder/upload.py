@@ -8,13 +8,13 @@ readable zip, none of the modules) gives a run whose every case says why, which 
 """
 from __future__ import annotations
 
-import tempfile
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from autograder import tempfolders
 from autograder.results import GradingRun
 from autograder.spec import AssignmentSpec, CourseSpec
 from autograder.values import CaseValues
@@ -35,8 +35,8 @@ def grade_upload(course: CourseSpec, assignment: AssignmentSpec, upload: Path, s
     except (SubmissionRejected, OSError) as error:  # the student reads why, once
         run = ungradable(course, assignment, name, str(error))
         return replace(run, student=student, submission=name), ()
-    with tempfile.TemporaryDirectory(prefix="autograder-upload-") as scratch:
-        folder = Path(scratch) / name
+    with tempfolders.folder("autograder-upload-") as scratch:
+        folder = scratch / name
         write_files(files, folder)
         return grade_with_values(course, assignment, folder, student=student, progress=progress,
                                  submitted_at=submitted_at)
@@ -50,8 +50,8 @@ def unpacked(upload: Path, modules: tuple[str, ...], questions: tuple[str, ...] 
     from autograder.batch.submissions import read_upload
 
     files = read_upload(upload, modules, questions)
-    with tempfile.TemporaryDirectory(prefix="autograder-upload-") as scratch:
-        folder = Path(scratch) / upload_name(upload)
+    with tempfolders.folder("autograder-upload-") as scratch:
+        folder = scratch / upload_name(upload)
         write_files(files, folder)
         yield folder
 

@@ -10,11 +10,11 @@ plain data: `{"run": GradingRun.to_dict(), "files": {name: text}}`, the files be
 from __future__ import annotations
 
 import functools
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from autograder import tempfolders
 from autograder.batch.reports import StudentReport
 from autograder.results import GradingRun, Status
 
@@ -48,8 +48,8 @@ def grade_job(course_root: str, assignment_id: str, job: Job,
         run, values = apply_late(ungradable(course, assignment, job.student, job.problem), assignment.late,
                                  submitted_at), ()
     else:
-        with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
-            folder = Path(scratch) / job.student
+        with tempfolders.folder("autograder-batch-") as scratch:
+            folder = scratch / job.student
             folder.mkdir()
             for name, content in job.files:
                 target = folder.joinpath(*PurePosixPath(name).parts)
@@ -66,10 +66,10 @@ def ungradable(course, assignment, student: str, problem: str) -> GradingRun:
     exercises and points a graded run has, so that it sits in the class CSV like any other."""
     from autograder.pipeline import grade
 
-    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as scratch:
+    with tempfolders.folder("autograder-batch-") as scratch:
         # A folder that does not exist: the pipeline gives up before running anything and returns every
         # exercise with its cases; only the message is replaced by the real reason.
-        template = grade(course, assignment, Path(scratch) / student, student=student)
+        template = grade(course, assignment, scratch / student, student=student)
     exercises = tuple(replace(e, notes=(), cases=tuple(
         replace(c, status=Status.UNGRADABLE, score=0.0, message=problem, details="", staff="") for c in e.cases))
         for e in template.exercises)

@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -35,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from autograder import codec
+from autograder import codec, tempfolders
 from autograder.intake import read_modules
 from autograder.sandbox import answers, arguments, disk, groups as groups_, pool, speed, static, wire
 from autograder.sandbox import isolation as isolation_
@@ -108,8 +107,8 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         sources = {m: s.text for m, s in read.items() if s.text is not None and not s.problem}
     if groups is None:
         groups = default_groups(calls, sources)
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
-    files = Path(tempfile.mkdtemp(prefix="autograder-files-"))  # the host's: never inside a worker's view
+    scratch = tempfolders.make("autograder-")
+    files = tempfolders.make("autograder-files-")  # the host's: never inside a worker's view
     try:
         copy_submission(submission, files / "data", data_only=True)
         runtime = scratch / "runtime"
@@ -121,8 +120,8 @@ def run_calls(submission: Path, calls: list[Call], functions: dict[str, list[str
         return session.run(calls)
     finally:
         kill_strays(scratch)
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(files, ignore_errors=True)
+        tempfolders.remove(scratch)
+        tempfolders.remove(files)
 
 
 @dataclass(frozen=True)
@@ -637,7 +636,7 @@ class _Session:
         name = "baseline" if job["baseline"] else "worker"
         # The baseline worker lives outside the scratch folder: kill_strays, run after each student worker, would
         # otherwise end it, and the student's CPU count (marker) must not include it.
-        folder = self.scratch / "tmp" if jailed else Path(tempfile.mkdtemp(prefix="autograder-baseline-"))
+        folder = self.scratch / "tmp" if jailed else tempfolders.make("autograder-baseline-")
         cwd = self.work if jailed else folder
         env = _worker_env(self.scratch, folder, marked=jailed)
         visible = isolation_.visible_paths(self.options.python, job["paths"])
@@ -681,7 +680,7 @@ class _Session:
                 os.close(fd)
             arena.close()
             if not jailed:
-                shutil.rmtree(folder, ignore_errors=True)
+                tempfolders.remove(folder)
             raise
         finally:
             os.close(worker_request)
@@ -803,7 +802,7 @@ def _running(pid: int) -> bool:
 def _end_baseline(worker: Worker) -> None:
     worker.finish()
     if worker.home is not None:
-        shutil.rmtree(worker.home, ignore_errors=True)
+        tempfolders.remove(worker.home)
 
 
 _BASELINES = _Baselines()
@@ -815,16 +814,7 @@ class _Settled(Exception):
 
 def _remove(folder: Path) -> None:
     """Remove a folder a worker may have written (without namespaces, with modes that refuse it)."""
-    def writable_again(function, path, _):
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-        function(path)
-
-    if folder.is_symlink():  # without namespaces a worker can put a link where its folder was
-        folder.unlink()
-    elif folder.exists():
-        shutil.rmtree(folder, onerror=writable_again)
+    tempfolders.rmtree(folder)
 
 
 def _nobody() -> list[int]:

@@ -20,10 +20,10 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 from pathlib import Path
 
+from autograder import tempfolders
 from autograder.sandbox.process import Channels
 
 CHANNELS = Channels(request=3, response=4, arena=5)
@@ -78,7 +78,7 @@ class Zygote:
 
         self.owner = os.getpid()
         self.lock = threading.Lock()
-        self.runtime = Path(tempfile.mkdtemp(prefix="autograder-pool-"))
+        self.runtime = tempfolders.make("autograder-pool-")
         here = Path(__file__).parent
         for name in RUNTIME_FILES:
             shutil.copyfile(here / name, self.runtime / name)
@@ -160,7 +160,7 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.runtime, ignore_errors=True)
+        tempfolders.remove(self.runtime)
 
     def _log_tail(self) -> str:
         try:

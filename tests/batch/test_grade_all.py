@@ -11,9 +11,11 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 from batch_helpers import BUGS, SMALL_TOTAL, make_class, solution_files, write_folder, write_zip
 
+from autograder import tempfolders
 from autograder.cli import main
 
 AUTOGRADER = str(Path(sys.executable).with_name("autograder"))
@@ -80,13 +83,16 @@ def test_thirty_submissions_resume_after_a_kill_and_match_a_dask_cluster(small_c
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     # 1. Killed (SIGKILL, no clean-up) once a few students are done.
     marker = f"AUTOGRADER_TEST_RUN={uuid.uuid4().hex}"
+    scratch = Path(tempfile.mkdtemp(prefix="grade-all-killed-"))  # its temporary folder: what it leaves, alone
+    scratch.chmod(0o755)  # as /tmp's: a worker's private uid goes through it to its own folder
     first = subprocess.Popen(command(small_course, "grade-all", str(folder), "--out", str(out), "--jobs", "1"),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             env={**env, "AUTOGRADER_TEST_RUN": marker.split("=")[1]})
+                             env={**env, "AUTOGRADER_TEST_RUN": marker.split("=")[1], "TMPDIR": str(scratch)})
     deadline = time.monotonic() + 60
-    while len(list(out.glob("*/.done"))) < 4 and first.poll() is None and time.monotonic() < deadline:
+    while (len(list(out.glob("*/.done"))) < 4 or not list(scratch.glob("autograder-batch-*"))) and \
+            first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    first.send_signal(signal.SIGKILL)
+    first.send_signal(signal.SIGKILL)  # mid-grading: a submission's folder is there
     first.wait()
     # Nothing of it lives on: its process pool's fork server and job processes die with it (their environment
     # has the marker; its warm pool server and workers die with the process and thread that started them).
@@ -94,6 +100,12 @@ def test_thirty_submissions_resume_after_a_kill_and_match_a_dask_cluster(small_c
     while processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_with(marker) == [], "a process of the killed grade-all outlived it"
+    # What it left on disk (the submission it was grading, its workers' folders, the pool's runtime) is held by
+    # nobody now: the next command's sweep removes all of it (here without the grace a younger folder gets).
+    left = sorted(p.name for p in scratch.iterdir() if (p / tempfolders.HELD).is_file())
+    assert any(name.startswith("autograder-batch-") for name in left), left
+    assert sorted(p.name for p in tempfolders.sweep(scratch, grace=0)) == left
+    shutil.rmtree(scratch)  # (a folder killed between its making and its marker: none seen, but not the test's)
     done = {p.parent.name: p.parent.joinpath("run.json").stat().st_mtime_ns for p in out.glob("*/.done")}
     assert 4 <= len(done) < 30, f"the kill came too late or too early: {len(done)} students done"
 
