@@ -17,9 +17,12 @@ the descriptor.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import itertools
+import logging
 import os
-import shutil
+import re
 import stat
 import tempfile
 import threading
@@ -32,17 +35,26 @@ HELD = ".autograder-held"
 """The marker file of a folder made here: `sweep` considers nothing else."""
 GRACE_SECONDS = 60.0
 
+logger = logging.getLogger(__name__)
+
 _held: dict[str, int] = {}
 _lock = threading.Lock()
 
 
 def make(prefix: str = PREFIX) -> Path:
-    """A new folder `<tmp>/<prefix>XXXXXXXX` (mode 0700, as mkdtemp's), marked and locked until `remove`."""
+    """A new folder `<tmp>/<prefix>XXXXXXXX` (mode 0700, as mkdtemp's), marked and locked until `remove`. Where
+    the file system takes no lock (flock on some network file systems needs a file open for writing), the folder
+    is made unmarked: no sweep will ever touch it, and its maker still removes it."""
     if not prefix.startswith(PREFIX):
         raise ValueError(f"a grader's temporary folder is named {PREFIX}*, not {prefix}*")
     path = tempfile.mkdtemp(prefix=prefix)
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new: nobody else can hold it yet
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new: nobody else can hold it yet
+    except OSError:
+        os.close(fd)
+        logger.info("no lock on %s: left out of the sweeps", path, exc_info=True)
+        return Path(path)
     with _lock:
         _held[path] = fd
     Path(path, HELD).touch(mode=0o644)
@@ -51,12 +63,12 @@ def make(prefix: str = PREFIX) -> Path:
 
 def remove(path: Path | str) -> None:
     """Remove a folder made by `make` (whatever a worker left in it, modes included) as far as it can be, and let
-    go of its lock."""
+    go of its lock. Never raises: what stays keeps its marker, for a later sweep."""
     path = str(path)
     try:
         rmtree(Path(path))
-    except OSError:
-        pass  # what is left is the next sweep's (none holds it)
+    except Exception:  # noqa: BLE001 (a mount a worker made, a vanished folder: the next sweep's)
+        logger.warning("could not remove %s: left for a later sweep", path, exc_info=True)
     finally:
         with _lock:
             fd = _held.pop(path, None)
@@ -74,60 +86,193 @@ def folder(prefix: str = PREFIX) -> Iterator[Path]:
         remove(path)
 
 
+SWEEP_SECONDS = 5.0
+"""The most one sweep spends removing (past it, what is left waits for the next command's sweep)."""
+
+
 def sweep(root: Path | str | None = None, grace: float | None = None) -> list[Path]:
     """Remove the marked folders of `root` (the system's temporary folder) that no process holds any more and
-    that are older than `grace` seconds (GRACE_SECONDS); the folders removed. Cheap (one listing of `root`, a stat
-    per `autograder-*` entry: 1-12 ms beside 500 entries), never raises."""
+    that are older than `grace` seconds (GRACE_SECONDS); the folders removed. Cheap where there is nothing to
+    remove (one listing of `root`, a stat per `autograder-*` folder: 1-12 ms beside 500 entries), at most
+    about SWEEP_SECONDS where there is; never raises."""
     grace = GRACE_SECONDS if grace is None else grace
     base = Path(root or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     now = time.time()
+    deadline = time.monotonic() + SWEEP_SECONDS
     try:
-        entries = list(os.scandir(base))
+        entries = [e for e in os.scandir(base) if e.name.startswith(PREFIX) and e.is_dir(follow_symlinks=False)]
     except OSError:
         return removed
+    mounts = None
     for entry in entries:
-        if not entry.name.startswith(PREFIX):
-            continue
+        if time.monotonic() > deadline:
+            break
         try:
             info = entry.stat(follow_symlinks=False)
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < grace:
                 continue
-            marker = os.lstat(os.path.join(entry.path, HELD))
-        except OSError:
-            continue
-        if not stat.S_ISREG(marker.st_mode):
-            continue
-        try:
-            fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # held: in use
-            os.close(fd)
-            continue
-        try:
-            if os.path.samestat(os.fstat(fd), info):  # still the folder that was looked at
-                rmtree(Path(entry.path))
+            if not stat.S_ISREG(os.lstat(os.path.join(entry.path, HELD)).st_mode):
+                continue
+            mounts = _mount_points() if mounts is None else mounts
+            if os.path.realpath(entry.path) in mounts:
+                continue  # something is mounted there: not a folder the grader made
+            if _remove_unheld(entry, info, deadline):
                 removed.append(Path(entry.path))
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        except Exception:  # noqa: BLE001 (one folder's trouble, whatever it is, never stops a command)
+            logger.info("could not sweep %s", entry.path, exc_info=True)
     return removed
 
 
-def rmtree(folder: Path) -> None:
-    """Remove a folder a worker may have written (without namespaces, with modes that refuse its removal); raises
-    OSError where it cannot."""
-    def writable_again(function, path, _):
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-        function(path)
+def _remove_unheld(entry: os.DirEntry, info: os.stat_result, deadline: float) -> bool:
+    """Remove the folder `entry` if nobody holds it and it is still the one `info` describes; True if removed."""
+    fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: in use
+            return False
+        if not os.path.samestat(os.fstat(fd), info):
+            return False
+        _empty(fd, deadline)  # the folder behind the descriptor, wherever it is now
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(entry.path)  # only if empty: a folder put in its place meanwhile is left alone
+    except FileNotFoundError:
+        pass
+    return True
 
-    if folder.is_symlink():  # without namespaces a worker can put a link where its folder was
-        folder.unlink()
-    elif folder.exists():
-        shutil.rmtree(folder, onerror=writable_again)
+
+def rmtree(folder: Path, deadline: float | None = None) -> None:
+    """Remove `folder` and everything in it, as `_empty` does (any depth, no link followed, no mount entered, the
+    marker last); a link or a file where the folder was is removed itself. Raises OSError where something stays
+    (TimeoutError past `deadline`, a `time.monotonic()` time)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        os.unlink(folder)  # without namespaces a worker can put a link (or a file) where its folder was
+        return
+    try:
+        _empty(fd, deadline)
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(folder)
+    except FileNotFoundError:
+        pass
+
+
+def _empty(top: int, deadline: float | None = None) -> None:
+    """Remove everything in the folder open at `top`, HELD last. Without recursion: every folder met is first
+    moved into `top` under a name of its own and emptied from there, so two folders at most are open at once
+    whatever the depth (a red team's 16 chains of 1,100 folders overflowed Python's recursive `shutil.rmtree`).
+    The move is also the mount check: the kernel refuses to move a mount point (EBUSY), so nothing mounted in the
+    tree (a worker with root's powers can bind-mount a folder of the machine there) is entered. Links are removed,
+    never followed. Modes that refuse the removal (a worker's folder of mode 0) are changed inside the tree only.
+    Raises OSError where something stays."""
+    failures: list[str] = []
+    pending: list[str] = []
+    count = itertools.count()
+
+    def tick() -> None:
+        if deadline is not None and next(count) % 256 == 255 and time.monotonic() > deadline:
+            raise TimeoutError(errno.ETIMEDOUT, "the sweep's time is up; the rest is the next sweep's")
+
+    for name in _names(top):
+        if name != HELD:
+            tick()
+            _remove_entry(top, name, top, pending, failures)
+    while pending:
+        name = pending.pop()
+        tick()
+        try:
+            fd = _open_folder(top, name)
+        except OSError as error:
+            failures.append(f"{name}: {error}")
+            continue
+        try:
+            for inner in _names(fd):
+                tick()
+                _remove_entry(fd, inner, top, pending, failures)
+        finally:
+            os.close(fd)
+        try:
+            os.rmdir(name, dir_fd=top)
+        except OSError as error:
+            failures.append(f"{name}: {error}")
+    for name in (HELD,):
+        try:
+            os.unlink(name, dir_fd=top)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            failures.append(f"{name}: {error}")
+    if failures:
+        raise OSError(errno.ENOTEMPTY, f"{len(failures)} entries stay: " + "; ".join(failures[:3]))
+
+
+_moved = itertools.count()
+
+
+def _remove_entry(parent: int, name: str, top: int, pending: list[str], failures: list[str]) -> None:
+    """Unlink `name` of the folder open at `parent`, or, for a folder, move it into `top` (to `pending`)."""
+    try:
+        info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        _retry_writable(parent, lambda: os.unlink(name, dir_fd=parent))
+        return
+    moved = f".autograder-removing-{os.getpid()}-{next(_moved)}"
+
+    def move():
+        try:
+            os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
+        except PermissionError:  # moving a folder to another parent needs write permission on it
+            os.chmod(name, 0o700, dir_fd=parent)
+            os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
+
+    try:
+        _retry_writable(parent, move)
+    except OSError as error:  # EBUSY: a mount point, never entered
+        failures.append(f"{name}: {error}")
+        return
+    pending.append(moved)
+
+
+def _retry_writable(parent: int, action) -> None:
+    """`action()`, and once more after making the folder open at `parent` writable where it was refused."""
+    try:
+        action()
+    except PermissionError:
+        os.fchmod(parent, 0o700)
+        action()
+
+
+def _open_folder(top: int, name: str) -> int:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(name, flags, dir_fd=top)
+    except PermissionError:  # a folder of mode 0, moved into `top` by `_remove_entry`: the grader's to change
+        os.chmod(name, 0o700, dir_fd=top)
+        return os.open(name, flags, dir_fd=top)
+
+
+def _names(fd: int) -> list[str]:
+    """The names in the folder open at `fd` (os.listdir reads a duplicate and leaves `fd` open)."""
+    return os.listdir(fd)
+
+
+def _mount_points() -> set[str]:
+    """The mount points of this process's namespace (/proc/self/mountinfo's fifth field, unescaped)."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as table:
+            return {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+                    for line in table if len(line.split()) > 4}
+    except OSError:
+        return set()

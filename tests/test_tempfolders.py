@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -98,3 +99,157 @@ def test_every_command_sweeps_first(tmp, monkeypatch):
 def test_a_name_outside_the_graders_is_refused():
     with pytest.raises(ValueError, match="autograder-"):
         tempfolders.make("mine-")
+
+
+# ---- the red team's breaks of the first version (session 10): each one, rebuilt -------------------------------
+
+def chain(folder, depth: int, name: str = "d") -> None:
+    """`depth` nested folders under `folder`, a file at the bottom (deeper than Python's recursion limit)."""
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(depth):
+        os.mkdir(name, dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(os.open("bottom.py", os.O_CREAT | os.O_WRONLY, dir_fd=fd))
+    os.close(fd)
+
+
+def test_folders_deeper_than_the_recursion_limit_are_removed(tmp):
+    """Does a killed maker's folder with chains of 1,500 folders (a worker's, without namespaces) go in one sweep,
+    where a recursive removal raised RecursionError in every later command; and does `remove` manage them?"""
+    assert sys.getrecursionlimit() < 1500
+    left = killed_maker(tmp)
+    for name in ("d", "e"):
+        chain(left, 1500, name)
+    assert [str(p) for p in tempfolders.sweep(grace=0)] == [left]
+    own = tempfolders.make()
+    (own / "work").mkdir()
+    chain(own / "work", 1500)
+    tempfolders.remove(own)
+    assert list(tmp.iterdir()) == []
+
+
+def test_a_removal_cut_short_keeps_the_marker_and_the_next_sweep_finishes_it(tmp):
+    """Is the marker the last thing removed, so that a removal stopped midway (a SIGKILL; here the sweep's time
+    running out) leaves a folder the next sweep still recognises?"""
+    left = killed_maker(tmp)
+    for index in range(600):
+        open(os.path.join(left, f"f{index}"), "w").close()
+    with pytest.raises(TimeoutError):
+        tempfolders.rmtree(tempfolders.Path(left), deadline=0.0)
+    assert os.path.isfile(os.path.join(left, tempfolders.HELD))
+    assert 0 < len(os.listdir(left)) < 602
+    assert [str(p) for p in tempfolders.sweep(grace=0)] == [left]
+
+
+def test_a_folder_renamed_away_mid_sweep_leaves_the_temporary_folder_alone(tmp, monkeypatch):
+    """Is the system's temporary folder's mode never changed, and nothing raised, when the folder being swept is
+    renamed away in the middle (a concurrent clean-up: the first version made /tmp 0700)?"""
+    tmp.chmod(0o1777)
+    left = killed_maker(tmp)
+    os.mkdir(os.path.join(left, "work"))
+    real = tempfolders._empty
+
+    def renamed_first(fd, deadline=None):
+        os.rename(left, str(tmp / "elsewhere"))
+        real(fd, deadline)
+
+    monkeypatch.setattr(tempfolders, "_empty", renamed_first)
+    tempfolders.sweep(grace=0)
+    assert stat_mode(tmp) == 0o1777
+    assert os.listdir(tmp / "elsewhere") == []  # emptied through its descriptor, wherever it went
+
+
+def stat_mode(path) -> int:
+    return os.stat(path).st_mode & 0o7777
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: bind mounts, and a second uid")
+def test_a_bind_mount_in_a_swept_folder_is_never_entered(tmp):
+    """With root's powers (the `process` level as root) a worker can bind-mount a folder of the machine into a
+    marked folder, or onto one: does the sweep leave the mounted folder's files alone (the first version
+    emptied it)?"""
+    tmp.chmod(0o755)
+    script = f"""
+import os, subprocess, sys
+from autograder import tempfolders
+base = {str(tmp)!r}
+victim = os.path.join(base, "victim"); os.mkdir(victim); open(os.path.join(victim, "keep"), "w").close()
+open(os.path.join(victim, tempfolders.HELD), "w").close()
+inside = os.path.join(base, "autograder-inside"); os.makedirs(os.path.join(inside, "mnt"))
+open(os.path.join(inside, tempfolders.HELD), "w").close()
+onto = os.path.join(base, "autograder-onto"); os.mkdir(onto)
+for target in (os.path.join(inside, "mnt"), onto):
+    subprocess.run(["mount", "--bind", victim, target], check=True)
+tempfolders.sweep(base, grace=0)
+print(sorted(os.listdir(victim)), os.path.isdir(os.path.join(inside, "mnt")))
+"""
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0 and "unshare failed" in done.stderr:
+        pytest.skip(f"no mount namespace here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == f"['{tempfolders.HELD}', 'keep'] True"
+
+
+@pytest.fixture
+def shared_tmp():
+    """A temporary folder another uid can use (pytest's own are its owner's alone)."""
+    folder = tempfile.mkdtemp(prefix="tempfolders-test-")
+    os.chmod(folder, 0o1777)
+    yield pathlib.Path(folder)
+    tempfolders.rmtree(pathlib.Path(folder))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another uid")
+def test_a_grader_that_is_not_root_removes_folders_of_mode_0(shared_tmp):
+    """As an ordinary user (the grader on a TA's machine), does `remove` empty a folder in which a worker left
+    folders and files of mode 0, 1,500 deep, and does a sweep remove a killed maker's like it (the first version
+    raised TypeError in every later command)?"""
+    tmp = shared_tmp
+    script = """
+import os, signal, subprocess, sys
+from autograder import tempfolders
+def spoil(folder):
+    os.mkdir(os.path.join(folder, "work"))
+    for i in range(20):
+        path = os.path.join(folder, "work", f"locked{i}")
+        os.mkdir(path); open(os.path.join(path, "f"), "w").close(); os.chmod(path, 0)
+    deep = os.path.join(folder, "work", "deep"); os.mkdir(deep)
+    fd = os.open(deep, os.O_RDONLY)
+    for _ in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd); os.fchmod(fd, 0o500); os.close(fd); fd = inner
+    os.close(fd)
+    os.chmod(os.path.join(folder, "work"), 0o500)
+own = tempfolders.make(); spoil(own); tempfolders.remove(own)
+print("removed" if not own.exists() else "left")
+if sys.argv[1:] == ["killed"]:
+    spoil(tempfolders.make()); os.kill(os.getpid(), signal.SIGKILL)
+print(len(tempfolders.sweep(grace=0)))
+"""
+    env = {**os.environ, "TMPDIR": str(tmp), "HOME": str(tmp)}
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", script]
+    done = subprocess.run([*nobody, "killed"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.stdout.split() == ["removed"] and len(list(tmp.iterdir())) == 1  # the killed maker's
+    done = subprocess.run(nobody, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["removed", "1"]
+    assert list(tmp.iterdir()) == []
+
+
+def test_where_no_lock_can_be_taken_the_folder_is_made_unmarked(tmp, monkeypatch):
+    """On a file system that takes no flock (some network ones), is grading still possible: the folder made,
+    without the marker (so no sweep can take it for a dead maker's), and removed by its maker?"""
+    def refused(fd, operation):
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(tempfolders.fcntl, "flock", refused)
+    folder = tempfolders.make("autograder-files-")
+    assert folder.is_dir() and not (folder / tempfolders.HELD).exists()
+    monkeypatch.undo()
+    assert tempfolders.sweep(tmp, grace=0) == [] and folder.is_dir()
+    tempfolders.remove(folder)
+    assert not folder.exists()
