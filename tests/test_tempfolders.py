@@ -1,6 +1,7 @@
 """The grader's temporary folders: held while their maker lives, removed by the next command once it is gone."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pathlib
@@ -18,7 +19,10 @@ from autograder import cli, tempfolders
 def tmp(tmp_path, monkeypatch):
     """The system's temporary folder, for this test alone."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+    yield tmp_path
+    for left in tmp_path.iterdir():  # a failed test's deep folders: pytest's own clean-up recurses
+        with contextlib.suppress(OSError):
+            tempfolders.rmtree(left)
 
 
 def killed_maker(tmp, prefix="autograder-batch-") -> str:

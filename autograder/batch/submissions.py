@@ -201,7 +201,8 @@ def locate(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes
 MAX_NAME_BYTES = 255
 """One file or folder name, in UTF-8 (Linux's NAME_MAX): a longer member name cannot be written."""
 MAX_DEPTH = 32
-"""Folders in one path: deeper trees are no course work, and copying them would recurse without bound."""
+"""Folders in one path: deeper trees are no course work, and copying them would recurse without bound (a folder's
+walk stops there too: Python 3.11's os.walk recurses, 1,200 nested folders were a RecursionError)."""
 
 
 def _check_names(files: dict[str, bytes], where: str) -> None:
@@ -253,6 +254,10 @@ def _walk(folder: Path):
     in their place: it is no module's name, and it may only be shown or copied."""
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_NAMES and not os.path.islink(os.path.join(root, d)))
+        if dirs and len(Path(root).relative_to(folder).parts) >= MAX_DEPTH:
+            raise SubmissionRejected(f"{folder.name}: folders nested more than {MAX_DEPTH} deep "
+                                     f"({Path(root, dirs[0]).relative_to(folder).as_posix()[:200]}...); "
+                                     "submit only your .py files")
         for name in sorted(names):
             path = Path(root) / name
             if not path.is_symlink() and path.is_file():

@@ -58,6 +58,9 @@ the disk watch (autograder.sandbox.disk)."""
 log = logging.getLogger("autograder.sandbox")
 ESCAPED = "another process of the submission, running beside the function (the grader cannot follow it there)"
 MAX_SUBMISSION_FILES = 2000
+MAX_SUBMISSION_DEPTH = 32
+"""Folders nested in a submission folder (as batch/submissions.py's MAX_DEPTH): deeper is refused, not walked
+(Python 3.11's os.walk recurses: 1,200 nested folders were a RecursionError, a grader error)."""
 MAX_CRASHES = 3
 """After this many cases of one exercise killed the worker, its remaining cases are not run (each would cost a
 worker restart, seconds with torch) and count as crashed too."""
@@ -178,6 +181,9 @@ def copy_submission(source: Path, target: Path, data_only: bool = False) -> None
     for root, dirs, files in os.walk(source):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_NAMES and not os.path.islink(os.path.join(root, d)))
         relative = Path(root).relative_to(source)
+        if dirs and len(relative.parts) >= MAX_SUBMISSION_DEPTH:
+            raise SubmissionError(f"{source}: the submission's folders are nested more than {MAX_SUBMISSION_DEPTH} "
+                                  "deep; submit only your .py files")
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
             path = Path(root) / name

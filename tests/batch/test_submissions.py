@@ -10,6 +10,7 @@ from support import ASSIGNMENT
 
 from autograder.batch.submissions import (Kind, LayoutError, Submission, discover, fingerprint, locate, read_files,
                                          read_upload)
+from autograder import tempfolders
 from autograder.batch.unzip import SubmissionRejected
 
 MODULES = ("shapes", "filters")
@@ -77,6 +78,28 @@ def test_unreadable_submissions_are_rejected_with_their_name(tmp_path):
         read_files(found["empty"], MODULES)
     with pytest.raises(SubmissionRejected, match=rf"^{ASSIGNMENT}/shapes.ipynb: not a Jupyter notebook"):
         read_files(found["nb"], MODULES)
+
+
+def test_a_folder_nested_deeper_than_python_walks_is_refused_with_its_name(tmp_path):
+    """Is a submission folder with 1,200 nested folders (the red team's: os.walk recursed into a RecursionError, a
+    grader error) refused with a message naming it, and one nested to the limit read?"""
+    deep = tmp_path / "deep"
+    write_folder(deep, {"shapes.py": b"x = 1\n"})
+    fd = os.open(deep, os.O_RDONLY)
+    for _ in range(1200):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    try:
+        with pytest.raises(SubmissionRejected, match=r"^deep: folders nested more than 32 deep \(d/d/d"):
+            read_upload(deep, MODULES)
+    finally:
+        tempfolders.rmtree(deep)  # pytest's own clean-up of old tmp_paths recurses
+    limit = tmp_path / "limit"
+    write_folder(limit, {"shapes.py": b"x = 1\n", "/".join(["d"] * 31) + "/data.txt": b"ok"})
+    assert "shapes.py" in read_upload(limit, MODULES)
 
 
 def test_the_fingerprint_changes_with_the_content_and_only_with_it(tmp_path):

@@ -257,9 +257,14 @@ def test_memory_limit(tmp_path):
 
 
 def test_oversized_or_missing_submission(tmp_path):
-    """Is a missing folder refused with its path named?"""
+    """Is a missing folder refused with its path named, and one whose folders are nested deeper than Python's
+    walk recurses (1,200) refused as such, not a grader error?"""
     with pytest.raises(SubmissionError, match="does not exist"):
         run(tmp_path / "nowhere", call("f"))
+    folder = submission(tmp_path, m="def f():\n    return 1\n")
+    (folder / "/".join(["d"] * 40)).mkdir(parents=True)
+    with pytest.raises(SubmissionError, match="nested more than 32 deep"):
+        run(folder, call("f"))
 
 
 @pytest.mark.parametrize("warm_pool", [True, False], ids=["warm", "cold"])
