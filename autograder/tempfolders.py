@@ -7,8 +7,9 @@ in the system's temporary folder, named `autograder-*`, with a marker file `HELD
 it holds it. Its maker removes it when the grading is done. A maker killed with SIGKILL, or a machine stopped
 mid-grading, cannot: the folders stay, with a submission's code and data in them. So each grading command starts
 with `sweep()`, which removes the marked folders that nobody holds any more (the kernel drops a dead process's
-locks) and leaves every one in use alone, whoever's it is. A folder younger than GRACE_SECONDS is never touched
-(it may be between its making and its lock), nor anything without the marker or not owned by this user.
+locks) and leaves every one in use alone, whoever's it is. A folder whose marker is younger than GRACE_SECONDS is
+never touched (the marker is made once the lock is held, so this is a margin only), nor anything without the
+marker or not owned by this user. What cannot be removed (a mount point, an immutable file) keeps the marker.
 
 Why a lock rather than a process id: a pid is reused, a lock dies with its holder, and a folder made by one
 process and used by its forks (grade-all's job processes fork from a server) stays held while any of them holds
@@ -23,6 +24,7 @@ import itertools
 import logging
 import os
 import re
+import secrets
 import stat
 import tempfile
 import threading
@@ -92,7 +94,7 @@ SWEEP_SECONDS = 5.0
 
 def sweep(root: Path | str | None = None, grace: float | None = None) -> list[Path]:
     """Remove the marked folders of `root` (the system's temporary folder) that no process holds any more and
-    that are older than `grace` seconds (GRACE_SECONDS); the folders removed. Cheap where there is nothing to
+    whose marker is older than `grace` seconds (GRACE_SECONDS); the folders removed. Cheap where there is nothing to
     remove (one listing of `root`, a stat per `autograder-*` folder: 1-12 ms beside 500 entries), at most
     about SWEEP_SECONDS where there is; never raises."""
     grace = GRACE_SECONDS if grace is None else grace
@@ -110,9 +112,10 @@ def sweep(root: Path | str | None = None, grace: float | None = None) -> list[Pa
             break
         try:
             info = entry.stat(follow_symlinks=False)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < grace:
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
                 continue
-            if not stat.S_ISREG(os.lstat(os.path.join(entry.path, HELD)).st_mode):
+            marker = os.lstat(os.path.join(entry.path, HELD))  # made once the lock is taken, never changed after
+            if not stat.S_ISREG(marker.st_mode) or now - marker.st_mtime < grace:
                 continue
             mounts = _mount_points() if mounts is None else mounts
             if os.path.realpath(entry.path) in mounts:
@@ -205,61 +208,81 @@ def _empty(top: int, deadline: float | None = None) -> None:
             os.rmdir(name, dir_fd=top)
         except OSError as error:
             failures.append(f"{name}: {error}")
-    for name in (HELD,):
-        try:
-            os.unlink(name, dir_fd=top)
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            failures.append(f"{name}: {error}")
-    if failures:
+    if failures:  # the marker stays with them: a later sweep tries again
         raise OSError(errno.ENOTEMPTY, f"{len(failures)} entries stay: " + "; ".join(failures[:3]))
-
-
-_moved = itertools.count()
+    try:
+        os.unlink(HELD, dir_fd=top)
+    except FileNotFoundError:
+        pass
 
 
 def _remove_entry(parent: int, name: str, top: int, pending: list[str], failures: list[str]) -> None:
-    """Unlink `name` of the folder open at `parent`, or, for a folder, move it into `top` (to `pending`)."""
+    """Unlink `name` of the folder open at `parent`, or, for a folder, move it into `top` (to `pending`) under a
+    random name (nothing in the tree can have taken it); what cannot be removed goes to `failures`."""
     try:
         info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+        if not stat.S_ISDIR(info.st_mode):
+            _retry_writable(parent, top, lambda: os.unlink(name, dir_fd=parent))
+            return
+        moved = f".autograder-removing-{secrets.token_hex(8)}"
+
+        def move():
+            try:
+                os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
+            except PermissionError as error:  # moving a folder to another parent needs write permission on it
+                _make_writable(parent, name, top, error)
+                os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
+
+        _retry_writable(parent, top, move)
     except FileNotFoundError:
         return
-    if not stat.S_ISDIR(info.st_mode):
-        _retry_writable(parent, lambda: os.unlink(name, dir_fd=parent))
-        return
-    moved = f".autograder-removing-{os.getpid()}-{next(_moved)}"
-
-    def move():
-        try:
-            os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
-        except PermissionError:  # moving a folder to another parent needs write permission on it
-            os.chmod(name, 0o700, dir_fd=parent)
-            os.rename(name, moved, src_dir_fd=parent, dst_dir_fd=top)
-
-    try:
-        _retry_writable(parent, move)
-    except OSError as error:  # EBUSY: a mount point, never entered
+    except OSError as error:  # EBUSY: a mount point, never entered; EPERM: an immutable entry
         failures.append(f"{name}: {error}")
         return
     pending.append(moved)
 
 
-def _retry_writable(parent: int, action) -> None:
-    """`action()`, and once more after making the folder open at `parent` writable where it was refused."""
+def _retry_writable(parent: int, top: int, action) -> None:
+    """`action()`, and once more after making the folder open at `parent` writable where it was refused for
+    want of permission (EACCES; never for EPERM, which no mode changes)."""
     try:
         action()
-    except PermissionError:
+    except PermissionError as error:
+        if error.errno != errno.EACCES:
+            raise
         os.fchmod(parent, 0o700)
         action()
+
+
+def _make_writable(parent: int, name: str, top: int, error: OSError) -> None:
+    """Give the folder `name` of the folder open at `parent` mode 0700, by descriptor: only on EACCES, and only
+    where it is on the same mount as `top` (the kernel checks permissions before it refuses to move a mount
+    point: a mode changed by name would be the mounted folder's)."""
+    if error.errno != errno.EACCES:
+        raise error
+    fd = os.open(name, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent)
+    try:
+        if _mount_id(fd) != _mount_id(top):
+            raise OSError(errno.EBUSY, "a mount point", name)
+        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # the folder behind the descriptor, not a name looked up again
+    finally:
+        os.close(fd)
+
+
+def _mount_id(fd: int) -> str | None:
+    try:
+        with open(f"/proc/self/fdinfo/{fd}", encoding="ascii") as info:
+            return next((line.split()[1] for line in info if line.startswith("mnt_id:")), None)
+    except OSError:
+        return None
 
 
 def _open_folder(top: int, name: str) -> int:
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         return os.open(name, flags, dir_fd=top)
-    except PermissionError:  # a folder of mode 0, moved into `top` by `_remove_entry`: the grader's to change
-        os.chmod(name, 0o700, dir_fd=top)
+    except PermissionError as error:  # a folder of mode 0, moved into `top` by `_remove_entry`
+        _make_writable(top, name, top, error)
         return os.open(name, flags, dir_fd=top)
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -186,15 +187,26 @@ open(os.path.join(inside, tempfolders.HELD), "w").close()
 onto = os.path.join(base, "autograder-onto"); os.mkdir(onto)
 for target in (os.path.join(inside, "mnt"), onto):
     subprocess.run(["mount", "--bind", victim, target], check=True)
+os.chmod(victim, 0o1777)
+immutable = os.path.join(inside, "immutable"); os.mkdir(immutable)
+# the kernel checks the immutable flag (EPERM) before it refuses to move a mount point (EBUSY)
+flagged = subprocess.run(["chattr", "+i", immutable], capture_output=True).returncode == 0
+if flagged:
+    subprocess.run(["mount", "--bind", victim, immutable], check=True)
 tempfolders.sweep(base, grace=0)
 print(sorted(os.listdir(victim)), os.path.isdir(os.path.join(inside, "mnt")))
+print(oct(os.stat(victim).st_mode & 0o7777), flagged, os.path.isfile(os.path.join(inside, tempfolders.HELD)))
+if flagged:
+    subprocess.run(["umount", immutable]); subprocess.run(["chattr", "-i", immutable])
 """
     done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c", script],
                           capture_output=True, text=True, timeout=60)
     if done.returncode != 0 and "unshare failed" in done.stderr:
         pytest.skip(f"no mount namespace here: {done.stderr.strip()[:200]}")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[0] == f"['{tempfolders.HELD}', 'keep'] True"
+    lines = done.stdout.split("\n")
+    assert lines[0] == f"['{tempfolders.HELD}', 'keep'] True"
+    assert lines[1].startswith("0o1777") and lines[1].endswith("True"), lines[1]  # mode kept; marker kept
 
 
 @pytest.fixture
@@ -257,3 +269,35 @@ def test_where_no_lock_can_be_taken_the_folder_is_made_unmarked(tmp, monkeypatch
     assert tempfolders.sweep(tmp, grace=0) == [] and folder.is_dir()
     tempfolders.remove(folder)
     assert not folder.exists()
+
+
+def test_what_cannot_be_removed_keeps_the_marker_and_the_rest_goes(tmp, monkeypatch):
+    """Where an entry cannot be removed (an immutable file, EPERM: the red team's second round), are the entries
+    after it still removed, and does the folder keep its marker so that a later sweep tries again (the marker
+    went regardless before)?"""
+    left = killed_maker(tmp)
+    for name in ("a_first", "stuck", "z_last"):
+        open(os.path.join(left, name), "w").close()
+    os.makedirs(os.path.join(left, "work", "deep"))
+    real = os.unlink
+
+    def refusing(path, *args, **kwargs):
+        if path == "stuck":
+            raise PermissionError(1, "Operation not permitted")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(tempfolders.os, "unlink", refusing)
+    assert tempfolders.sweep(grace=0) == []
+    assert sorted(os.listdir(left)) == [tempfolders.HELD, "stuck"]
+    monkeypatch.setattr(tempfolders.os, "unlink", real)
+    assert [str(p) for p in tempfolders.sweep(grace=0)] == [left]
+
+
+def test_the_grace_counts_from_the_marker_not_from_the_last_change(tmp):
+    """Is a dead maker's folder swept once its marker is old, even where a sweep cut short changed the folder a
+    moment ago (the folder's own time restarted the grace before)?"""
+    left = killed_maker(tmp)
+    old = time.time() - 2 * tempfolders.GRACE_SECONDS
+    os.utime(os.path.join(left, tempfolders.HELD), (old, old))
+    open(os.path.join(left, "new"), "w").close()  # the folder itself changed just now
+    assert [str(p) for p in tempfolders.sweep()] == [left]
